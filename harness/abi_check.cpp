@@ -1,0 +1,56 @@
+// Compile-time proof that harness/abi.h matches the kernel headers this
+// system has. Headers too old to declare an ioctl are skipped, not faked.
+#include "harness/abi.h"
+
+#include <cstddef>
+
+#if __has_include(<linux/dma-buf.h>)
+#include <linux/dma-buf.h>
+#endif
+#if __has_include(<linux/sync_file.h>)
+#include <linux/sync_file.h>
+#endif
+#if __has_include(<drm.h>)
+#include <drm.h>
+#include <drm_mode.h>
+#endif
+
+namespace fc::abi {
+
+#ifdef DMA_BUF_IOCTL_SYNC
+static_assert(kDmaBufIoctlSync == DMA_BUF_IOCTL_SYNC);
+static_assert(kSyncRead == DMA_BUF_SYNC_READ && kSyncWrite == DMA_BUF_SYNC_WRITE);
+static_assert(kSyncRw == DMA_BUF_SYNC_RW && kSyncEnd == DMA_BUF_SYNC_END && kSyncStart == DMA_BUF_SYNC_START);
+static_assert(sizeof(DmaBufSync) == sizeof(struct dma_buf_sync));
+#endif
+#ifdef DMA_BUF_IOCTL_EXPORT_SYNC_FILE
+static_assert(kDmaBufIoctlExportSyncFile == DMA_BUF_IOCTL_EXPORT_SYNC_FILE);
+static_assert(kDmaBufIoctlImportSyncFile == DMA_BUF_IOCTL_IMPORT_SYNC_FILE);
+static_assert(sizeof(DmaBufExportSyncFile) == sizeof(struct dma_buf_export_sync_file));
+static_assert(offsetof(DmaBufExportSyncFile, fd) == offsetof(struct dma_buf_export_sync_file, fd));
+static_assert(sizeof(DmaBufImportSyncFile) == sizeof(struct dma_buf_import_sync_file));
+static_assert(offsetof(DmaBufImportSyncFile, fd) == offsetof(struct dma_buf_import_sync_file, fd));
+#endif
+#ifdef SYNC_IOC_FILE_INFO
+static_assert(kSyncIocMerge == SYNC_IOC_MERGE);
+static_assert(kSyncIocFileInfo == SYNC_IOC_FILE_INFO);
+static_assert(sizeof(SyncMergeData) == sizeof(struct sync_merge_data));
+static_assert(offsetof(SyncMergeData, fence) == offsetof(struct sync_merge_data, fence));
+static_assert(sizeof(SyncFenceInfo) == sizeof(struct sync_fence_info));
+static_assert(offsetof(SyncFenceInfo, status) == offsetof(struct sync_fence_info, status));
+static_assert(offsetof(SyncFenceInfo, timestamp_ns) == offsetof(struct sync_fence_info, timestamp_ns));
+static_assert(sizeof(SyncFileInfo) == sizeof(struct sync_file_info));
+static_assert(offsetof(SyncFileInfo, num_fences) == offsetof(struct sync_file_info, num_fences));
+static_assert(offsetof(SyncFileInfo, sync_fence_info) == offsetof(struct sync_file_info, sync_fence_info));
+#endif
+#ifdef DRM_IOCTL_MODE_CREATE_DUMB
+static_assert(kDrmIoctlModeCreateDumb == DRM_IOCTL_MODE_CREATE_DUMB);
+static_assert(kDrmIoctlModeDestroyDumb == DRM_IOCTL_MODE_DESTROY_DUMB);
+static_assert(kDrmIoctlPrimeHandleToFd == DRM_IOCTL_PRIME_HANDLE_TO_FD);
+static_assert(sizeof(DrmModeCreateDumb) == sizeof(struct drm_mode_create_dumb));
+static_assert(offsetof(DrmModeCreateDumb, size) == offsetof(struct drm_mode_create_dumb, size));
+static_assert(sizeof(DrmPrimeHandle) == sizeof(struct drm_prime_handle));
+static_assert(kDrmCommandBase == DRM_COMMAND_BASE);
+#endif
+
+}  // namespace fc::abi

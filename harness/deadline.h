@@ -1,0 +1,47 @@
+// Monotonic deadlines and the suite's named timeouts.
+//
+// Every wait in the suite is bounded by a Deadline computed once from
+// CLOCK_MONOTONIC (steady_clock); loops recompute the time left from it, so a
+// retried wait can never extend itself.
+#pragma once
+
+#include <chrono>
+
+namespace fc {
+
+using Clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+
+class Deadline {
+ public:
+  // A deadline that has already passed: a wait with it only checks the current state.
+  static Deadline now() { return Deadline(Clock::now()); }
+  static Deadline after(Clock::duration timeout) { return Deadline(Clock::now() + timeout); }
+
+  [[nodiscard]] Clock::time_point when() const { return when_; }
+  [[nodiscard]] bool expired() const { return Clock::now() >= when_; }
+
+  // Time left, never negative.
+  [[nodiscard]] Clock::duration remaining() const;
+
+  // Time left in whole milliseconds for poll(), rounded up so that a wait
+  // never returns before the deadline.
+  [[nodiscard]] int poll_timeout_ms() const;
+
+ private:
+  explicit Deadline(Clock::time_point when) : when_(when) {}
+  Clock::time_point when_;
+};
+
+// Named timeouts. Generous because the reference lane runs under full
+// emulation (QEMU TCG), where everything is one to two orders slower.
+namespace timeouts {
+// A fence the test itself signals (from another thread or process).
+inline constexpr milliseconds kFenceSignal{10'000};
+// How long a wait that is expected to stay pending is given to prove it does.
+inline constexpr milliseconds kStaysPending{200};
+// A child process doing a handful of ioctls and reporting back.
+inline constexpr milliseconds kChildProcess{20'000};
+}  // namespace timeouts
+
+}  // namespace fc

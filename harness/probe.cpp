@@ -1,0 +1,61 @@
+#include "harness/probe.h"
+
+#include <sys/utsname.h>
+
+#include "harness/uapi.h"
+
+namespace fc {
+
+std::string Probe::describe() const {
+  switch (outcome_) {
+    case Outcome::Supported: return "supported";
+    case Outcome::Unsupported: return "unsupported: " + text_;
+    case Outcome::Broken: return "broken: " + text_ + " failed with " + err_.describe();
+  }
+  return "?";
+}
+
+std::string kernel_release() {
+  utsname name{};
+  return ::uname(&name) == 0 ? name.release : "unknown";
+}
+
+std::string kernel_version() {
+  utsname name{};
+  return ::uname(&name) == 0 ? name.version : "unknown";
+}
+
+Probe probe_vgem(const std::vector<DrmDevice>& devices) {
+  if (find_device(devices, "vgem")) return Probe::supported();
+  if (devices.empty()) {
+    return Probe::unsupported("no DRM device at all on kernel " + kernel_release() +
+                              " (/dev/dri is empty or absent); the reference lane needs vgem: "
+                              "load it (modprobe vgem) or run in the VM (./run.sh)");
+  }
+  return Probe::unsupported("no vgem device among " + std::to_string(devices.size()) +
+                            " DRM device(s) on kernel " + kernel_release() + "; load it with: modprobe vgem");
+}
+
+namespace {
+Probe classify(const char* what, Errno err) {
+  if (err.value == ENOTTY) {
+    return Probe::unsupported(std::string("kernel ") + kernel_release() + " does not implement " + what +
+                              " (ENOTTY); it needs Linux >= 6.0 built with CONFIG_SYNC_FILE");
+  }
+  return Probe::broken(what, err);
+}
+}  // namespace
+
+Probe probe_export_sync_file(BorrowedFd dmabuf) {
+  auto exported = uapi::export_sync_file(dmabuf, Access::Read);
+  return exported ? Probe::supported() : classify("DMA_BUF_IOCTL_EXPORT_SYNC_FILE", exported.err());
+}
+
+Probe probe_import_sync_file(BorrowedFd dmabuf) {
+  auto stub = uapi::export_sync_file(dmabuf, Access::Read);
+  if (!stub) return classify("DMA_BUF_IOCTL_EXPORT_SYNC_FILE", stub.err());
+  Status imported = uapi::import_sync_file(dmabuf, Access::Read, stub->borrow());
+  return imported ? Probe::supported() : classify("DMA_BUF_IOCTL_IMPORT_SYNC_FILE", imported.err());
+}
+
+}  // namespace fc

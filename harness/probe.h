@@ -1,0 +1,53 @@
+// Capability probes with three outcomes, never two:
+//   Supported               the feature works here;
+//   Unsupported{reason}     this kernel/hardware lacks it: dependent tests SKIP with the reason;
+//   Broken{what, errno}     it exists but misbehaves: dependent tests FAIL with the errno.
+// (An ENOTTY is "unsupported", not "supported" and not "broken".)
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "harness/device.h"
+#include "harness/fd.h"
+#include "harness/result.h"
+
+namespace fc {
+
+class Probe {
+ public:
+  enum class Outcome { Supported, Unsupported, Broken };
+
+  static Probe supported() { return Probe(Outcome::Supported, {}, {}); }
+  static Probe unsupported(std::string reason) { return Probe(Outcome::Unsupported, std::move(reason), {}); }
+  static Probe broken(std::string what, Errno err) { return Probe(Outcome::Broken, std::move(what), err); }
+
+  [[nodiscard]] Outcome outcome() const { return outcome_; }
+  [[nodiscard]] bool is_supported() const { return outcome_ == Outcome::Supported; }
+  [[nodiscard]] Errno err() const { return err_; }
+
+  // "supported" / "unsupported: <reason>" / "broken: <what> failed with EINVAL (Invalid argument)"
+  [[nodiscard]] std::string describe() const;
+
+ private:
+  Probe(Outcome outcome, std::string text, Errno err) : outcome_(outcome), text_(std::move(text)), err_(err) {}
+  Outcome outcome_;
+  std::string text_;
+  Errno err_;
+};
+
+// uname(2): "6.1.0-56-amd64" and the build string.
+[[nodiscard]] std::string kernel_release();
+[[nodiscard]] std::string kernel_version();
+
+// Is there a vgem device to run the reference lane on?
+[[nodiscard]] Probe probe_vgem(const std::vector<DrmDevice>& devices);
+
+// Does this kernel implement DMA_BUF_IOCTL_EXPORT_SYNC_FILE on dmabuf (Linux >= 6.0)?
+[[nodiscard]] Probe probe_export_sync_file(BorrowedFd dmabuf);
+
+// Does this kernel implement DMA_BUF_IOCTL_IMPORT_SYNC_FILE on dmabuf? Imports
+// an already-signalled stub, which blocks nothing.
+[[nodiscard]] Probe probe_import_sync_file(BorrowedFd dmabuf);
+
+}  // namespace fc

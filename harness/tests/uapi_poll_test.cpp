@@ -1,0 +1,97 @@
+// The uapi layer's waits and error paths that need no DRM: poll_fd bounds,
+// POLLNVAL, and errno pass-through for descriptors that are not dma-bufs.
+#include <fcntl.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include "harness/uapi.h"
+
+namespace fc {
+namespace {
+
+using namespace std::chrono_literals;
+
+struct Pipe {
+  UniqueFd reader, writer;
+  Pipe() {
+    int fds[2];
+    if (::pipe2(fds, O_CLOEXEC) == 0) {
+      reader.reset(fds[0]);
+      writer.reset(fds[1]);
+    }
+  }
+};
+
+TEST(PollFd, ZeroDeadlineReportsTheCurrentStateWithoutWaiting) {
+  Pipe pipe;
+  ASSERT_TRUE(pipe.reader.valid());
+  auto result = uapi::poll_fd(pipe.reader.borrow(), POLLIN, Deadline::now());
+  ASSERT_TRUE(result.ok()) << describe(result);
+  EXPECT_EQ(*result, WaitResult::TimedOut);
+}
+
+TEST(PollFd, ReportsReadyOnceTheDescriptorIs) {
+  Pipe pipe;
+  ASSERT_EQ(::write(pipe.writer.get(), "x", 1), 1);
+  auto result = uapi::poll_fd(pipe.reader.borrow(), POLLIN, Deadline::now());
+  ASSERT_TRUE(result.ok()) << describe(result);
+  EXPECT_EQ(*result, WaitResult::Ready);
+}
+
+TEST(PollFd, WaitsUntilTheDeadlineAndNoLonger) {
+  Pipe pipe;
+  auto start = Clock::now();
+  auto result = uapi::poll_fd(pipe.reader.borrow(), POLLIN, Deadline::after(50ms));
+  auto waited = Clock::now() - start;
+  ASSERT_TRUE(result.ok()) << describe(result);
+  EXPECT_EQ(*result, WaitResult::TimedOut);
+  EXPECT_GE(waited, 50ms);
+}
+
+TEST(PollFd, ClosedDescriptorIsEbadf) {
+  int raw;
+  {
+    Pipe pipe;
+    raw = pipe.reader.get();
+  }
+  EXPECT_EQ(uapi::poll_fd(BorrowedFd(raw), POLLIN, Deadline::now()).error(), EBADF);
+}
+
+TEST(UapiErrno, DmaBufIoctlsOnAnEventfdKeepEnotty) {
+  UniqueFd event(::eventfd(0, EFD_CLOEXEC));
+  ASSERT_TRUE(event.valid());
+  EXPECT_EQ(uapi::export_sync_file(event.borrow(), Access::Read).error(), ENOTTY);
+  EXPECT_EQ(uapi::import_sync_file(event.borrow(), Access::Read, event.borrow()).error(), ENOTTY);
+  EXPECT_EQ(uapi::dma_buf_sync(event.borrow(), abi::kSyncRead).error(), ENOTTY);
+  EXPECT_EQ(uapi::dma_buf_sync_start(event.borrow(), Access::Read, Deadline::after(1s)).error(), ENOTTY);
+  EXPECT_EQ(uapi::sync_file_info(event.borrow()).error(), ENOTTY);
+}
+
+TEST(UapiErrno, NegativeDescriptorIsEbadf) {
+  EXPECT_EQ(uapi::export_sync_file(BorrowedFd(-1), Access::Read).error(), EBADF);
+  EXPECT_EQ(uapi::sync_file_info(BorrowedFd(-1)).error(), EBADF);
+}
+
+TEST(SyncFileInfo, DescribesEveryFence) {
+  SyncFileInfo info;
+  EXPECT_EQ(info.describe(), "0 fences");
+  info.fences.push_back({"stub", "stub", 1, 0});
+  EXPECT_EQ(info.describe(), "1 fence: stub/stub signalled");
+  info.fences.push_back({"vgem", "unbound", 0, 0});
+  info.fences.push_back({"virtio_gpu", "controlq", -5, 0});
+  EXPECT_EQ(info.describe(), "3 fences: stub/stub signalled, vgem/unbound active, virtio_gpu/controlq error -5");
+}
+
+TEST(Access, MapsToTheKernelFlagsAndPollEvents) {
+  EXPECT_EQ(flags_of(Access::Read), 1u);
+  EXPECT_EQ(flags_of(Access::Write), 2u);
+  EXPECT_EQ(flags_of(Access::ReadWrite), 3u);
+  EXPECT_EQ(poll_events_for(Access::Read), POLLIN);
+  EXPECT_EQ(poll_events_for(Access::Write), POLLOUT);
+  EXPECT_EQ(poll_events_for(Access::ReadWrite), POLLOUT);
+}
+
+}  // namespace
+}  // namespace fc

@@ -1,0 +1,255 @@
+#include "harness/uapi.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstring>
+#include <mutex>
+
+namespace fc {
+
+std::string_view to_string(Access access) {
+  switch (access) {
+    case Access::Read: return "READ";
+    case Access::Write: return "WRITE";
+    case Access::ReadWrite: return "RW";
+  }
+  return "?";
+}
+
+std::string_view to_string(WaitResult result) {
+  return result == WaitResult::Ready ? "ready" : "timed out";
+}
+
+std::string SyncFileInfo::describe() const {
+  std::string out = std::to_string(fences.size()) + (fences.size() == 1 ? " fence" : " fences");
+  const char* sep = ": ";
+  for (const FenceInfo& fence : fences) {
+    out += sep;
+    out += fence.driver + "/" + fence.timeline;
+    out += fence.status == 0 ? " active" : fence.status == 1 ? " signalled" : " error " + std::to_string(fence.status);
+    sep = ", ";
+  }
+  return out;
+}
+
+namespace uapi {
+namespace {
+
+// The one place EINTR and EAGAIN are retried (as libdrm's drmIoctl does).
+int xioctl(BorrowedFd fd, unsigned long request, void* arg) {
+  int ret;
+  do {
+    ret = ::ioctl(fd.get(), request, arg);
+  } while (ret == -1 && (errno == EINTR || errno == EAGAIN));
+  return ret;
+}
+
+template <class T>
+Status simple_ioctl(BorrowedFd fd, unsigned long request, T& arg) {
+  if (xioctl(fd, request, &arg) != 0) return last_errno();
+  return {};
+}
+
+void copy_name(char (&dest)[abi::kSyncNameLen], std::string_view name) {
+  std::memset(dest, 0, sizeof dest);
+  std::memcpy(dest, name.data(), std::min(name.size(), sizeof dest - 1));
+}
+
+std::string from_fixed(const char* text, std::size_t size) { return std::string(text, strnlen(text, size)); }
+
+// --- the interrupt timer behind dma_buf_sync_start() ---
+
+void on_wakeup_signal(int) {}
+
+int wakeup_signal() {
+  static std::once_flag installed;
+  std::call_once(installed, [] {
+    struct sigaction action {};
+    action.sa_handler = on_wakeup_signal;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = 0;  // no SA_RESTART: the blocked ioctl must return EINTR
+    ::sigaction(SIGRTMIN, &action, nullptr);
+  });
+  return SIGRTMIN;
+}
+
+// A CLOCK_MONOTONIC timer that sends wakeup_signal() to the calling thread at
+// the deadline and then every 20 ms, so a signal that lands just before the
+// ioctl starts sleeping is followed by another one.
+class ThreadAlarm {
+ public:
+  explicit ThreadAlarm(Deadline deadline) {
+    sigevent event{};
+    event.sigev_notify = SIGEV_THREAD_ID;
+    event.sigev_signo = wakeup_signal();
+    event._sigev_un._tid = static_cast<pid_t>(::syscall(SYS_gettid));
+    if (::timer_create(CLOCK_MONOTONIC, &event, &timer_) != 0) {
+      error_ = last_errno();
+      return;
+    }
+    armed_ = true;
+    auto when = std::chrono::duration_cast<std::chrono::nanoseconds>(deadline.when().time_since_epoch()).count();
+    itimerspec spec{};
+    spec.it_value.tv_sec = when / 1'000'000'000;
+    spec.it_value.tv_nsec = when % 1'000'000'000;
+    spec.it_interval.tv_nsec = 20'000'000;
+    if (spec.it_value.tv_sec == 0 && spec.it_value.tv_nsec == 0) spec.it_value.tv_nsec = 1;
+    if (::timer_settime(timer_, TIMER_ABSTIME, &spec, nullptr) != 0) error_ = last_errno();
+  }
+  ~ThreadAlarm() {
+    if (armed_) ::timer_delete(timer_);
+  }
+  ThreadAlarm(const ThreadAlarm&) = delete;
+  ThreadAlarm& operator=(const ThreadAlarm&) = delete;
+
+  [[nodiscard]] Status status() const { return error_; }
+
+ private:
+  timer_t timer_{};
+  bool armed_ = false;
+  Errno error_{};
+};
+
+static_assert(std::is_same_v<Clock, std::chrono::steady_clock>, "ThreadAlarm assumes CLOCK_MONOTONIC");
+
+}  // namespace
+
+Result<UniqueFd> export_sync_file(BorrowedFd dmabuf, std::uint32_t flags) {
+  abi::DmaBufExportSyncFile arg{flags, -1};
+  if (xioctl(dmabuf, abi::kDmaBufIoctlExportSyncFile, &arg) != 0) return last_errno();
+  return UniqueFd(arg.fd);
+}
+
+Status import_sync_file(BorrowedFd dmabuf, std::uint32_t flags, BorrowedFd sync_file) {
+  abi::DmaBufImportSyncFile arg{flags, sync_file.get()};
+  return simple_ioctl(dmabuf, abi::kDmaBufIoctlImportSyncFile, arg);
+}
+
+Status dma_buf_sync(BorrowedFd dmabuf, std::uint64_t flags) {
+  abi::DmaBufSync arg{flags};
+  return simple_ioctl(dmabuf, abi::kDmaBufIoctlSync, arg);
+}
+
+Result<WaitResult> dma_buf_sync_start(BorrowedFd dmabuf, Access access, Deadline deadline) {
+  ThreadAlarm alarm(deadline);
+  if (!alarm.status()) return alarm.status().err();
+  abi::DmaBufSync arg{flags_of(access) | abi::kSyncStart};
+  for (;;) {
+    if (::ioctl(dmabuf.get(), abi::kDmaBufIoctlSync, &arg) == 0) return WaitResult::Ready;
+    if (errno != EINTR && errno != EAGAIN) return last_errno();
+    if (deadline.expired()) return WaitResult::TimedOut;
+  }
+}
+
+Status dma_buf_sync_end(BorrowedFd dmabuf, Access access) {
+  return dma_buf_sync(dmabuf, flags_of(access) | abi::kSyncEnd);
+}
+
+Result<WaitResult> poll_fd(BorrowedFd fd, short events, Deadline deadline) {
+  for (;;) {
+    pollfd entry{fd.get(), events, 0};
+    int ret = ::poll(&entry, 1, deadline.poll_timeout_ms());
+    if (ret < 0) {
+      if (errno == EINTR || errno == EAGAIN) continue;
+      return last_errno();
+    }
+    if (ret > 0) {
+      if (entry.revents & POLLNVAL) return Errno{EBADF};
+      return WaitResult::Ready;
+    }
+    if (deadline.expired()) return WaitResult::TimedOut;
+  }
+}
+
+Result<SyncFileInfo> sync_file_info(BorrowedFd sync_file) {
+  // First ask for the count only (num_fences = 0), then for every fence.
+  abi::SyncFileInfo query{};
+  if (xioctl(sync_file, abi::kSyncIocFileInfo, &query) != 0) return last_errno();
+
+  std::vector<abi::SyncFenceInfo> raw(query.num_fences);
+  abi::SyncFileInfo full{};
+  full.num_fences = query.num_fences;
+  full.sync_fence_info = reinterpret_cast<std::uintptr_t>(raw.data());
+  if (!raw.empty() && xioctl(sync_file, abi::kSyncIocFileInfo, &full) != 0) return last_errno();
+
+  SyncFileInfo info;
+  info.name = from_fixed(query.name, sizeof query.name);
+  info.status = raw.empty() ? query.status : full.status;
+  for (const abi::SyncFenceInfo& fence : raw) {
+    info.fences.push_back(FenceInfo{from_fixed(fence.driver_name, sizeof fence.driver_name),
+                                    from_fixed(fence.obj_name, sizeof fence.obj_name), fence.status,
+                                    fence.timestamp_ns});
+  }
+  return info;
+}
+
+Result<UniqueFd> sync_file_merge(BorrowedFd first, BorrowedFd second, std::string_view name) {
+  abi::SyncMergeData arg{};
+  copy_name(arg.name, name);
+  arg.fd2 = second.get();
+  arg.fence = -1;
+  if (xioctl(first, abi::kSyncIocMerge, &arg) != 0) return last_errno();
+  return UniqueFd(arg.fence);
+}
+
+Result<DumbBuffer> drm_create_dumb(BorrowedFd drm, std::uint32_t width, std::uint32_t height, std::uint32_t bpp) {
+  abi::DrmModeCreateDumb arg{};
+  arg.width = width;
+  arg.height = height;
+  arg.bpp = bpp;
+  if (xioctl(drm, abi::kDrmIoctlModeCreateDumb, &arg) != 0) return last_errno();
+  return DumbBuffer{arg.handle, arg.pitch, arg.size};
+}
+
+Status drm_destroy_dumb(BorrowedFd drm, std::uint32_t handle) {
+  abi::DrmModeDestroyDumb arg{handle};
+  return simple_ioctl(drm, abi::kDrmIoctlModeDestroyDumb, arg);
+}
+
+Result<UniqueFd> drm_prime_handle_to_fd(BorrowedFd drm, std::uint32_t handle) {
+  abi::DrmPrimeHandle arg{handle, O_CLOEXEC | O_RDWR, -1};
+  if (xioctl(drm, abi::kDrmIoctlPrimeHandleToFd, &arg) != 0) return last_errno();
+  return UniqueFd(arg.fd);
+}
+
+Result<std::uint32_t> vgem_fence_attach(BorrowedFd drm, std::uint32_t handle, std::uint32_t flags) {
+  abi::VgemFenceAttach arg{handle, flags, 0, 0};
+  if (xioctl(drm, abi::kVgemIoctlFenceAttach, &arg) != 0) return last_errno();
+  return arg.out_fence;
+}
+
+Status vgem_fence_signal(BorrowedFd drm, std::uint32_t fence) {
+  abi::VgemFenceSignal arg{fence, 0};
+  return simple_ioctl(drm, abi::kVgemIoctlFenceSignal, arg);
+}
+
+Result<UniqueFd> sw_sync_timeline_create() {
+  for (const char* path : {"/sys/kernel/debug/sync/sw_sync", "/sys/kernel/debug/sw_sync"}) {
+    int fd = ::open(path, O_RDWR | O_CLOEXEC);
+    if (fd >= 0) return UniqueFd(fd);
+    if (errno != ENOENT) return last_errno();
+  }
+  return Errno{ENOENT};
+}
+
+Result<UniqueFd> sw_sync_fence_create(BorrowedFd timeline, std::uint32_t seqno, std::string_view name) {
+  abi::SwSyncCreateFence arg{};
+  arg.value = seqno;
+  copy_name(arg.name, name);
+  arg.fence = -1;
+  if (xioctl(timeline, abi::kSwSyncIocCreateFence, &arg) != 0) return last_errno();
+  return UniqueFd(arg.fence);
+}
+
+Status sw_sync_timeline_inc(BorrowedFd timeline, std::uint32_t count) {
+  return simple_ioctl(timeline, abi::kSwSyncIocInc, count);
+}
+
+}  // namespace uapi
+}  // namespace fc

@@ -1,0 +1,131 @@
+// The uapi layer: the only code in fencecheck that calls ioctl() or poll().
+//
+// Typed wrappers over the dma-buf, sync_file, DRM-dumb/PRIME, vgem and sw_sync
+// ioctls. Each returns the exact errno of the failing call; EINTR is retried
+// here and nowhere else; every wait takes a Deadline. Descriptors passed as
+// BorrowedFd are never closed; descriptors the kernel creates come back as
+// UniqueFd (the caller owns them).
+#pragma once
+
+#include <poll.h>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "harness/abi.h"
+#include "harness/deadline.h"
+#include "harness/fd.h"
+#include "harness/result.h"
+
+namespace fc {
+
+// What a consumer is about to do with a buffer: the DMA_BUF_SYNC_{READ,WRITE,RW} flags.
+enum class Access : std::uint32_t {
+  Read = abi::kSyncRead,
+  Write = abi::kSyncWrite,
+  ReadWrite = abi::kSyncRw,
+};
+[[nodiscard]] std::string_view to_string(Access access);
+[[nodiscard]] constexpr std::uint32_t flags_of(Access access) { return static_cast<std::uint32_t>(access); }
+[[nodiscard]] constexpr bool writes(Access access) { return (flags_of(access) & abi::kSyncWrite) != 0; }
+// poll() on a dma-buf: POLLIN waits for its writers, POLLOUT for readers and writers.
+[[nodiscard]] constexpr short poll_events_for(Access access) { return writes(access) ? POLLOUT : POLLIN; }
+
+enum class WaitResult { Ready, TimedOut };
+[[nodiscard]] std::string_view to_string(WaitResult result);
+
+// One fence of a sync_file, as SYNC_IOC_FILE_INFO reports it.
+struct FenceInfo {
+  std::string driver;    // driver_name, e.g. "vgem", "virtio_gpu", "stub"
+  std::string timeline;  // obj_name
+  std::int32_t status = 0;  // 0 active, 1 signalled, < 0 error
+  std::uint64_t timestamp_ns = 0;  // signal time (CLOCK_MONOTONIC) once signalled
+};
+
+struct SyncFileInfo {
+  std::string name;
+  std::int32_t status = 0;  // of the sync_file as a whole
+  std::vector<FenceInfo> fences;
+
+  // "1 fence: vgem/unbound active" — what a failure message and a report show.
+  [[nodiscard]] std::string describe() const;
+};
+
+// A dumb buffer on a DRM device, as DRM_IOCTL_MODE_CREATE_DUMB returned it.
+struct DumbBuffer {
+  std::uint32_t handle = 0;
+  std::uint32_t pitch = 0;
+  std::uint64_t size = 0;
+};
+
+namespace uapi {
+
+// ---- dma-buf (linux/dma-buf.h) ----
+
+// DMA_BUF_IOCTL_EXPORT_SYNC_FILE. flags is passed through unchecked so that
+// invalid flags reach the kernel; the returned sync_file is owned by the caller.
+[[nodiscard]] Result<UniqueFd> export_sync_file(BorrowedFd dmabuf, std::uint32_t flags);
+[[nodiscard]] inline Result<UniqueFd> export_sync_file(BorrowedFd dmabuf, Access access) {
+  return export_sync_file(dmabuf, flags_of(access));
+}
+
+// DMA_BUF_IOCTL_IMPORT_SYNC_FILE: adds sync_file's fences to dmabuf (as writers
+// if flags has WRITE, else as readers). Does not take ownership of sync_file.
+[[nodiscard]] Status import_sync_file(BorrowedFd dmabuf, std::uint32_t flags, BorrowedFd sync_file);
+[[nodiscard]] inline Status import_sync_file(BorrowedFd dmabuf, Access access, BorrowedFd sync_file) {
+  return import_sync_file(dmabuf, flags_of(access), sync_file);
+}
+
+// DMA_BUF_IOCTL_SYNC with raw flags, one call. START blocks, unbounded, while
+// the buffer has conflicting fences: use dma_buf_sync_start() for waits.
+[[nodiscard]] Status dma_buf_sync(BorrowedFd dmabuf, std::uint64_t flags);
+
+// DMA_BUF_IOCTL_SYNC START, bounded: the kernel waits for the buffer's fences
+// without a timeout, so the call is interrupted by a per-thread timer at the
+// deadline (SIGRTMIN without SA_RESTART, handled here) and reports TimedOut.
+// On Ready the caller owes a matching dma_buf_sync_end().
+[[nodiscard]] Result<WaitResult> dma_buf_sync_start(BorrowedFd dmabuf, Access access, Deadline deadline);
+[[nodiscard]] Status dma_buf_sync_end(BorrowedFd dmabuf, Access access);
+
+// ---- waiting on any pollable descriptor ----
+
+// poll() one descriptor for events until the deadline: Ready when any of
+// events (or POLLERR/POLLHUP) is reported, TimedOut when the deadline passes,
+// EBADF for POLLNVAL. Deadline::now() checks the state without waiting.
+[[nodiscard]] Result<WaitResult> poll_fd(BorrowedFd fd, short events, Deadline deadline);
+
+// ---- sync_file (linux/sync_file.h) ----
+
+// SYNC_IOC_FILE_INFO, every fence included.
+[[nodiscard]] Result<SyncFileInfo> sync_file_info(BorrowedFd sync_file);
+
+// SYNC_IOC_MERGE: a new sync_file that signals when both inputs have.
+[[nodiscard]] Result<UniqueFd> sync_file_merge(BorrowedFd first, BorrowedFd second, std::string_view name);
+
+// ---- DRM core: dumb buffers and PRIME ----
+
+[[nodiscard]] Result<DumbBuffer> drm_create_dumb(BorrowedFd drm, std::uint32_t width, std::uint32_t height,
+                                                 std::uint32_t bpp);
+[[nodiscard]] Status drm_destroy_dumb(BorrowedFd drm, std::uint32_t handle);
+// DRM_IOCTL_PRIME_HANDLE_TO_FD: a dma-buf for a GEM handle (O_CLOEXEC | O_RDWR).
+[[nodiscard]] Result<UniqueFd> drm_prime_handle_to_fd(BorrowedFd drm, std::uint32_t handle);
+
+// ---- vgem (drm/vgem_drm.h) ----
+
+// DRM_IOCTL_VGEM_FENCE_ATTACH: a new unsignalled fence on the object, as a
+// writer when flags has VGEM_FENCE_WRITE. Returns the fence id. vgem signals
+// it by itself after 10 s.
+[[nodiscard]] Result<std::uint32_t> vgem_fence_attach(BorrowedFd drm, std::uint32_t handle, std::uint32_t flags);
+[[nodiscard]] Status vgem_fence_signal(BorrowedFd drm, std::uint32_t fence);
+
+// ---- sw_sync (debugfs sync/sw_sync, CONFIG_SW_SYNC) ----
+
+// Opens a new sw_sync timeline; ENOENT where the kernel has no sw_sync.
+[[nodiscard]] Result<UniqueFd> sw_sync_timeline_create();
+[[nodiscard]] Result<UniqueFd> sw_sync_fence_create(BorrowedFd timeline, std::uint32_t seqno, std::string_view name);
+[[nodiscard]] Status sw_sync_timeline_inc(BorrowedFd timeline, std::uint32_t count);
+
+}  // namespace uapi
+}  // namespace fc
