@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <utility>
 
@@ -36,15 +37,20 @@ class [[nodiscard]] Result {
   [[nodiscard]] int error() const { return error_.value; }
   [[nodiscard]] Errno err() const { return error_; }
 
-  T& value() & { return *value_; }
-  const T& value() const& { return *value_; }
-  T&& value() && { return std::move(*value_); }
+  // The value; throws std::logic_error naming the errno if there is none, so
+  // a test that reads a failed result fails with that errno, not with UB.
+  T& value() & { return check(), *value_; }
+  const T& value() const& { return check(), *value_; }
+  T&& value() && { return check(), std::move(*value_); }
   T* operator->() { return &*value_; }
   const T* operator->() const { return &*value_; }
   T& operator*() & { return *value_; }
   const T& operator*() const& { return *value_; }
 
  private:
+  void check() const {
+    if (!value_) throw std::logic_error("value() of a failed call: " + error_.describe());
+  }
   std::optional<T> value_;
   Errno error_{};
 };

@@ -1,0 +1,111 @@
+// Cross-process handoff, as PipeWire hands a dma-buf to a capture client: the
+// buffer crosses a Unix socket (SCM_RIGHTS) while its producer is still
+// writing; the receiving process must see the fence pending through its own
+// export and poll, and wake only once the producer's fence signals.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cstring>
+#include <thread>
+
+#include "fixtures/vgem_fixture.h"
+#include "harness/process.h"
+
+namespace fc {
+namespace {
+
+using namespace std::chrono_literals;
+
+// What the child reports back, one message per step.
+struct ChildReport {
+  std::int32_t error = 0;          // errno of the step that failed, 0 if none
+  std::int32_t step = 0;           // which step failed
+  std::uint8_t export_pending = 0;  // export(READ) + poll(sync_file, 0) == 0
+  std::uint8_t dmabuf_pending = 0;  // poll(dma-buf, POLLIN, 0) == 0
+  std::uint8_t woke = 0;            // the blocking poll on the sync_file returned Ready
+  std::int64_t woke_at_ns = 0;      // CLOCK_MONOTONIC when it did
+};
+
+Status send_report(BorrowedFd socket, const ChildReport& report) {
+  return send_message(socket, std::as_bytes(std::span(&report, 1)));
+}
+
+Result<ChildReport> receive_report(BorrowedFd socket) {
+  ChildReport report;
+  auto message = receive_message(socket, std::as_writable_bytes(std::span(&report, 1)), Deadline::after(timeouts::kChildProcess));
+  if (!message) return message.err();
+  if (message->size != sizeof report) return Errno{EPROTO};
+  return report;
+}
+
+// The capture client: receive the dma-buf, look at it, then block until it is ready.
+int capture_client(BorrowedFd socket) {
+  ChildReport report;
+  auto fail = [&](int step, Errno err) {
+    report.step = step;
+    report.error = err.value;
+    (void)send_report(socket, report);
+    return 1;
+  };
+  std::byte tag{};
+  auto message = receive_message(socket, {&tag, 1}, Deadline::after(timeouts::kChildProcess));
+  if (!message) return fail(1, message.err());
+  if (!message->fd.valid()) return fail(1, Errno{EPROTO});
+  BorrowedFd dmabuf = message->fd.borrow();
+
+  auto sync_file = uapi::export_sync_file(dmabuf, Access::Read);
+  if (!sync_file) return fail(2, sync_file.err());
+  auto exported = uapi::poll_fd(sync_file->borrow(), POLLIN, Deadline::now());
+  if (!exported) return fail(3, exported.err());
+  auto polled = uapi::poll_fd(dmabuf, POLLIN, Deadline::now());
+  if (!polled) return fail(4, polled.err());
+  report.export_pending = *exported == WaitResult::TimedOut;
+  report.dmabuf_pending = *polled == WaitResult::TimedOut;
+  if (!send_report(socket, report)) return 1;
+
+  auto woke = uapi::poll_fd(sync_file->borrow(), POLLIN, Deadline::after(timeouts::kFenceSignal));
+  if (!woke) return fail(5, woke.err());
+  report.woke = *woke == WaitResult::Ready;
+  report.woke_at_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch()).count();
+  auto after = uapi::poll_fd(dmabuf, POLLIN, Deadline::now());
+  if (!after) return fail(6, after.err());
+  report.dmabuf_pending = *after == WaitResult::TimedOut;
+  return send_report(socket, report) ? 0 : 1;
+}
+
+class CrossProcess : public VgemTest {};
+
+TEST_F(CrossProcess, ReceiverSeesThePendingFenceAndWakesOnlyWhenItSignals) {
+  FC_ASSERT_OK_AND_ASSIGN(VgemFence fence, buffer().attach_fence(FenceUsage::Write));
+  FC_ASSERT_OK_AND_ASSIGN(SocketPair sockets, make_socket_pair());
+  BorrowedFd child_end = sockets.second.borrow();
+  FC_ASSERT_OK_AND_ASSIGN(ChildProcess child, ChildProcess::fork([&] { return capture_client(child_end); }));
+  sockets.second.reset();
+
+  FC_ASSERT_OK_AND_ASSIGN(UniqueFd handed, UniqueFd::dup(dmabuf()));
+  std::byte tag{1};
+  FC_ASSERT_OK(send_message(sockets.first.borrow(), {&tag, 1}, &handed));
+
+  FC_ASSERT_OK_AND_ASSIGN(ChildReport seen, receive_report(sockets.first.borrow()));
+  ASSERT_EQ(seen.error, 0) << "child step " << seen.step << " failed: " << Errno{seen.error}.describe();
+  EXPECT_TRUE(seen.export_pending) << "the receiver's EXPORT_SYNC_FILE(READ) must be pending while the producer writes";
+  EXPECT_TRUE(seen.dmabuf_pending) << "the receiver's poll(dma-buf, POLLIN) must be pending while the producer writes";
+
+  std::this_thread::sleep_for(50ms);  // the child is now blocked in poll()
+  auto signalled_at = Clock::now();
+  FC_ASSERT_OK(fence.signal());
+
+  FC_ASSERT_OK_AND_ASSIGN(ChildReport woke, receive_report(sockets.first.borrow()));
+  ASSERT_EQ(woke.error, 0) << "child step " << woke.step << " failed: " << Errno{woke.error}.describe();
+  EXPECT_TRUE(woke.woke) << "the receiver's wait timed out although the fence signalled";
+  EXPECT_GE(woke.woke_at_ns,
+            std::chrono::duration_cast<std::chrono::nanoseconds>(signalled_at.time_since_epoch()).count())
+      << "the receiver woke before the producer's fence signalled";
+  EXPECT_FALSE(woke.dmabuf_pending) << "after the signal the dma-buf must poll ready in the receiver too";
+
+  FC_ASSERT_OK_AND_ASSIGN(ExitStatus status, child.wait(Deadline::after(timeouts::kChildProcess)));
+  EXPECT_TRUE(status.success()) << status.describe();
+}
+
+}  // namespace
+}  // namespace fc

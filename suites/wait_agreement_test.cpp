@@ -1,0 +1,129 @@
+// The three consumer-side waits agree: EXPORT_SYNC_FILE + poll(sync_file),
+// poll() on the dma-buf, and DMA_BUF_IOCTL_SYNC START. A consumer may pick any
+// of them; in every fence state and for every access they must give the same
+// answer, and a blocked wait must end only after the fence signals.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <future>
+#include <thread>
+#include <tuple>
+
+#include "fixtures/record.h"
+#include "fixtures/vgem_fixture.h"
+
+namespace fc {
+namespace {
+
+using namespace std::chrono_literals;
+
+enum class FenceState { Idle, ReadFencePending, WriteFencePending, WriteFenceSignalled };
+
+std::string name_of(FenceState state) {
+  switch (state) {
+    case FenceState::Idle: return "Idle";
+    case FenceState::ReadFencePending: return "ReadFencePending";
+    case FenceState::WriteFencePending: return "WriteFencePending";
+    case FenceState::WriteFenceSignalled: return "WriteFenceSignalled";
+  }
+  return "Unknown";
+}
+
+void PrintTo(FenceState state, std::ostream* out) { *out << name_of(state); }
+
+// The uAPI's rule: readers wait for pending writers; writers wait for anyone pending.
+bool must_wait(FenceState state, Access access) {
+  switch (state) {
+    case FenceState::Idle:
+    case FenceState::WriteFenceSignalled: return false;
+    case FenceState::ReadFencePending: return writes(access);
+    case FenceState::WriteFencePending: return true;
+  }
+  return false;
+}
+
+class WaitAgreement : public VgemTest, public ::testing::WithParamInterface<std::tuple<FenceState, Access>> {};
+
+TEST_P(WaitAgreement, AllThreeWaitsGiveTheSameAnswer) {
+  auto [state, access] = GetParam();
+  const bool expected = must_wait(state, access);
+  std::optional<VgemFence> fence;
+  if (state != FenceState::Idle) {
+    FC_ASSERT_OK_AND_ASSIGN(VgemFence attached, buffer().attach_fence(
+                                                    state == FenceState::ReadFencePending ? FenceUsage::Read
+                                                                                           : FenceUsage::Write));
+    fence.emplace(std::move(attached));
+  }
+  if (state == FenceState::WriteFenceSignalled) FC_ASSERT_OK(fence->signal());
+
+  // 1. The common consumer recipe: export, then poll the sync_file.
+  FC_ASSERT_OK_AND_ASSIGN(UniqueFd sync_file, uapi::export_sync_file(dmabuf(), access));
+  FC_ASSERT_OK_AND_ASSIGN(SyncFileInfo info, uapi::sync_file_info(sync_file.borrow()));
+  record_fence(name_of(state) + " export " + std::string(to_string(access)), info);
+  EXPECT_EQ(sync_file_pending(sync_file.borrow()).value(), expected) << "export+poll; kernel returned " << info.describe();
+
+  // 2. poll() on the dma-buf itself.
+  EXPECT_EQ(dmabuf_poll_pending(dmabuf(), access).value(), expected) << "poll(dma-buf)";
+
+  // 3. DMA_BUF_IOCTL_SYNC START blocks while it must wait: give it a bounded chance.
+  auto deadline = Deadline::after(expected ? timeouts::kStaysPending : timeouts::kFenceSignal);
+  FC_ASSERT_OK_AND_ASSIGN(WaitResult synced, uapi::dma_buf_sync_start(dmabuf(), access, deadline));
+  EXPECT_EQ(synced, expected ? WaitResult::TimedOut : WaitResult::Ready) << "DMA_BUF_IOCTL_SYNC START";
+  if (synced == WaitResult::Ready) FC_ASSERT_OK(uapi::dma_buf_sync_end(dmabuf(), access));
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Vgem, WaitAgreement,
+    ::testing::Combine(::testing::Values(FenceState::Idle, FenceState::ReadFencePending, FenceState::WriteFencePending,
+                                         FenceState::WriteFenceSignalled),
+                       kAllAccesses),
+    [](const ::testing::TestParamInfo<WaitAgreement::ParamType>& param_info) {
+      return name_of(std::get<0>(param_info.param)) + "_" +
+             AccessName()(::testing::TestParamInfo<Access>(std::get<1>(param_info.param), param_info.index));
+    });
+
+// Each blocking wait, started on a pending write fence that another thread
+// signals a little later, must return Ready, and not before the signal.
+class WaitWakesOnSignal : public VgemTest {
+ protected:
+  template <class Wait>
+  void check_wakes_after_signal(Wait&& wait) {
+    FC_ASSERT_OK_AND_ASSIGN(VgemFence fence, buffer().attach_fence(FenceUsage::Write));
+    std::promise<Clock::time_point> signalled_at;
+    auto signal_time = signalled_at.get_future();
+    std::jthread signaller([&] {
+      std::this_thread::sleep_for(100ms);
+      signalled_at.set_value(Clock::now());
+      (void)fence.signal();
+    });
+    auto result = wait(Deadline::after(timeouts::kFenceSignal));
+    auto returned_at = Clock::now();
+    signaller.join();
+    ASSERT_TRUE(result.ok()) << describe(result);
+    EXPECT_EQ(*result, WaitResult::Ready) << "the fence signalled 100 ms in; the wait must see it";
+    EXPECT_GE(returned_at, signal_time.get()) << "the wait returned before the fence signalled";
+  }
+};
+
+TEST_F(WaitWakesOnSignal, ExportedSyncFileWakesWhenTheFenceSignals) {
+  check_wakes_after_signal([&](Deadline deadline) -> Result<WaitResult> {
+    auto sync_file = uapi::export_sync_file(dmabuf(), Access::Read);
+    if (!sync_file) return sync_file.err();
+    return uapi::poll_fd(sync_file->borrow(), POLLIN, deadline);
+  });
+}
+
+TEST_F(WaitWakesOnSignal, PollOnTheDmaBufWakesWhenTheFenceSignals) {
+  check_wakes_after_signal([&](Deadline deadline) { return uapi::poll_fd(dmabuf(), POLLIN, deadline); });
+}
+
+TEST_F(WaitWakesOnSignal, DmaBufSyncStartReturnsOnlyAfterTheFenceSignals) {
+  check_wakes_after_signal([&](Deadline deadline) {
+    auto result = uapi::dma_buf_sync_start(dmabuf(), Access::Read, deadline);
+    if (result && *result == WaitResult::Ready) (void)uapi::dma_buf_sync_end(dmabuf(), Access::Read);
+    return result;
+  });
+}
+
+}  // namespace
+}  // namespace fc
