@@ -44,8 +44,15 @@ std::string format_summary(const RunSummary& summary) {
     if (test.fences.empty()) continue;
     if (!header) out << "fence checks (what the kernel returned):\n";
     header = true;
-    out << "  " << tag(test.verdict) << " " << test.name << "\n";
-    for (const auto& [label, fence] : test.fences) out << "       " << label << ": " << fence << "\n";
+    out << "  " << tag(test.verdict) << " " << test.name << "  [";
+    const char* sep = "";
+    for (const auto& [label, fence] : test.fences) {
+      std::string shown = label;
+      std::replace(shown.begin(), shown.end(), '_', ' ');
+      out << sep << shown << ": " << fence;
+      sep = "; ";
+    }
+    out << "]\n";
   }
 
   // Skips grouped by reason: on a host without DRM that is one line, not fifty.

@@ -32,8 +32,8 @@ struct Tally {
 //   fencecheck summary: lane vgem, kernel 6.1.0-56-amd64
 //     52 passed, 0 failed, 0 skipped (52 tests)
 //   fence checks (what the kernel returned):
-//     PASS ExportSyncFile.X
-//          write fence, export READ: 1 fence: vgem/unbound active
+//     PASS ExportSyncFile.X  [write fence READ: 1 fence: vgem/unbound active; ...]
+// (underscores in labels, which property keys need, show as spaces)
 [[nodiscard]] std::string format_summary(const RunSummary& summary);
 
 }  // namespace fc

@@ -12,7 +12,7 @@ RunSummary sample() {
   RunSummary summary;
   summary.lane = "vgem";
   summary.kernel_release = "6.1.0-56-amd64";
-  summary.tests.push_back({"Export.Idle", Verdict::Passed, "", {{"idle READ", "1 fence: stub/stub signalled"}}});
+  summary.tests.push_back({"Export.Idle", Verdict::Passed, "", {{"idle_READ", "1 fence: stub/stub signalled"}, {"after", "0 fences"}}});
   summary.tests.push_back({"Export.Pending", Verdict::Failed, "Expected pending\nmore", {{"write READ", "1 fence: stub/stub signalled"}}});
   summary.tests.push_back({"Abi.Numbers", Verdict::Passed, "", {}});
   summary.tests.push_back({"Gpu.A", Verdict::Skipped, "no vgem device", {}});
@@ -35,8 +35,10 @@ TEST(Summary, NamesLaneKernelAndCounts) {
 
 TEST(Summary, ListsWhatTheKernelReturnedForEachFenceCheck) {
   std::string text = format_summary(sample());
-  EXPECT_NE(text.find("PASS Export.Idle\n       idle READ: 1 fence: stub/stub signalled"), std::string::npos) << text;
-  EXPECT_NE(text.find("FAIL Export.Pending\n       write READ: 1 fence: stub/stub signalled"), std::string::npos) << text;
+  EXPECT_NE(text.find("  PASS Export.Idle  [idle READ: 1 fence: stub/stub signalled; after: 0 fences]\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("  FAIL Export.Pending  [write READ: 1 fence: stub/stub signalled]\n"), std::string::npos) << text;
   EXPECT_EQ(text.find("Abi.Numbers"), std::string::npos) << "tests without fence checks stay out of that list";
 }
 

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs what is missing (Debian packages, as root), then configures and
+# builds fencecheck into build/. Used by ./run.sh and ./test.sh; safe to rerun.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(
+  # build
+  g++ cmake ninja-build pkg-config libgtest-dev libdrm-dev
+  # vm/run: QEMU and what virtme-ng needs on the host
+  qemu-system-x86 busybox-static kmod udev python3 python3-argcomplete python3-pkg-resources
+  xz-utils zstd ca-certificates
+)
+
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")
+done
+if ((${#missing[@]})); then
+  if [[ $(id -u) != 0 ]] || ! command -v apt-get >/dev/null; then
+    echo "setup: missing packages; as root run: apt-get install ${missing[*]}" >&2
+    exit 1
+  fi
+  echo "setup: installing ${missing[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFENCECHECK_WERROR=ON >/dev/null
+cmake --build build
