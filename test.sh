@@ -2,7 +2,8 @@
 # ./test.sh — installs what is missing, builds, and runs every test:
 #   1. host unit tests and the suite on this host (ctest);
 #   2. the VM lanes: the suite on a real Linux kernel under QEMU (vm/lane);
-#   3. the test IDs in the VM equal those on the host.
+#   3. the test IDs in the VM equal those on the host;
+#   4. vm/run's own contract: exit status passthrough, panic, hang, bad arguments.
 # Exit status 0 only if all of them pass.
 set -uo pipefail
 cd "$(dirname "$0")"
@@ -22,6 +23,7 @@ step() {
 step "host: unit tests and host suite" ctest --test-dir build --output-on-failure
 step "vm: vgem reference lane" vm/lane vgem -- --gtest_brief=1
 step "vm: test IDs identical to the host's" diff -u <(build/fencecheck --gtest_list_tests) build/results/vgem.tests
+step "vm: launcher exit statuses (panic, hang, bad arguments)" vm/tests/run_test.sh
 
 echo
 if ((${#failed[@]})); then

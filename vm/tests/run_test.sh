@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# vm/run's own contract, on a real guest: CMD's exit status comes back; a
+# kernel panic ends as 123 and a hung command as 124, each within its timeout,
+# with a message and the guest console tail; bad arguments are 125 at once.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+
+failures=0
+check() {  # name expected-status max-seconds expected-text -- vm/run args...
+  local name=$1 expected=$2 limit=$3 text=$4
+  shift 5
+  local started=$SECONDS log rc
+  log=$(vm/run "$@" 2>&1)
+  rc=$?
+  local took=$((SECONDS - started))
+  if ((rc != expected)); then
+    echo "FAIL $name: exit status $rc, expected $expected"; failures=$((failures + 1))
+  elif ((took > limit)); then
+    echo "FAIL $name: took ${took}s, more than ${limit}s"; failures=$((failures + 1))
+  elif [[ -n $text ]] && ! grep -q -- "$text" <<<"$log"; then
+    echo "FAIL $name: output lacks '$text'"; failures=$((failures + 1))
+  else
+    echo "ok   $name: exit status $rc in ${took}s"
+    return 0
+  fi
+  sed 's/^/     | /' <<<"$log" | tail -n 20
+}
+
+check "unknown option is a setup error" 125 5 "unknown option" -- --bogus -- true
+check "bad --timeout is a setup error" 125 5 "positive number" -- --timeout soon -- true
+check "missing kernel is a setup error" 125 5 "neither a kernel image" -- --kernel /nonexistent -- true
+check "the command's exit status comes back" 7 120 "" -- -- sh -c 'exit 7'
+check "a kernel panic is reported as such" 123 120 "Kernel panic" -- -- sh -c 'echo c >/proc/sysrq-trigger; sleep 600'
+check "a hung command is killed at the timeout" 124 60 "TIMEOUT" -- --timeout 30 -- sleep 600
+
+((failures == 0))
