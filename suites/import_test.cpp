@@ -17,6 +17,9 @@
 namespace fc {
 namespace {
 
+// As many readers as IGT's import-multiple-* use.
+constexpr int kReaders = 32;
+
 class ImportSyncFile : public VgemTest {
  protected:
   void SetUp() override {
@@ -37,6 +40,15 @@ class ImportSyncFile : public VgemTest {
     expect_state(readers_wait, true, std::string("imported as ") + std::string(to_string(access)));
     FC_ASSERT_OK(source.signal());
     expect_state(false, false, "source signalled");
+  }
+
+  // Imports kReaders pending sync_files as READ; they stay pending until signalled.
+  void import_readers(std::vector<PendingSyncFile>& readers) {
+    for (int i = 0; i < kReaders; ++i) {
+      FC_ASSERT_OK_AND_ASSIGN(PendingSyncFile source, pending_sync_file());
+      FC_ASSERT_OK(uapi::import_sync_file(dmabuf(), Access::Read, source.fd()));
+      readers.push_back(std::move(source));
+    }
   }
 };
 
@@ -68,13 +80,8 @@ TEST_F(ImportSyncFile, ImportDoesNotTakeOwnershipOfTheSyncFile) {
 
 // IGT import-multiple-read-only: many readers block writers until the last one signals.
 TEST_F(ImportSyncFile, ManyReadImportsBlockWritersUntilTheLastSignals) {
-  constexpr int kReaders = 32;
   std::vector<PendingSyncFile> sources;
-  for (int i = 0; i < kReaders; ++i) {
-    FC_ASSERT_OK_AND_ASSIGN(PendingSyncFile source, pending_sync_file());
-    FC_ASSERT_OK(uapi::import_sync_file(dmabuf(), Access::Read, source.fd()));
-    sources.push_back(std::move(source));
-  }
+  ASSERT_NO_FATAL_FAILURE(import_readers(sources));
   FC_ASSERT_OK_AND_ASSIGN(UniqueFd read_file, uapi::export_sync_file(dmabuf(), Access::Read));
   FC_ASSERT_OK_AND_ASSIGN(UniqueFd write_file, uapi::export_sync_file(dmabuf(), Access::Write));
   FC_ASSERT_OK_AND_ASSIGN(SyncFileInfo info, uapi::sync_file_info(write_file.borrow()));
@@ -95,13 +102,8 @@ TEST_F(ImportSyncFile, ManyReadImportsBlockWritersUntilTheLastSignals) {
 
 // IGT import-multiple-read-write: a writer among many readers blocks everyone until it signals.
 TEST_F(ImportSyncFile, ManyReadImportsAndAWriteImportBlockEveryAccess) {
-  constexpr int kReaders = 32;
   std::vector<PendingSyncFile> readers;
-  for (int i = 0; i < kReaders; ++i) {
-    FC_ASSERT_OK_AND_ASSIGN(PendingSyncFile source, pending_sync_file());
-    FC_ASSERT_OK(uapi::import_sync_file(dmabuf(), Access::Read, source.fd()));
-    readers.push_back(std::move(source));
-  }
+  ASSERT_NO_FATAL_FAILURE(import_readers(readers));
   FC_ASSERT_OK_AND_ASSIGN(PendingSyncFile writer, pending_sync_file());
   FC_ASSERT_OK(uapi::import_sync_file(dmabuf(), Access::Write, writer.fd()));
   FC_ASSERT_OK_AND_ASSIGN(UniqueFd read_file, uapi::export_sync_file(dmabuf(), Access::Read));
