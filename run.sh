@@ -1,20 +1,56 @@
 #!/usr/bin/env bash
 # ./run.sh [FENCECHECK-ARGS...] — the conformance run.
-# Installs what is missing, builds, then runs the suite on this machine's DRM
-# devices; where there are none, inside a VM on a real kernel (vm/lane).
-# Results (gtest JSON) go to build/results/; the run ends with a per-lane
-# summary: passed/failed/skipped and, for every fence check, what the kernel
-# returned.
+# Installs what is missing and builds. Then, on a machine with GPUs: every
+# render node with every producer (gl, vulkan, vgem-cpu), plus the vgem
+# reference lane where vgem is loaded. On a machine without DRM: the VM lanes
+# (vgem, llvmpipe, virgl) in one boot of a real kernel.
+# Results (gtest JSON) go to build/results/LANE.json; each lane ends with its
+# summary (passed/failed/skipped and, for every fence check, what the kernel
+# returned), and lanes with expectation files are compared against them.
 set -uo pipefail
 cd "$(dirname "$0")"
 scripts/setup.sh || exit 1
+source vm/lanes.sh
 mkdir -p build/results
+rm -f build/results/*.json
 
-if compgen -G '/dev/dri/card*' >/dev/null || compgen -G '/dev/dri/renderD*' >/dev/null; then
-  echo "run.sh: DRM devices found on this machine: running here"
+lanes=()
+declare -A own_status  # lanes run here: fencecheck's own exit status
+if compgen -G '/dev/dri/renderD*' >/dev/null; then
+  echo "run.sh: DRM devices on this machine (kernel $(uname -r)): running here"
   build/fencecheck --list-devices
-  build/fencecheck --lane=host --gtest_brief=1 --gtest_output=json:build/results/host.json "$@"
+  for node in /dev/dri/renderD*; do
+    driver=$(basename "$(readlink -f "/sys/class/drm/$(basename "$node")/device/driver")")
+    lane=$driver
+    [[ " ${lanes[*]} " == *" $lane "* ]] && lane=$driver-$(basename "$node")
+    [[ $driver == vgem ]] && lane=vgem
+    lanes+=("$lane")
+    echo
+    echo "=== lane $lane ($node)"
+    filter='Gpu/*'
+    [[ $lane == vgem ]] && filter=$(lane_filter vgem)
+    build/fencecheck --lane="$lane" --device="$node" --gtest_filter="$filter" --gtest_brief=1 \
+      --gtest_output="json:build/results/$lane.json" "$@"
+    own_status[$lane]=$?
+  done
 else
   echo "run.sh: no DRM device on this machine (kernel $(uname -r)): running the lanes in a VM on a real kernel"
-  vm/lane vgem -- --gtest_brief=1 "$@"
+  lanes=("${FENCECHECK_LANES[@]}")
+  vm/lane "${lanes[@]}" -- --gtest_brief=1 "$@"
+  rc=$?
+  ((rc > 1)) && exit "$rc"
 fi
+
+echo
+echo "=== verdicts"
+status=0
+for lane in "${lanes[@]}"; do
+  if compgen -G "expectations/$lane-*.txt" >/dev/null; then
+    build/fencecheck-results compare --lane "$lane" "build/results/$lane.json" || status=1
+  else
+    # No expectations for this driver yet: the tests' own verdicts stand.
+    echo "lane $lane: no expectations/$lane-*.txt; fencecheck exit status ${own_status[$lane]:-?}"
+    [[ ${own_status[$lane]:-1} == 0 ]] || status=1
+  fi
+done
+exit $status

@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # ./test.sh — installs what is missing, builds, and runs every test:
 #   1. host unit tests and the suite on this host (ctest);
-#   2. the VM lanes: the suite on a real Linux kernel under QEMU (vm/lane);
-#   3. the test IDs in the VM equal those on the host;
-#   4. vm/run's own contract: exit status passthrough, panic, hang, bad arguments.
+#   2. the VM lanes in one boot of a real kernel (vm/lane): vgem (reference),
+#      llvmpipe (a non-fencing driver), virgl (a fencing driver);
+#   3. each lane's results against its expectations (expectations/LANE-*.txt);
+#   4. the test IDs in the VM equal those on the host;
+#   5. vm/run's own contract: exit status passthrough, panic, hang, bad arguments.
 # Exit status 0 only if all of them pass.
 set -uo pipefail
 cd "$(dirname "$0")"
 scripts/setup.sh || exit 1
+source vm/lanes.sh
 
 failed=()
 step() {
@@ -20,9 +23,21 @@ step() {
   if ((rc == 0)); then echo "<== $name: ok"; else echo "<== $name: FAILED (exit status $rc)"; failed+=("$name"); fi
 }
 
+# A lane's tests may fail as its expectations say (exit 1); the launcher's own
+# failures (123 guest died, 124 timeout, 125 no guest) may not.
+run_lanes() {
+  rm -f build/results/*.json build/results/tests.txt
+  vm/lane "${FENCECHECK_LANES[@]}" -- --gtest_brief=1
+  local rc=$?
+  ((rc <= 1))
+}
+
 step "host: unit tests and host suite" ctest --test-dir build --output-on-failure
-step "vm: vgem reference lane" vm/lane vgem -- --gtest_brief=1
-step "vm: test IDs identical to the host's" diff -u <(build/fencecheck --gtest_list_tests) build/results/vgem.tests
+step "vm: lanes ${FENCECHECK_LANES[*]}" run_lanes
+for lane in "${FENCECHECK_LANES[@]}"; do
+  step "vm: lane $lane matches its expectations" build/fencecheck-results compare --lane "$lane" "build/results/$lane.json"
+done
+step "vm: test IDs identical to the host's" diff -u <(build/fencecheck --gtest_list_tests) build/results/tests.txt
 step "vm: launcher exit statuses (panic, hang, bad arguments)" vm/tests/run_test.sh
 
 echo

@@ -101,7 +101,13 @@ struct DrmPrimeHandle {
 };
 inline constexpr std::uint32_t kDrmIoctlModeCreateDumb = iowr(kDrmIoctlBase, 0xB2, sizeof(DrmModeCreateDumb));
 inline constexpr std::uint32_t kDrmIoctlModeDestroyDumb = iowr(kDrmIoctlBase, 0xB4, sizeof(DrmModeDestroyDumb));
+struct DrmGemClose {
+  std::uint32_t handle;
+  std::uint32_t pad;
+};
 inline constexpr std::uint32_t kDrmIoctlPrimeHandleToFd = iowr(kDrmIoctlBase, 0x2d, sizeof(DrmPrimeHandle));
+inline constexpr std::uint32_t kDrmIoctlPrimeFdToHandle = iowr(kDrmIoctlBase, 0x2e, sizeof(DrmPrimeHandle));
+inline constexpr std::uint32_t kDrmIoctlGemClose = iow(kDrmIoctlBase, 0x09, sizeof(DrmGemClose));
 
 // ---- drm/vgem_drm.h ----
 inline constexpr std::uint32_t kVgemFenceWrite = 0x1;

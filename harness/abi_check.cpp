@@ -47,6 +47,9 @@ static_assert(offsetof(SyncFileInfo, sync_fence_info) == offsetof(struct sync_fi
 static_assert(kDrmIoctlModeCreateDumb == DRM_IOCTL_MODE_CREATE_DUMB);
 static_assert(kDrmIoctlModeDestroyDumb == DRM_IOCTL_MODE_DESTROY_DUMB);
 static_assert(kDrmIoctlPrimeHandleToFd == DRM_IOCTL_PRIME_HANDLE_TO_FD);
+static_assert(kDrmIoctlPrimeFdToHandle == DRM_IOCTL_PRIME_FD_TO_HANDLE);
+static_assert(kDrmIoctlGemClose == DRM_IOCTL_GEM_CLOSE);
+static_assert(sizeof(DrmGemClose) == sizeof(struct drm_gem_close));
 static_assert(sizeof(DrmModeCreateDumb) == sizeof(struct drm_mode_create_dumb));
 static_assert(offsetof(DrmModeCreateDumb, size) == offsetof(struct drm_mode_create_dumb, size));
 static_assert(sizeof(DrmPrimeHandle) == sizeof(struct drm_prime_handle));

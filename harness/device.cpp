@@ -154,6 +154,26 @@ std::optional<DrmDevice> find_device(const std::vector<DrmDevice>& devices, cons
   return std::nullopt;
 }
 
+Selection select_device(const std::vector<DrmDevice>& devices, const std::string& spec) {
+  if (devices.empty()) return {std::nullopt, "no DRM device on this machine (kernel has none, or /dev/dri is absent)"};
+  std::string known;
+  for (const DrmDevice& device : devices) {
+    known += (known.empty() ? "" : ", ") + device.driver + " (" +
+             (device.render_node.empty() ? device.primary_node : device.render_node) + ")";
+  }
+  if (spec.empty()) {
+    for (const DrmDevice& device : devices) {
+      if (!device.render_node.empty() && device.driver != "vgem") return {device, {}};
+    }
+    if (auto vgem = find_device(devices, "vgem")) return {vgem, {}};
+    return {std::nullopt, "no device with a render node among: " + known};
+  }
+  for (const DrmDevice& device : devices) {
+    if (device.primary_node == spec || device.render_node == spec || device.driver == spec) return {device, {}};
+  }
+  return {std::nullopt, "no DRM device matches --device=" + spec + "; found: " + known};
+}
+
 Result<UniqueFd> open_node(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC);
   if (fd < 0) return last_errno();

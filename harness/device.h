@@ -45,6 +45,15 @@ struct DrmDevice {
 // The first device driven by `driver`, if any.
 [[nodiscard]] std::optional<DrmDevice> find_device(const std::vector<DrmDevice>& devices, const std::string& driver);
 
+// The device a GPU run targets. spec: a node path ("/dev/dri/renderD128"), a
+// driver name ("virtio_gpu"), or empty: the first device with a render node
+// that is not vgem, else vgem. On failure, why no device fits.
+struct Selection {
+  std::optional<DrmDevice> device;
+  std::string reason;
+};
+[[nodiscard]] Selection select_device(const std::vector<DrmDevice>& devices, const std::string& spec);
+
 // Opens a DRM node read-write, close-on-exec.
 [[nodiscard]] Result<UniqueFd> open_node(const std::string& path);
 

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -36,6 +37,19 @@ std::string SyncFileInfo::describe() const {
     sep = ", ";
   }
   return out;
+}
+
+DmaBufMapping& DmaBufMapping::operator=(DmaBufMapping&& other) noexcept {
+  if (this != &other) {
+    if (address_ != nullptr) ::munmap(address_, size_);
+    address_ = std::exchange(other.address_, nullptr);
+    size_ = std::exchange(other.size_, 0);
+  }
+  return *this;
+}
+
+DmaBufMapping::~DmaBufMapping() {
+  if (address_ != nullptr) ::munmap(address_, size_);
 }
 
 namespace uapi {
@@ -151,6 +165,12 @@ Status dma_buf_sync_end(BorrowedFd dmabuf, Access access) {
   return dma_buf_sync(dmabuf, flags_of(access) | abi::kSyncEnd);
 }
 
+Result<DmaBufMapping> map_dma_buf(BorrowedFd dmabuf, std::size_t size, bool writable) {
+  void* address = ::mmap(nullptr, size, PROT_READ | (writable ? PROT_WRITE : 0), MAP_SHARED, dmabuf.get(), 0);
+  if (address == MAP_FAILED) return last_errno();
+  return DmaBufMapping(address, size);
+}
+
 Result<WaitResult> poll_fd(BorrowedFd fd, short events, Deadline deadline) {
   for (;;) {
     pollfd entry{fd.get(), events, 0};
@@ -216,6 +236,17 @@ Result<UniqueFd> drm_prime_handle_to_fd(BorrowedFd drm, std::uint32_t handle) {
   abi::DrmPrimeHandle arg{handle, O_CLOEXEC | O_RDWR, -1};
   if (xioctl(drm, abi::kDrmIoctlPrimeHandleToFd, &arg) != 0) return last_errno();
   return UniqueFd(arg.fd);
+}
+
+Result<std::uint32_t> drm_prime_fd_to_handle(BorrowedFd drm, BorrowedFd dmabuf) {
+  abi::DrmPrimeHandle arg{0, 0, dmabuf.get()};
+  if (xioctl(drm, abi::kDrmIoctlPrimeFdToHandle, &arg) != 0) return last_errno();
+  return arg.handle;
+}
+
+Status drm_gem_close(BorrowedFd drm, std::uint32_t handle) {
+  abi::DrmGemClose arg{handle, 0};
+  return simple_ioctl(drm, abi::kDrmIoctlGemClose, arg);
 }
 
 Result<std::uint32_t> vgem_fence_attach(BorrowedFd drm, std::uint32_t handle, std::uint32_t flags) {

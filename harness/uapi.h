@@ -9,9 +9,12 @@
 
 #include <poll.h>
 
+#include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "harness/abi.h"
@@ -53,6 +56,25 @@ struct SyncFileInfo {
   [[nodiscard]] std::string describe() const;
 };
 
+// A shared mapping of a dma-buf, unmapped on destruction.
+class DmaBufMapping {
+ public:
+  DmaBufMapping() = default;
+  DmaBufMapping(void* address, std::size_t size) : address_(address), size_(size) {}
+  DmaBufMapping(DmaBufMapping&& other) noexcept
+      : address_(std::exchange(other.address_, nullptr)), size_(std::exchange(other.size_, 0)) {}
+  DmaBufMapping& operator=(DmaBufMapping&& other) noexcept;
+  DmaBufMapping(const DmaBufMapping&) = delete;
+  DmaBufMapping& operator=(const DmaBufMapping&) = delete;
+  ~DmaBufMapping();
+
+  [[nodiscard]] std::span<std::uint8_t> bytes() const { return {static_cast<std::uint8_t*>(address_), size_}; }
+
+ private:
+  void* address_ = nullptr;
+  std::size_t size_ = 0;
+};
+
 // A dumb buffer on a DRM device, as DRM_IOCTL_MODE_CREATE_DUMB returned it.
 struct DumbBuffer {
   std::uint32_t handle = 0;
@@ -89,6 +111,9 @@ namespace uapi {
 [[nodiscard]] Result<WaitResult> dma_buf_sync_start(BorrowedFd dmabuf, Access access, Deadline deadline);
 [[nodiscard]] Status dma_buf_sync_end(BorrowedFd dmabuf, Access access);
 
+// mmap() of a dma-buf (MAP_SHARED), read-only or read-write.
+[[nodiscard]] Result<DmaBufMapping> map_dma_buf(BorrowedFd dmabuf, std::size_t size, bool writable);
+
 // ---- waiting on any pollable descriptor ----
 
 // poll() one descriptor for events until the deadline: Ready when any of
@@ -111,6 +136,11 @@ namespace uapi {
 [[nodiscard]] Status drm_destroy_dumb(BorrowedFd drm, std::uint32_t handle);
 // DRM_IOCTL_PRIME_HANDLE_TO_FD: a dma-buf for a GEM handle (O_CLOEXEC | O_RDWR).
 [[nodiscard]] Result<UniqueFd> drm_prime_handle_to_fd(BorrowedFd drm, std::uint32_t handle);
+
+// DRM_IOCTL_PRIME_FD_TO_HANDLE: a GEM handle on drm for a dma-buf (imported if foreign).
+[[nodiscard]] Result<std::uint32_t> drm_prime_fd_to_handle(BorrowedFd drm, BorrowedFd dmabuf);
+// DRM_IOCTL_GEM_CLOSE.
+[[nodiscard]] Status drm_gem_close(BorrowedFd drm, std::uint32_t handle);
 
 // ---- vgem (drm/vgem_drm.h) ----
 

@@ -6,10 +6,15 @@ cd "$(dirname "$0")/.."
 
 packages=(
   # build
-  g++ cmake ninja-build pkg-config libgtest-dev libdrm-dev
+  g++ cmake ninja-build pkg-config libgtest-dev libdrm-dev libgbm-dev libegl-dev libgles-dev
+  libvulkan-dev glslang-tools nlohmann-json3-dev libcli11-dev
+  # the producers' runtime: Mesa's GBM, EGL, GL and Vulkan drivers
+  libgbm1 libegl-mesa0 libgl1-mesa-dri mesa-vulkan-drivers libvulkan1
   # vm/run: QEMU and what virtme-ng needs on the host
   qemu-system-x86 busybox-static kmod udev python3 python3-argcomplete python3-pkg-resources
   xz-utils zstd ca-certificates
+  # the virgl lane: QEMU's SDL display with GL, on an X server of its own
+  qemu-system-gui xvfb
 )
 
 missing=()

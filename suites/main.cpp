@@ -18,6 +18,9 @@ constexpr const char* kUsage =
     "fencecheck options (gtest's own follow):\n"
     "  --list-devices     print every DRM device found (node, driver, version, bus, PCI ids) and exit\n"
     "  --lane=NAME        name this run's lane (vgem, virgl, ...) in the summary\n"
+    "  --device=SPEC      the DRM device the GPU tests write with: a node (/dev/dri/renderD128)\n"
+    "                     or a driver name (virtio_gpu); default: the first non-vgem render node,\n"
+    "                     else vgem\n"
     "  --skip-is-failure  a missing capability fails the test instead of skipping it\n"
     "                     (for CI lanes whose hardware is known)\n"
     "\n";
@@ -54,6 +57,8 @@ int main(int argc, char** argv) {
       options.skip_is_failure = true;
     } else if (arg.starts_with("--lane=")) {
       options.lane = arg.substr(7);
+    } else if (arg.starts_with("--device=")) {
+      options.device = arg.substr(9);
     } else {
       std::fprintf(stderr, "fencecheck: unknown option '%s' (see --help)\n", argv[i]);
       return 2;

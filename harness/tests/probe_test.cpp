@@ -49,3 +49,40 @@ TEST(ProbeExportSyncFile, OtherErrnosAreBroken) {
 
 }  // namespace
 }  // namespace fc
+
+namespace fc {
+namespace {
+
+DrmDevice make_device(std::string driver, std::string render, std::string primary = "") {
+  DrmDevice device;
+  device.driver = std::move(driver);
+  device.render_node = std::move(render);
+  device.primary_node = std::move(primary);
+  return device;
+}
+
+TEST(SelectDevice, DefaultPrefersARealGpuOverVgem) {
+  auto vgem = make_device("vgem", "/dev/dri/renderD128", "/dev/dri/card0");
+  auto gpu = make_device("amdgpu", "/dev/dri/renderD129", "/dev/dri/card1");
+  EXPECT_EQ(select_device({vgem, gpu}, "").device->driver, "amdgpu");
+  EXPECT_EQ(select_device({vgem}, "").device->driver, "vgem");
+}
+
+TEST(SelectDevice, ByNodeOrDriverName) {
+  auto vgem = make_device("vgem", "/dev/dri/renderD128", "/dev/dri/card0");
+  auto virgl = make_device("virtio_gpu", "/dev/dri/renderD129", "/dev/dri/card1");
+  EXPECT_EQ(select_device({vgem, virgl}, "virtio_gpu").device->render_node, "/dev/dri/renderD129");
+  EXPECT_EQ(select_device({vgem, virgl}, "/dev/dri/card0").device->driver, "vgem");
+}
+
+TEST(SelectDevice, NoMatchSaysWhatThereIs) {
+  auto vgem = make_device("vgem", "/dev/dri/renderD128", "/dev/dri/card0");
+  Selection none = select_device({vgem}, "i915");
+  EXPECT_FALSE(none.device);
+  EXPECT_NE(none.reason.find("--device=i915"), std::string::npos) << none.reason;
+  EXPECT_NE(none.reason.find("vgem (/dev/dri/renderD128)"), std::string::npos) << none.reason;
+  EXPECT_FALSE(select_device({}, "").device);
+}
+
+}  // namespace
+}  // namespace fc

@@ -1,0 +1,133 @@
+#include "harness/expectations.h"
+
+#include <algorithm>
+
+namespace fc {
+namespace {
+
+std::string_view trim(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t' || text.front() == '\r')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r')) text.remove_suffix(1);
+  return text;
+}
+
+// Calls line(number, content) for each line with its comment and blanks removed.
+template <class Fn>
+std::optional<ParseError> for_each_line(std::string_view text, Fn&& line) {
+  int number = 0;
+  while (!text.empty()) {
+    std::size_t end = text.find('\n');
+    std::string_view raw = text.substr(0, end);
+    text = end == std::string_view::npos ? std::string_view() : text.substr(end + 1);
+    ++number;
+    if (std::size_t hash = raw.find('#'); hash != std::string_view::npos) raw = raw.substr(0, hash);
+    raw = trim(raw);
+    if (raw.empty()) continue;
+    if (auto error = line(number, raw)) return error;
+  }
+  return std::nullopt;
+}
+
+bool matches(const std::vector<Pattern>& patterns, const std::string& name) {
+  return std::any_of(patterns.begin(), patterns.end(),
+                     [&](const Pattern& p) { return std::regex_match(name, p.regex); });
+}
+
+}  // namespace
+
+std::string_view to_string(Outcome outcome) {
+  switch (outcome) {
+    case Outcome::Pass: return "Pass";
+    case Outcome::Fail: return "Fail";
+    case Outcome::Skip: return "Skip";
+    case Outcome::Crash: return "Crash";
+    case Outcome::Timeout: return "Timeout";
+  }
+  return "?";
+}
+
+std::optional<Outcome> parse_outcome(std::string_view text) {
+  for (Outcome o : {Outcome::Pass, Outcome::Fail, Outcome::Skip, Outcome::Crash, Outcome::Timeout}) {
+    if (text == to_string(o)) return o;
+  }
+  return std::nullopt;
+}
+
+std::optional<ParseError> parse_fails(std::string_view text, std::string_view file,
+                                      std::map<std::string, Outcome>& out) {
+  return for_each_line(text, [&](int number, std::string_view line) -> std::optional<ParseError> {
+    std::size_t comma = line.rfind(',');
+    auto where = std::string(file) + ":" + std::to_string(number) + ": ";
+    if (comma == std::string_view::npos) return ParseError{where + "expected 'Test.name,Fail', got '" + std::string(line) + "'"};
+    std::string name(trim(line.substr(0, comma)));
+    auto outcome = parse_outcome(trim(line.substr(comma + 1)));
+    if (name.empty() || !outcome || *outcome == Outcome::Pass || *outcome == Outcome::Skip) {
+      return ParseError{where + "expected 'Test.name,Fail|Crash|Timeout', got '" + std::string(line) + "'"};
+    }
+    if (!out.emplace(name, *outcome).second) return ParseError{where + "'" + name + "' is listed twice"};
+    return std::nullopt;
+  });
+}
+
+std::optional<ParseError> parse_patterns(std::string_view text, std::string_view file, std::vector<Pattern>& out) {
+  return for_each_line(text, [&](int number, std::string_view line) -> std::optional<ParseError> {
+    try {
+      out.push_back(Pattern{std::string(line), std::regex(std::string(line), std::regex::ECMAScript)});
+    } catch (const std::regex_error& error) {
+      return ParseError{std::string(file) + ":" + std::to_string(number) + ": bad regex '" + std::string(line) +
+                        "': " + error.what()};
+    }
+    return std::nullopt;
+  });
+}
+
+std::string_view to_string(Comparison::Kind kind) {
+  switch (kind) {
+    case Comparison::Kind::Expected: return "expected";
+    case Comparison::Kind::Flake: return "flake";
+    case Comparison::Kind::NewFailure: return "NEW FAILURE";
+    case Comparison::Kind::UnexpectedPass: return "UNEXPECTED PASS";
+    case Comparison::Kind::UnexpectedSkip: return "UNEXPECTED SKIP";
+    case Comparison::Kind::StaleExpectation: return "STALE EXPECTATION";
+  }
+  return "?";
+}
+
+bool Comparison::ok() const {
+  return std::all_of(entries.begin(), entries.end(),
+                     [](const Entry& e) { return e.kind == Kind::Expected || e.kind == Kind::Flake; });
+}
+
+int Comparison::count(Kind kind) const {
+  return static_cast<int>(std::count_if(entries.begin(), entries.end(), [&](const Entry& e) { return e.kind == kind; }));
+}
+
+Comparison compare(const std::vector<TestResult>& results, const Expectations& expectations) {
+  Comparison comparison;
+  for (const TestResult& result : results) {
+    auto listed = expectations.fails.find(result.name);
+    Outcome expected = listed != expectations.fails.end() ? listed->second
+                       : matches(expectations.skips, result.name) ? Outcome::Skip
+                                                                   : Outcome::Pass;
+    Comparison::Kind kind;
+    if (result.outcome == expected || (expected == Outcome::Skip && result.outcome == Outcome::Pass)) {
+      kind = Comparison::Kind::Expected;  // a listed skip that ran and passed is fine too
+    } else if (result.outcome != Outcome::Skip && matches(expectations.flakes, result.name)) {
+      kind = Comparison::Kind::Flake;
+    } else if (result.outcome == Outcome::Skip) {
+      kind = Comparison::Kind::UnexpectedSkip;
+    } else if (result.outcome == Outcome::Pass) {
+      kind = Comparison::Kind::UnexpectedPass;
+    } else {
+      kind = Comparison::Kind::NewFailure;
+    }
+    comparison.entries.push_back({kind, result.name, result.outcome, expected, result.message});
+  }
+  for (const auto& [name, outcome] : expectations.fails) {
+    bool ran = std::any_of(results.begin(), results.end(), [&](const TestResult& r) { return r.name == name; });
+    if (!ran) comparison.entries.push_back({Comparison::Kind::StaleExpectation, name, Outcome::Skip, outcome, "not in the results"});
+  }
+  return comparison;
+}
+
+}  // namespace fc

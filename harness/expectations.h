@@ -1,0 +1,72 @@
+// Expectations in the drm-ci / deqp-runner style, applied to gtest results.
+//
+//   <lane>-fails.txt   "Test.name,Fail" per line: known failures (also Crash, Timeout)
+//   <lane>-flakes.txt  one regex per line: may pass or fail
+//   <lane>-skips.txt   one regex per line: expected to skip here (with the reason in a comment)
+// '#' starts a comment; blank lines are ignored. A regex must match the whole name.
+//
+// Applying them: every result must match. A failure not listed is a new
+// failure; a listed failure that passes is an unexpected pass; a skip not
+// listed is an unexpected skip (lanes know their hardware); a fails entry
+// for a test that did not run is a stale expectation. Any of those fails the run.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <regex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace fc {
+
+enum class Outcome { Pass, Fail, Skip, Crash, Timeout };
+[[nodiscard]] std::string_view to_string(Outcome outcome);
+[[nodiscard]] std::optional<Outcome> parse_outcome(std::string_view text);
+
+struct TestResult {
+  std::string name;  // "Suite.Test/param", as --gtest_list_tests composes it
+  Outcome outcome = Outcome::Pass;
+  std::string message;  // first failure or skip message
+};
+
+struct Pattern {
+  std::string source;
+  std::regex regex;
+};
+
+struct Expectations {
+  std::map<std::string, Outcome> fails;
+  std::vector<Pattern> flakes;
+  std::vector<Pattern> skips;
+};
+
+// Parse errors name the file and line: "llvmpipe-fails.txt:3: expected 'Test.name,Fail'".
+struct ParseError {
+  std::string message;
+};
+
+[[nodiscard]] std::optional<ParseError> parse_fails(std::string_view text, std::string_view file,
+                                                     std::map<std::string, Outcome>& out);
+[[nodiscard]] std::optional<ParseError> parse_patterns(std::string_view text, std::string_view file,
+                                                        std::vector<Pattern>& out);
+
+struct Comparison {
+  enum class Kind { Expected, Flake, NewFailure, UnexpectedPass, UnexpectedSkip, StaleExpectation };
+  struct Entry {
+    Kind kind;
+    std::string name;
+    Outcome actual;
+    Outcome expected;
+    std::string message;
+  };
+  std::vector<Entry> entries;  // one per result, plus stale expectations
+
+  [[nodiscard]] bool ok() const;
+  [[nodiscard]] int count(Kind kind) const;
+};
+[[nodiscard]] std::string_view to_string(Comparison::Kind kind);
+
+[[nodiscard]] Comparison compare(const std::vector<TestResult>& results, const Expectations& expectations);
+
+}  // namespace fc

@@ -1,0 +1,331 @@
+// The `gl` producer: EGL on the GBM device (EGL_PLATFORM_GBM_KHR), the
+// dma-buf imported as an EGLImage (EGL_EXT_image_dma_buf_import, with its
+// modifier where EGL_EXT_image_dma_buf_import_modifiers is offered), bound to
+// a texture behind an FBO. A frame is one full-screen draw whose fragment
+// shader loops for a calibrated number of iterations, then writes the frame
+// pattern; submit() ends with glFlush() only, like a compositor handing the
+// buffer on at submit time.
+#include <EGL/egl.h>
+#include <EGL/eglext.h>
+#include <GLES3/gl3.h>
+// gl2ext.h relies on the GL_APIENTRY that gl3.h defines.
+#include <GLES2/gl2ext.h>
+#include <drm_fourcc.h>
+
+#include <algorithm>
+#include <chrono>
+
+#include "harness/deadline.h"
+#include "harness/gbm.h"
+#include "harness/pattern.h"
+#include "harness/producer.h"
+
+namespace fc {
+namespace {
+
+using namespace std::chrono_literals;
+
+// Long enough that an export right after submit sees it running, short enough
+// for emulated lanes (the virgl host renders with the guest frozen).
+constexpr auto kTargetFrameTime = 250ms;
+constexpr GLint kMaxIterations = 1 << 22;
+
+constexpr const char* kVertexShader = R"(#version 300 es
+void main() {
+  // One triangle covering the viewport.
+  vec2 p = vec2(float((gl_VertexID << 1) & 2), float(gl_VertexID & 2));
+  gl_Position = vec4(p * 2.0 - 1.0, 0.0, 1.0);
+}
+)";
+
+// frame_color() of harness/pattern.cpp, per fragment; the loop is the workload.
+// (Written as a plain counted loop: Mesa folded a loop bounded by a constant
+// with an early break.)
+constexpr const char* kFragmentShader = R"(#version 300 es
+precision highp float;
+precision highp int;
+uniform uint u_seed;
+uniform int u_iterations;
+out vec4 color;
+void main() {
+  float acc = 0.0;
+  for (int i = 0; i < u_iterations; i++) acc = fract(acc * 1.618 + 0.137);
+  uint x = uint(gl_FragCoord.x);
+  uint y = uint(gl_FragCoord.y);
+  uint r = u_seed & 0xffu;
+  uint g = ((u_seed >> 8) ^ y) & 0xffu;
+  uint b = ((u_seed >> 16) ^ x) & 0xffu;
+  color = vec4(float(r), float(g), float(b), 255.0) / 255.0;
+  if (acc > 2.0) color = vec4(0.0);  // never true: keeps the loop's result live
+}
+)";
+
+std::string egl_error(const char* what) {
+  char code[16];
+  std::snprintf(code, sizeof code, "0x%04x", eglGetError());
+  return std::string(what) + " failed (EGL error " + code + ")";
+}
+
+bool has_extension(const char* list, std::string_view name) {
+  if (list == nullptr) return false;
+  std::string_view all(list);
+  for (std::size_t pos = 0; (pos = all.find(name, pos)) != std::string_view::npos; pos += name.size()) {
+    bool starts = pos == 0 || all[pos - 1] == ' ';
+    bool ends = pos + name.size() == all.size() || all[pos + name.size()] == ' ';
+    if (starts && ends) return true;
+  }
+  return false;
+}
+
+GLuint compile(GLenum type, const char* source, std::string& log) {
+  GLuint shader = glCreateShader(type);
+  glShaderSource(shader, 1, &source, nullptr);
+  glCompileShader(shader);
+  GLint ok = 0;
+  glGetShaderiv(shader, GL_COMPILE_STATUS, &ok);
+  if (!ok) {
+    char text[1024] = {};
+    glGetShaderInfoLog(shader, sizeof text, nullptr, text);
+    log = text;
+    glDeleteShader(shader);
+    return 0;
+  }
+  return shader;
+}
+
+class GlProducer final : public Producer {
+ public:
+  ~GlProducer() override {
+    if (display_ == EGL_NO_DISPLAY) return;
+    eglMakeCurrent(display_, EGL_NO_SURFACE, EGL_NO_SURFACE, context_);
+    release_target();
+    if (program_ != 0) glDeleteProgram(program_);
+    if (vao_ != 0) glDeleteVertexArrays(1, &vao_);
+    eglMakeCurrent(display_, EGL_NO_SURFACE, EGL_NO_SURFACE, EGL_NO_CONTEXT);
+    if (context_ != EGL_NO_CONTEXT) eglDestroyContext(display_, context_);
+    eglTerminate(display_);
+  }
+
+  // Display, context, program; the error text on failure.
+  std::string init(const GbmDevice& gbm) {
+    gbm_backend_ = gbm.backend_name();
+    const char* client_extensions = eglQueryString(EGL_NO_DISPLAY, EGL_EXTENSIONS);
+    if (!has_extension(client_extensions, "EGL_KHR_platform_gbm") &&
+        !has_extension(client_extensions, "EGL_MESA_platform_gbm")) {
+      return "unsupported: EGL has no GBM platform (EGL_KHR_platform_gbm)";
+    }
+    auto get_platform_display =
+        reinterpret_cast<PFNEGLGETPLATFORMDISPLAYEXTPROC>(eglGetProcAddress("eglGetPlatformDisplayEXT"));
+    if (get_platform_display == nullptr) return "unsupported: no eglGetPlatformDisplayEXT";
+    display_ = get_platform_display(EGL_PLATFORM_GBM_KHR, gbm.get(), nullptr);
+    if (display_ == EGL_NO_DISPLAY) return egl_error("eglGetPlatformDisplayEXT(EGL_PLATFORM_GBM_KHR)");
+    EGLint major = 0, minor = 0;
+    if (!eglInitialize(display_, &major, &minor)) {
+      display_ = EGL_NO_DISPLAY;
+      return egl_error("eglInitialize");
+    }
+    const char* extensions = eglQueryString(display_, EGL_EXTENSIONS);
+    if (!has_extension(extensions, "EGL_EXT_image_dma_buf_import")) {
+      return "unsupported: no EGL_EXT_image_dma_buf_import on this display";
+    }
+    modifiers_ = has_extension(extensions, "EGL_EXT_image_dma_buf_import_modifiers");
+    if (!has_extension(extensions, "EGL_KHR_surfaceless_context")) return "unsupported: no EGL_KHR_surfaceless_context";
+    egl_vendor_ = eglQueryString(display_, EGL_VENDOR);
+    egl_version_ = eglQueryString(display_, EGL_VERSION);
+
+    if (!eglBindAPI(EGL_OPENGL_ES_API)) return egl_error("eglBindAPI(EGL_OPENGL_ES_API)");
+    const EGLint config_attribs[] = {EGL_RENDERABLE_TYPE, EGL_OPENGL_ES3_BIT, EGL_NONE};
+    EGLConfig config = nullptr;
+    EGLint count = 0;
+    if (!eglChooseConfig(display_, config_attribs, &config, 1, &count) || count == 0) {
+      return "unsupported: no EGL config with OpenGL ES 3";
+    }
+    const EGLint context_attribs[] = {EGL_CONTEXT_MAJOR_VERSION, 3, EGL_CONTEXT_MINOR_VERSION, 0, EGL_NONE};
+    context_ = eglCreateContext(display_, config, EGL_NO_CONTEXT, context_attribs);
+    if (context_ == EGL_NO_CONTEXT) return egl_error("eglCreateContext(OpenGL ES 3.0)");
+    if (!eglMakeCurrent(display_, EGL_NO_SURFACE, EGL_NO_SURFACE, context_)) return egl_error("eglMakeCurrent");
+
+    create_image_ = reinterpret_cast<PFNEGLCREATEIMAGEKHRPROC>(eglGetProcAddress("eglCreateImageKHR"));
+    destroy_image_ = reinterpret_cast<PFNEGLDESTROYIMAGEKHRPROC>(eglGetProcAddress("eglDestroyImageKHR"));
+    image_target_ = reinterpret_cast<PFNGLEGLIMAGETARGETTEXTURE2DOESPROC>(
+        eglGetProcAddress("glEGLImageTargetTexture2DOES"));
+    if (create_image_ == nullptr || destroy_image_ == nullptr || image_target_ == nullptr) {
+      return "unsupported: no EGLImage entry points (EGL_KHR_image_base, GL_OES_EGL_image)";
+    }
+    renderer_ = reinterpret_cast<const char*>(glGetString(GL_RENDERER));
+    vendor_ = reinterpret_cast<const char*>(glGetString(GL_VENDOR));
+    version_ = reinterpret_cast<const char*>(glGetString(GL_VERSION));
+
+    std::string log;
+    GLuint vs = compile(GL_VERTEX_SHADER, kVertexShader, log);
+    if (vs == 0) return "vertex shader: " + log;
+    GLuint fs = compile(GL_FRAGMENT_SHADER, kFragmentShader, log);
+    if (fs == 0) return "fragment shader: " + log;
+    program_ = glCreateProgram();
+    glAttachShader(program_, vs);
+    glAttachShader(program_, fs);
+    glLinkProgram(program_);
+    glDeleteShader(vs);
+    glDeleteShader(fs);
+    GLint linked = 0;
+    glGetProgramiv(program_, GL_LINK_STATUS, &linked);
+    if (!linked) return "program link failed";
+    seed_location_ = glGetUniformLocation(program_, "u_seed");
+    iterations_location_ = glGetUniformLocation(program_, "u_iterations");
+    glGenVertexArrays(1, &vao_);
+    return {};
+  }
+
+  std::string_view name() const override { return "gl"; }
+
+  Environment environment() const override {
+    return {{"gl.vendor", vendor_},
+            {"gl.renderer", renderer_},
+            {"gl.version", version_},
+            {"egl.vendor", egl_vendor_},
+            {"egl.version", egl_version_},
+            {"gbm.backend", gbm_backend_},
+            {"gl.workload_iterations", std::to_string(iterations_)}};
+  }
+
+  Probe supports(const DmaBufImage& image) const override {
+    if (find_format(image.fourcc) == nullptr) {
+      return Probe::unsupported("the gl producer writes 32-bit RGB formats only, not " + fourcc_name(image.fourcc));
+    }
+    if (image.modifier != DRM_FORMAT_MOD_INVALID && image.modifier != DRM_FORMAT_MOD_LINEAR && !modifiers_) {
+      return Probe::unsupported("modifier " + modifier_name(image.modifier) +
+                                " but no EGL_EXT_image_dma_buf_import_modifiers");
+    }
+    return Probe::supported();
+  }
+
+  Status attach(const DmaBufImage& image) override {
+    eglMakeCurrent(display_, EGL_NO_SURFACE, EGL_NO_SURFACE, context_);
+    release_target();
+    std::vector<EGLint> attribs = {EGL_WIDTH, static_cast<EGLint>(image.width), EGL_HEIGHT,
+                                   static_cast<EGLint>(image.height), EGL_LINUX_DRM_FOURCC_EXT,
+                                   static_cast<EGLint>(image.fourcc)};
+    static constexpr EGLint kPlaneAttribs[][5] = {
+        {EGL_DMA_BUF_PLANE0_FD_EXT, EGL_DMA_BUF_PLANE0_OFFSET_EXT, EGL_DMA_BUF_PLANE0_PITCH_EXT,
+         EGL_DMA_BUF_PLANE0_MODIFIER_LO_EXT, EGL_DMA_BUF_PLANE0_MODIFIER_HI_EXT},
+        {EGL_DMA_BUF_PLANE1_FD_EXT, EGL_DMA_BUF_PLANE1_OFFSET_EXT, EGL_DMA_BUF_PLANE1_PITCH_EXT,
+         EGL_DMA_BUF_PLANE1_MODIFIER_LO_EXT, EGL_DMA_BUF_PLANE1_MODIFIER_HI_EXT},
+        {EGL_DMA_BUF_PLANE2_FD_EXT, EGL_DMA_BUF_PLANE2_OFFSET_EXT, EGL_DMA_BUF_PLANE2_PITCH_EXT,
+         EGL_DMA_BUF_PLANE2_MODIFIER_LO_EXT, EGL_DMA_BUF_PLANE2_MODIFIER_HI_EXT},
+        {EGL_DMA_BUF_PLANE3_FD_EXT, EGL_DMA_BUF_PLANE3_OFFSET_EXT, EGL_DMA_BUF_PLANE3_PITCH_EXT,
+         EGL_DMA_BUF_PLANE3_MODIFIER_LO_EXT, EGL_DMA_BUF_PLANE3_MODIFIER_HI_EXT}};
+    for (std::size_t i = 0; i < image.planes.size() && i < 4; ++i) {
+      const auto& plane = image.planes[i];
+      attribs.insert(attribs.end(), {kPlaneAttribs[i][0], plane.fd.get(), kPlaneAttribs[i][1],
+                                     static_cast<EGLint>(plane.offset), kPlaneAttribs[i][2],
+                                     static_cast<EGLint>(plane.stride)});
+      if (modifiers_ && image.modifier != DRM_FORMAT_MOD_INVALID) {
+        attribs.insert(attribs.end(), {kPlaneAttribs[i][3], static_cast<EGLint>(image.modifier & 0xffffffffu),
+                                       kPlaneAttribs[i][4], static_cast<EGLint>(image.modifier >> 32)});
+      }
+    }
+    attribs.push_back(EGL_NONE);
+    egl_image_ = create_image_(display_, EGL_NO_CONTEXT, EGL_LINUX_DMA_BUF_EXT, nullptr, attribs.data());
+    if (egl_image_ == EGL_NO_IMAGE_KHR) {
+      last_error_ = egl_error("eglCreateImageKHR(EGL_LINUX_DMA_BUF_EXT)");
+      return Errno{EINVAL};
+    }
+    glGenTextures(1, &texture_);
+    glBindTexture(GL_TEXTURE_2D, texture_);
+    image_target_(GL_TEXTURE_2D, egl_image_);
+    glGenFramebuffers(1, &framebuffer_);
+    glBindFramebuffer(GL_FRAMEBUFFER, framebuffer_);
+    glFramebufferTexture2D(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_TEXTURE_2D, texture_, 0);
+    if (GLenum status = glCheckFramebufferStatus(GL_FRAMEBUFFER); status != GL_FRAMEBUFFER_COMPLETE) {
+      char code[16];
+      std::snprintf(code, sizeof code, "0x%04x", status);
+      last_error_ = std::string("FBO on the imported dma-buf is incomplete: ") + code;
+      return Errno{EINVAL};
+    }
+    glViewport(0, 0, static_cast<GLsizei>(image.width), static_cast<GLsizei>(image.height));
+    glUseProgram(program_);
+    glBindVertexArray(vao_);
+    return calibrate();
+  }
+
+  Status submit(std::uint32_t frame) override {
+    draw(frame);
+    glFlush();
+    return gl_status();
+  }
+
+  Status finish() override {
+    glFinish();
+    return gl_status();
+  }
+
+  std::string last_error() const override { return last_error_; }
+
+ private:
+  void draw(std::uint32_t frame) {
+    glUniform1ui(seed_location_, frame_seed(frame));
+    glUniform1i(iterations_location_, iterations_);
+    glDrawArrays(GL_TRIANGLES, 0, 3);
+  }
+
+  Status gl_status() {
+    if (GLenum error = glGetError(); error != GL_NO_ERROR) {
+      char code[16];
+      std::snprintf(code, sizeof code, "0x%04x", error);
+      last_error_ = std::string("GL error ") + code;
+      return Errno{EIO};
+    }
+    return {};
+  }
+
+  // Grows the loop until one frame takes about kTargetFrameTime (measured
+  // with glFinish), so the write reliably outlasts an export made right after
+  // submit() on fast and slow renderers alike. Draws frame 0, the buffer's
+  // "previous frame", so calibration leaves known contents behind.
+  Status calibrate() {
+    iterations_ = 16;
+    for (int round = 0; round < 8; ++round) {
+      auto start = Clock::now();
+      draw(0);
+      glFinish();
+      auto took = Clock::now() - start;
+      if (Status status = gl_status(); !status) return status;
+      if (took >= kTargetFrameTime / 2 || iterations_ >= kMaxIterations) break;
+      double scale = took > 1ms ? std::chrono::duration<double>(kTargetFrameTime) / took : 16.0;
+      iterations_ = static_cast<GLint>(std::min<double>(kMaxIterations, iterations_ * std::min(scale, 16.0)));
+    }
+    return {};
+  }
+
+  void release_target() {
+    if (framebuffer_ != 0) glDeleteFramebuffers(1, &framebuffer_);
+    if (texture_ != 0) glDeleteTextures(1, &texture_);
+    if (egl_image_ != EGL_NO_IMAGE_KHR) destroy_image_(display_, egl_image_);
+    framebuffer_ = texture_ = 0;
+    egl_image_ = EGL_NO_IMAGE_KHR;
+  }
+
+  EGLDisplay display_ = EGL_NO_DISPLAY;
+  EGLContext context_ = EGL_NO_CONTEXT;
+  EGLImageKHR egl_image_ = EGL_NO_IMAGE_KHR;
+  PFNEGLCREATEIMAGEKHRPROC create_image_ = nullptr;
+  PFNEGLDESTROYIMAGEKHRPROC destroy_image_ = nullptr;
+  PFNGLEGLIMAGETARGETTEXTURE2DOESPROC image_target_ = nullptr;
+  bool modifiers_ = false;
+  GLuint program_ = 0, vao_ = 0, texture_ = 0, framebuffer_ = 0;
+  GLint seed_location_ = -1, iterations_location_ = -1;
+  GLint iterations_ = 16;
+  std::string renderer_, vendor_, version_, egl_vendor_, egl_version_, gbm_backend_, last_error_;
+};
+
+}  // namespace
+
+MadeProducer make_gl_producer(const GbmDevice& gbm) {
+  auto producer = std::make_unique<GlProducer>();
+  std::string error = producer->init(gbm);
+  if (error.empty()) return {std::move(producer), Probe::supported()};
+  if (error.rfind("unsupported: ", 0) == 0) return {nullptr, Probe::unsupported(error.substr(13))};
+  return {nullptr, Probe::broken("gl producer: " + error, Errno{EIO})};
+}
+
+}  // namespace fc

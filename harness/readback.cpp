@@ -1,0 +1,59 @@
+#include "harness/readback.h"
+
+#include "harness/uapi.h"
+
+namespace fc {
+
+Result<Classification> read_linear(const DmaBufImage& image, std::uint32_t frame, ReadMode mode, Deadline deadline) {
+  const PixelFormat* format = find_format(image.fourcc);
+  if (format == nullptr) return Errno{EINVAL};
+  auto mapping = uapi::map_dma_buf(image.fd(), image.plane0_size(), false);
+  if (!mapping) return mapping.err();
+  if (mode == ReadMode::Synced) {
+    auto synced = uapi::dma_buf_sync_start(image.fd(), Access::Read, deadline);
+    if (!synced) return synced.err();
+    if (*synced == WaitResult::TimedOut) return Errno{ETIMEDOUT};
+  }
+  Classification result = classify(mapping->bytes().subspan(image.planes[0].offset), image.planes[0].stride,
+                                   image.width, image.height, *format, frame);
+  if (mode == ReadMode::Synced) {
+    if (Status ended = uapi::dma_buf_sync_end(image.fd(), Access::Read); !ended) return ended.err();
+  }
+  return result;
+}
+
+Result<Classification> read_mapped(const GbmDevice& gbm, const DmaBufImage& image, std::uint32_t frame) {
+  const PixelFormat* format = find_format(image.fourcc);
+  if (format == nullptr) return Errno{EINVAL};
+  gbm_import_fd_modifier_data data{};
+  data.width = image.width;
+  data.height = image.height;
+  data.format = image.fourcc;
+  data.num_fds = static_cast<std::uint32_t>(image.planes.size());
+  for (std::size_t i = 0; i < image.planes.size() && i < 4; ++i) {
+    data.fds[i] = image.planes[i].fd.get();
+    data.strides[i] = static_cast<int>(image.planes[i].stride);
+    data.offsets[i] = static_cast<int>(image.planes[i].offset);
+  }
+  data.modifier = image.modifier;
+  errno = 0;
+  gbm_bo* bo = gbm_bo_import(gbm.get(), GBM_BO_IMPORT_FD_MODIFIER, &data, GBM_BO_USE_RENDERING);
+  if (bo == nullptr) return Errno{errno != 0 ? errno : EINVAL};
+  std::uint32_t stride = 0;
+  void* map_data = nullptr;
+  errno = 0;
+  void* pixels = gbm_bo_map(bo, 0, 0, image.width, image.height, GBM_BO_TRANSFER_READ, &stride, &map_data);
+  if (pixels == nullptr) {
+    Errno err{errno != 0 ? errno : EIO};
+    gbm_bo_destroy(bo);
+    return err;
+  }
+  Classification result =
+      classify({static_cast<const std::uint8_t*>(pixels), std::size_t{stride} * image.height}, stride, image.width,
+               image.height, *format, frame);
+  gbm_bo_unmap(bo, map_data);
+  gbm_bo_destroy(bo);
+  return result;
+}
+
+}  // namespace fc

@@ -1,0 +1,119 @@
+// Expectations apply like deqp-runner baselines: every mismatch is named and
+// fails the run; comments, flakes and skips behave as drm-ci's files do.
+#include "harness/expectations.h"
+
+#include <gtest/gtest.h>
+
+#include "harness/gtest_json.h"
+
+namespace fc {
+namespace {
+
+using Kind = Comparison::Kind;
+
+Expectations make(std::string_view fails, std::string_view flakes = "", std::string_view skips = "") {
+  Expectations e;
+  EXPECT_FALSE(parse_fails(fails, "fails.txt", e.fails));
+  EXPECT_FALSE(parse_patterns(flakes, "flakes.txt", e.flakes));
+  EXPECT_FALSE(parse_patterns(skips, "skips.txt", e.skips));
+  return e;
+}
+
+Kind kind_of(const Comparison& c, const std::string& name) {
+  for (const auto& entry : c.entries) {
+    if (entry.name == name) return entry.kind;
+  }
+  ADD_FAILURE() << name << " not in the comparison";
+  return Kind::Expected;
+}
+
+TEST(Expectations, ParsesFailsWithCommentsAndBlankLines) {
+  std::map<std::string, Outcome> fails;
+  EXPECT_FALSE(parse_fails("# llvmpipe attaches no fence\n\nGpu/GpuWrite.A/gl,Fail  # why\nB.c,Crash\n", "f", fails));
+  ASSERT_EQ(fails.size(), 2u);
+  EXPECT_EQ(fails["Gpu/GpuWrite.A/gl"], Outcome::Fail);
+  EXPECT_EQ(fails["B.c"], Outcome::Crash);
+}
+
+TEST(Expectations, RejectsMalformedLinesNamingFileAndLine) {
+  std::map<std::string, Outcome> fails;
+  auto error = parse_fails("A.b,Fail\nno comma here\n", "lane-fails.txt", fails);
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->message.rfind("lane-fails.txt:2: ", 0), 0u) << error->message;
+  fails.clear();
+  EXPECT_TRUE(parse_fails("A.b,Pass\n", "f", fails)) << "Pass is not an expectation";
+  fails.clear();
+  EXPECT_TRUE(parse_fails("A.b,Fail\nA.b,Fail\n", "f", fails)) << "duplicates are errors";
+  std::vector<Pattern> patterns;
+  EXPECT_TRUE(parse_patterns("ok.*\n(unclosed\n", "skips.txt", patterns));
+}
+
+TEST(Compare, EverythingAsExpectedIsOk) {
+  auto c = compare({{"A.pass", Outcome::Pass, ""}, {"A.fail", Outcome::Fail, "x"}, {"A.skip", Outcome::Skip, "y"}},
+                   make("A.fail,Fail\n", "", "A\\.sk.*\n"));
+  EXPECT_TRUE(c.ok());
+  EXPECT_EQ(c.count(Kind::Expected), 3);
+}
+
+TEST(Compare, NewFailureUnexpectedPassAndSkipAreMismatches) {
+  auto c = compare({{"A.newly_failing", Outcome::Fail, "boom"},
+                    {"A.fixed", Outcome::Pass, ""},
+                    {"A.skipped", Outcome::Skip, "no vgem"}},
+                   make("A.fixed,Fail\n"));
+  EXPECT_FALSE(c.ok());
+  EXPECT_EQ(kind_of(c, "A.newly_failing"), Kind::NewFailure);
+  EXPECT_EQ(kind_of(c, "A.fixed"), Kind::UnexpectedPass);
+  EXPECT_EQ(kind_of(c, "A.skipped"), Kind::UnexpectedSkip);
+}
+
+TEST(Compare, FlakesMayPassOrFailButNotSkip) {
+  Expectations e = make("", "Race\\..*\n");
+  EXPECT_TRUE(compare({{"Race.a", Outcome::Fail, ""}, {"Race.b", Outcome::Pass, ""}}, e).ok());
+  EXPECT_FALSE(compare({{"Race.c", Outcome::Skip, ""}}, e).ok());
+}
+
+TEST(Compare, SkipPatternsMustMatchTheWholeName) {
+  Expectations e = make("", "", ".*/vulkan\n");
+  EXPECT_TRUE(compare({{"Gpu/GpuWrite.A/vulkan", Outcome::Skip, ""}}, e).ok());
+  EXPECT_FALSE(compare({{"Gpu/GpuWrite.A/vulkan_extra", Outcome::Skip, ""}}, e).ok());
+}
+
+TEST(Compare, AListedFailureThatDidNotRunIsStale) {
+  auto c = compare({{"A.pass", Outcome::Pass, ""}}, make("A.gone,Fail\n"));
+  EXPECT_FALSE(c.ok());
+  EXPECT_EQ(kind_of(c, "A.gone"), Kind::StaleExpectation);
+}
+
+TEST(GtestJson, ReadsOutcomesMessagesAndProperties) {
+  constexpr std::string_view kJson = R"({"tests": 3, "testsuites": [
+    {"name": "Gpu/GpuWrite", "testsuite": [
+      {"name": "Pending/gl", "status": "RUN", "result": "COMPLETED", "fence.after_submit": "1 fence: stub/stub signalled",
+       "failures": [{"failure": "not pending\nmore", "type": ""}]},
+      {"name": "Pending/vulkan", "status": "RUN", "result": "SKIPPED", "skipped": [{"message": "no dma-buf import"}]},
+      {"name": "Pending/vgem_cpu", "status": "RUN", "result": "COMPLETED", "time": "0.1s"},
+      {"name": "Disabled", "status": "NOTRUN", "result": "SUPPRESSED"}]}]})";
+  std::string error;
+  auto run = parse_gtest_json(kJson, error);
+  ASSERT_TRUE(run) << error;
+  ASSERT_EQ(run->results.size(), 3u);
+  EXPECT_EQ(run->results[0].name, "Gpu/GpuWrite.Pending/gl");
+  EXPECT_EQ(run->results[0].outcome, Outcome::Fail);
+  EXPECT_EQ(run->results[0].message, "not pending\nmore");
+  EXPECT_EQ(run->results[1].outcome, Outcome::Skip);
+  EXPECT_EQ(run->results[1].message, "no dma-buf import");
+  EXPECT_EQ(run->results[2].outcome, Outcome::Pass);
+  EXPECT_EQ(run->properties["Gpu/GpuWrite.Pending/gl"]["fence.after_submit"], "1 fence: stub/stub signalled");
+  EXPECT_EQ(run->properties["Gpu/GpuWrite.Pending/vgem_cpu"].count("time"), 0u);
+}
+
+TEST(GtestJson, MalformedInputIsAnErrorNotACrash) {
+  std::string error;
+  EXPECT_FALSE(parse_gtest_json("{not json", error));
+  EXPECT_NE(error.find("not JSON"), std::string::npos);
+  EXPECT_FALSE(parse_gtest_json(R"({"tests": 1})", error));
+  EXPECT_NE(error.find("testsuites"), std::string::npos);
+  EXPECT_FALSE(parse_gtest_json(R"({"testsuites": [{"name": 3, "testsuite": []}]})", error));
+}
+
+}  // namespace
+}  // namespace fc

@@ -1,0 +1,114 @@
+// The `vgem-cpu` reference producer: behaves as a GPU driver that fences
+// correctly. submit() attaches a vgem write fence to the buffer (imported
+// into vgem by PRIME), then a writer thread fills in the frame after a short
+// "GPU latency" and signals the fence. Same test bodies as the real
+// producers, with a fence that is known to be there.
+#include <chrono>
+#include <thread>
+
+#include "harness/device.h"
+#include "harness/pattern.h"
+#include "harness/producer.h"
+#include "harness/uapi.h"
+#include "harness/vgem.h"
+
+namespace fc {
+namespace {
+
+using namespace std::chrono_literals;
+
+// How long the "GPU" takes: long against an export made right after submit().
+constexpr auto kWriteLatency = 100ms;
+
+class VgemCpuProducer final : public Producer {
+ public:
+  explicit VgemCpuProducer(VgemDevice vgem) : vgem_(std::move(vgem)) {}
+  ~VgemCpuProducer() override {
+    (void)finish();
+    if (handle_ != 0) (void)uapi::drm_gem_close(vgem_.fd(), handle_);
+  }
+
+  std::string_view name() const override { return "vgem-cpu"; }
+
+  Environment environment() const override {
+    return {{"producer.driver", "vgem " + vgem_.info().version},
+            {"producer.node", vgem_.info().primary_node},
+            {"producer.write_latency_ms", std::to_string(kWriteLatency.count())}};
+  }
+
+  Probe supports(const DmaBufImage& image) const override {
+    if (find_format(image.fourcc) == nullptr) return Probe::unsupported("vgem-cpu writes 32-bit RGB formats only");
+    if (!image.linear) {
+      return Probe::unsupported("vgem-cpu writes known-linear buffers only; this one has modifier " +
+                                modifier_name(image.modifier));
+    }
+    return Probe::supported();
+  }
+
+  Status attach(const DmaBufImage& image) override {
+    (void)finish();
+    format_ = find_format(image.fourcc);
+    auto handle = uapi::drm_prime_fd_to_handle(vgem_.fd(), image.fd());
+    if (!handle) return fail("DRM_IOCTL_PRIME_FD_TO_HANDLE into vgem", handle.err());
+    auto mapping = uapi::map_dma_buf(image.fd(), image.plane0_size(), true);
+    if (!mapping) return fail("mmap of the dma-buf", mapping.err());
+    if (handle_ != 0) (void)uapi::drm_gem_close(vgem_.fd(), handle_);
+    handle_ = *handle;
+    mapping_ = std::move(*mapping);
+    image_ = {image.width, image.height, image.planes[0].offset, image.planes[0].stride};
+    return {};
+  }
+
+  Status submit(std::uint32_t frame) override {
+    if (Status done = finish(); !done) return done;
+    auto fence = uapi::vgem_fence_attach(vgem_.fd(), handle_, abi::kVgemFenceWrite);
+    if (!fence) return fail("DRM_IOCTL_VGEM_FENCE_ATTACH(WRITE)", fence.err());
+    writer_ = std::jthread([this, frame, id = *fence] {
+      std::this_thread::sleep_for(kWriteLatency);
+      fill_frame(mapping_.bytes().subspan(image_.offset), image_.stride, image_.width, image_.height, *format_, frame);
+      writer_status_ = uapi::vgem_fence_signal(vgem_.fd(), id);
+    });
+    return {};
+  }
+
+  Status finish() override {
+    if (writer_.joinable()) writer_.join();
+    if (Status signalled = std::exchange(writer_status_, Status{}); !signalled) {
+      return fail("DRM_IOCTL_VGEM_FENCE_SIGNAL", signalled.err());
+    }
+    return {};
+  }
+
+  std::string last_error() const override { return last_error_; }
+
+ private:
+  Status fail(const char* what, Errno err) {
+    last_error_ = std::string(what) + ": " + err.describe();
+    return err;
+  }
+
+  struct Layout {
+    std::uint32_t width = 0, height = 0, offset = 0, stride = 0;
+  };
+  VgemDevice vgem_;
+  std::uint32_t handle_ = 0;
+  DmaBufMapping mapping_;
+  Layout image_;
+  const PixelFormat* format_ = nullptr;
+  std::jthread writer_;
+  Status writer_status_;
+  std::string last_error_;
+};
+
+}  // namespace
+
+MadeProducer make_vgem_cpu_producer() {
+  auto devices = discover_drm_devices();
+  Probe vgem = probe_vgem(devices);
+  if (!vgem.is_supported()) return {nullptr, vgem};
+  auto device = VgemDevice::open(*find_device(devices, "vgem"));
+  if (!device) return {nullptr, Probe::broken("opening the vgem primary node", device.err())};
+  return {std::make_unique<VgemCpuProducer>(std::move(*device)), Probe::supported()};
+}
+
+}  // namespace fc

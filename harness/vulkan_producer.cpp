@@ -1,0 +1,557 @@
+// The `vulkan` producer: the VkPhysicalDevice that drives the DRM node
+// (VK_EXT_physical_device_drm; software Vulkan for a device without its own),
+// the dma-buf imported as external memory (VK_EXT_external_memory_dma_buf),
+// and a compute shader writing frame N after a calibrated busy loop.
+// submit() is vkQueueSubmit and returns; finish() waits on the submit's
+// VkFence, bounded. Linear buffers are written in place through a VkBuffer at
+// the exporter's offset and stride; tiled ones (an explicit modifier, with
+// VK_EXT_image_drm_format_modifier) through a staging buffer copied into the
+// imported VkImage. Decisions live in vulkan_select (unit-tested).
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+#include <vulkan/vulkan.h>
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <cstring>
+
+#include "harness/deadline.h"
+#include "harness/device.h"
+#include "frame_comp.h"  // kFrameShader: SPIR-V of shaders/frame.comp, compiled at build time
+#include "harness/pattern.h"
+#include "harness/producer.h"
+#include "harness/vulkan_select.h"
+
+namespace fc {
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr auto kTargetFrameTime = 250ms;
+constexpr std::uint32_t kMaxIterations = 1u << 22;
+constexpr std::uint64_t kFenceTimeoutNs = 30'000'000'000;  // finish() never waits longer
+
+struct PushConstants {
+  std::uint32_t width, height, stride_words, offset_words, seed, iterations, rgba_order;
+};
+
+std::string vk_error(const char* what, VkResult result) {
+  return std::string(what) + " failed (VkResult " + std::to_string(static_cast<int>(result)) + ")";
+}
+
+std::optional<dev_t> node_of(const std::string& path) {
+  struct stat st {};
+  if (path.empty() || ::stat(path.c_str(), &st) != 0) return std::nullopt;
+  return st.st_rdev;
+}
+
+std::vector<std::string> device_extensions(VkPhysicalDevice device) {
+  std::uint32_t count = 0;
+  vkEnumerateDeviceExtensionProperties(device, nullptr, &count, nullptr);
+  std::vector<VkExtensionProperties> properties(count);
+  vkEnumerateDeviceExtensionProperties(device, nullptr, &count, properties.data());
+  std::vector<std::string> names;
+  for (const auto& p : properties) names.emplace_back(p.extensionName);
+  return names;
+}
+
+class VulkanProducer final : public Producer {
+ public:
+  ~VulkanProducer() override {
+    if (device_ != VK_NULL_HANDLE) {
+      vkDeviceWaitIdle(device_);
+      release_target();
+      vkDestroyFence(device_, fence_, nullptr);
+      vkDestroyCommandPool(device_, pool_, nullptr);
+      vkDestroyPipeline(device_, pipeline_, nullptr);
+      vkDestroyPipelineLayout(device_, pipeline_layout_, nullptr);
+      vkDestroyDescriptorPool(device_, descriptor_pool_, nullptr);
+      vkDestroyDescriptorSetLayout(device_, set_layout_, nullptr);
+      vkDestroyShaderModule(device_, shader_, nullptr);
+      vkDestroyDevice(device_, nullptr);
+    }
+    if (instance_ != VK_NULL_HANDLE) vkDestroyInstance(instance_, nullptr);
+  }
+
+  // Instance, device choice, logical device, pipeline. Returns a probe.
+  Probe init(const DrmDevice& drm) {
+    VkApplicationInfo app{VK_STRUCTURE_TYPE_APPLICATION_INFO};
+    app.pApplicationName = "fencecheck";
+    app.apiVersion = VK_API_VERSION_1_1;
+    VkInstanceCreateInfo instance_info{VK_STRUCTURE_TYPE_INSTANCE_CREATE_INFO};
+    instance_info.pApplicationInfo = &app;
+    if (VkResult r = vkCreateInstance(&instance_info, nullptr, &instance_); r != VK_SUCCESS) {
+      instance_ = VK_NULL_HANDLE;
+      return Probe::unsupported("no usable Vulkan driver: " + vk_error("vkCreateInstance", r));
+    }
+    std::uint32_t count = 0;
+    vkEnumeratePhysicalDevices(instance_, &count, nullptr);
+    std::vector<VkPhysicalDevice> physical(count);
+    vkEnumeratePhysicalDevices(instance_, &count, physical.data());
+
+    std::vector<VulkanDeviceInfo> infos;
+    for (VkPhysicalDevice device : physical) infos.push_back(describe_device(device));
+    VulkanChoice choice = select_vulkan_device(infos, node_of(drm.primary_node), node_of(drm.render_node));
+    if (!choice.index) return Probe::unsupported(choice.how);
+    physical_ = physical[*choice.index];
+    info_ = infos[*choice.index];
+    match_ = choice.how;
+
+    std::uint32_t families = 0;
+    vkGetPhysicalDeviceQueueFamilyProperties(physical_, &families, nullptr);
+    std::vector<VkQueueFamilyProperties> family_props(families);
+    vkGetPhysicalDeviceQueueFamilyProperties(physical_, &families, family_props.data());
+    auto compute = std::find_if(family_props.begin(), family_props.end(),
+                                [](const VkQueueFamilyProperties& f) { return f.queueFlags & VK_QUEUE_COMPUTE_BIT; });
+    if (compute == family_props.end()) return Probe::unsupported(info_.name + " has no compute queue");
+    family_ = static_cast<std::uint32_t>(compute - family_props.begin());
+
+    std::vector<const char*> extensions = {"VK_KHR_external_memory_fd", "VK_EXT_external_memory_dma_buf"};
+    modifiers_ = info_.has("VK_EXT_image_drm_format_modifier");
+    if (modifiers_) extensions.push_back("VK_EXT_image_drm_format_modifier");
+    foreign_ = info_.has("VK_EXT_queue_family_foreign");
+    if (foreign_) extensions.push_back("VK_EXT_queue_family_foreign");
+    float priority = 1.0f;
+    VkDeviceQueueCreateInfo queue_info{VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO};
+    queue_info.queueFamilyIndex = family_;
+    queue_info.queueCount = 1;
+    queue_info.pQueuePriorities = &priority;
+    VkDeviceCreateInfo device_info{VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO};
+    device_info.queueCreateInfoCount = 1;
+    device_info.pQueueCreateInfos = &queue_info;
+    device_info.enabledExtensionCount = static_cast<std::uint32_t>(extensions.size());
+    device_info.ppEnabledExtensionNames = extensions.data();
+    if (VkResult r = vkCreateDevice(physical_, &device_info, nullptr, &device_); r != VK_SUCCESS) {
+      device_ = VK_NULL_HANDLE;
+      return Probe::broken(vk_error("vkCreateDevice", r), Errno{EIO});
+    }
+    vkGetDeviceQueue(device_, family_, 0, &queue_);
+    get_fd_properties_ = reinterpret_cast<PFN_vkGetMemoryFdPropertiesKHR>(
+        vkGetDeviceProcAddr(device_, "vkGetMemoryFdPropertiesKHR"));
+    if (get_fd_properties_ == nullptr) return Probe::broken("no vkGetMemoryFdPropertiesKHR", Errno{EIO});
+    if (std::string error = create_pipeline(); !error.empty()) return Probe::broken(error, Errno{EIO});
+    return Probe::supported();
+  }
+
+  std::string_view name() const override { return "vulkan"; }
+
+  Environment environment() const override {
+    VkPhysicalDeviceProperties props{};
+    vkGetPhysicalDeviceProperties(physical_, &props);
+    return {{"vulkan.device", info_.name},
+            {"vulkan.driver", info_.driver},
+            {"vulkan.api_version", std::to_string(VK_API_VERSION_MAJOR(props.apiVersion)) + "." +
+                                       std::to_string(VK_API_VERSION_MINOR(props.apiVersion)) + "." +
+                                       std::to_string(VK_API_VERSION_PATCH(props.apiVersion))},
+            {"vulkan.conformance", info_.conformance},
+            {"vulkan.device_match", match_},
+            {"vulkan.import", import_ == VulkanImport::Buffer ? "VkBuffer (linear)" : "VkImage (explicit modifier)"},
+            {"vulkan.workload_iterations", std::to_string(iterations_)}};
+  }
+
+  Probe supports(const DmaBufImage& image) const override {
+    if (find_format(image.fourcc) == nullptr || vulkan_format_for(image.fourcc) == 0) {
+      return Probe::unsupported("the vulkan producer writes 32-bit RGB formats only");
+    }
+    ImportPlan plan = plan_import(image.linear, image.modifier, modifiers_);
+    if (!plan.import) return Probe::unsupported(plan.reason);
+    return Probe::supported();
+  }
+
+  Status attach(const DmaBufImage& image) override {
+    if (Status done = finish(); !done) return done;
+    release_target();
+    const PixelFormat& format = *find_format(image.fourcc);
+    import_ = *plan_import(image.linear, image.modifier, modifiers_).import;
+    layout_ = {image.width, image.height, image.planes[0].stride / 4, image.planes[0].offset / 4, 0, 0,
+               format.rgba_byte_order ? 1u : 0u};
+    Status imported = import_ == VulkanImport::Buffer ? import_buffer(image) : import_image(image);
+    if (!imported) return imported;
+
+    VkDescriptorBufferInfo target{import_ == VulkanImport::Buffer ? buffer_ : staging_, 0, VK_WHOLE_SIZE};
+    VkWriteDescriptorSet write{VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET};
+    write.dstSet = set_;
+    write.dstBinding = 0;
+    write.descriptorCount = 1;
+    write.descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
+    write.pBufferInfo = &target;
+    vkUpdateDescriptorSets(device_, 1, &write, 0, nullptr);
+    return calibrate();
+  }
+
+  Status submit(std::uint32_t frame) override {
+    if (Status done = finish(); !done) return done;
+    layout_.seed = frame_seed(frame);
+    layout_.iterations = iterations_;
+    if (Status recorded = record(); !recorded) return recorded;
+    VkSubmitInfo submit_info{VK_STRUCTURE_TYPE_SUBMIT_INFO};
+    submit_info.commandBufferCount = 1;
+    submit_info.pCommandBuffers = &commands_;
+    if (VkResult r = vkQueueSubmit(queue_, 1, &submit_info, fence_); r != VK_SUCCESS) return fail("vkQueueSubmit", r);
+    in_flight_ = true;
+    return {};
+  }
+
+  Status finish() override {
+    if (!in_flight_) return {};
+    VkResult r = vkWaitForFences(device_, 1, &fence_, VK_TRUE, kFenceTimeoutNs);
+    if (r == VK_TIMEOUT) {
+      last_error_ = "the submitted frame did not finish within 30 s";
+      return Errno{ETIMEDOUT};
+    }
+    if (r != VK_SUCCESS) return fail("vkWaitForFences", r);
+    in_flight_ = false;
+    vkResetFences(device_, 1, &fence_);
+    return {};
+  }
+
+  std::string last_error() const override { return last_error_; }
+
+ private:
+  VulkanDeviceInfo describe_device(VkPhysicalDevice device) {
+    VkPhysicalDeviceDrmPropertiesEXT drm{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_DRM_PROPERTIES_EXT};
+    VkPhysicalDeviceDriverProperties driver{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_DRIVER_PROPERTIES};
+    VkPhysicalDeviceProperties2 props{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2};
+    VulkanDeviceInfo info;
+    info.extensions = device_extensions(device);
+    void** next = &props.pNext;
+    if (info.has("VK_EXT_physical_device_drm")) {
+      *next = &drm;
+      next = &drm.pNext;
+    }
+    if (info.has("VK_KHR_driver_properties")) *next = &driver;
+    vkGetPhysicalDeviceProperties2(device, &props);
+    info.name = props.properties.deviceName;
+    info.is_cpu = props.properties.deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU;
+    if (info.has("VK_KHR_driver_properties")) {
+      info.driver = std::string(driver.driverName) + " " + driver.driverInfo;
+      info.conformance = std::to_string(driver.conformanceVersion.major) + "." +
+                     std::to_string(driver.conformanceVersion.minor) + "." +
+                     std::to_string(driver.conformanceVersion.subminor) + "." +
+                     std::to_string(driver.conformanceVersion.patch);
+    }
+    if (info.has("VK_EXT_physical_device_drm")) {
+      if (drm.hasPrimary) info.primary = makedev(static_cast<unsigned>(drm.primaryMajor), static_cast<unsigned>(drm.primaryMinor));
+      if (drm.hasRender) info.render = makedev(static_cast<unsigned>(drm.renderMajor), static_cast<unsigned>(drm.renderMinor));
+    }
+    return info;
+  }
+
+  std::string create_pipeline() {
+    VkShaderModuleCreateInfo shader_info{VK_STRUCTURE_TYPE_SHADER_MODULE_CREATE_INFO};
+    shader_info.codeSize = sizeof kFrameShader;
+    shader_info.pCode = kFrameShader;
+    if (VkResult r = vkCreateShaderModule(device_, &shader_info, nullptr, &shader_); r != VK_SUCCESS) {
+      return vk_error("vkCreateShaderModule", r);
+    }
+    VkDescriptorSetLayoutBinding binding{0, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1, VK_SHADER_STAGE_COMPUTE_BIT, nullptr};
+    VkDescriptorSetLayoutCreateInfo set_info{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO};
+    set_info.bindingCount = 1;
+    set_info.pBindings = &binding;
+    if (VkResult r = vkCreateDescriptorSetLayout(device_, &set_info, nullptr, &set_layout_); r != VK_SUCCESS) {
+      return vk_error("vkCreateDescriptorSetLayout", r);
+    }
+    VkPushConstantRange push{VK_SHADER_STAGE_COMPUTE_BIT, 0, sizeof(PushConstants)};
+    VkPipelineLayoutCreateInfo layout_info{VK_STRUCTURE_TYPE_PIPELINE_LAYOUT_CREATE_INFO};
+    layout_info.setLayoutCount = 1;
+    layout_info.pSetLayouts = &set_layout_;
+    layout_info.pushConstantRangeCount = 1;
+    layout_info.pPushConstantRanges = &push;
+    if (VkResult r = vkCreatePipelineLayout(device_, &layout_info, nullptr, &pipeline_layout_); r != VK_SUCCESS) {
+      return vk_error("vkCreatePipelineLayout", r);
+    }
+    VkComputePipelineCreateInfo pipeline_info{VK_STRUCTURE_TYPE_COMPUTE_PIPELINE_CREATE_INFO};
+    pipeline_info.stage = {VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO};
+    pipeline_info.stage.stage = VK_SHADER_STAGE_COMPUTE_BIT;
+    pipeline_info.stage.module = shader_;
+    pipeline_info.stage.pName = "main";
+    pipeline_info.layout = pipeline_layout_;
+    if (VkResult r = vkCreateComputePipelines(device_, VK_NULL_HANDLE, 1, &pipeline_info, nullptr, &pipeline_);
+        r != VK_SUCCESS) {
+      return vk_error("vkCreateComputePipelines", r);
+    }
+    VkDescriptorPoolSize pool_size{VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1};
+    VkDescriptorPoolCreateInfo pool_info{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO};
+    pool_info.maxSets = 1;
+    pool_info.poolSizeCount = 1;
+    pool_info.pPoolSizes = &pool_size;
+    if (VkResult r = vkCreateDescriptorPool(device_, &pool_info, nullptr, &descriptor_pool_); r != VK_SUCCESS) {
+      return vk_error("vkCreateDescriptorPool", r);
+    }
+    VkDescriptorSetAllocateInfo set_alloc{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO};
+    set_alloc.descriptorPool = descriptor_pool_;
+    set_alloc.descriptorSetCount = 1;
+    set_alloc.pSetLayouts = &set_layout_;
+    if (VkResult r = vkAllocateDescriptorSets(device_, &set_alloc, &set_); r != VK_SUCCESS) {
+      return vk_error("vkAllocateDescriptorSets", r);
+    }
+    VkCommandPoolCreateInfo pool{VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO};
+    pool.flags = VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT;
+    pool.queueFamilyIndex = family_;
+    if (VkResult r = vkCreateCommandPool(device_, &pool, nullptr, &pool_); r != VK_SUCCESS) {
+      return vk_error("vkCreateCommandPool", r);
+    }
+    VkCommandBufferAllocateInfo command_alloc{VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO};
+    command_alloc.commandPool = pool_;
+    command_alloc.level = VK_COMMAND_BUFFER_LEVEL_PRIMARY;
+    command_alloc.commandBufferCount = 1;
+    if (VkResult r = vkAllocateCommandBuffers(device_, &command_alloc, &commands_); r != VK_SUCCESS) {
+      return vk_error("vkAllocateCommandBuffers", r);
+    }
+    VkFenceCreateInfo fence_info{VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
+    if (VkResult r = vkCreateFence(device_, &fence_info, nullptr, &fence_); r != VK_SUCCESS) {
+      return vk_error("vkCreateFence", r);
+    }
+    return {};
+  }
+
+  // Memory for the dma-buf: a memory type both the resource and the fd accept.
+  Status import_memory(const DmaBufImage& image, VkMemoryRequirements requirements, VkBuffer for_buffer,
+                       VkImage for_image) {
+    VkMemoryFdPropertiesKHR fd_props{VK_STRUCTURE_TYPE_MEMORY_FD_PROPERTIES_KHR};
+    if (VkResult r = get_fd_properties_(device_, VK_EXTERNAL_MEMORY_HANDLE_TYPE_DMA_BUF_BIT_EXT, image.fd().get(),
+                                        &fd_props);
+        r != VK_SUCCESS) {
+      return fail("vkGetMemoryFdPropertiesKHR(dma-buf)", r);
+    }
+    std::uint32_t types = requirements.memoryTypeBits & fd_props.memoryTypeBits;
+    if (types == 0) {
+      last_error_ = "no memory type accepts both the resource and the dma-buf";
+      return Errno{EINVAL};
+    }
+    off_t dmabuf_size = ::lseek(image.fd().get(), 0, SEEK_END);
+    if (dmabuf_size > 0 && requirements.size > static_cast<VkDeviceSize>(dmabuf_size)) {
+      last_error_ = "the import needs " + std::to_string(requirements.size) + " bytes; the dma-buf has " +
+                    std::to_string(dmabuf_size);
+      return Errno{EINVAL};
+    }
+    auto fd = UniqueFd::dup(image.fd());  // Vulkan owns the descriptor once the import succeeds
+    if (!fd) return fd.err();
+    VkMemoryDedicatedAllocateInfo dedicated{VK_STRUCTURE_TYPE_MEMORY_DEDICATED_ALLOCATE_INFO};
+    dedicated.buffer = for_buffer;
+    dedicated.image = for_image;
+    VkImportMemoryFdInfoKHR import{VK_STRUCTURE_TYPE_IMPORT_MEMORY_FD_INFO_KHR};
+    import.pNext = &dedicated;
+    import.handleType = VK_EXTERNAL_MEMORY_HANDLE_TYPE_DMA_BUF_BIT_EXT;
+    import.fd = fd->get();
+    VkMemoryAllocateInfo alloc{VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO};
+    alloc.pNext = &import;
+    alloc.allocationSize = requirements.size;
+    alloc.memoryTypeIndex = static_cast<std::uint32_t>(__builtin_ctz(types));
+    if (VkResult r = vkAllocateMemory(device_, &alloc, nullptr, &imported_); r != VK_SUCCESS) {
+      return fail("vkAllocateMemory(import dma-buf)", r);
+    }
+    (void)fd->release();
+    return {};
+  }
+
+  Status import_buffer(const DmaBufImage& image) {
+    VkExternalMemoryBufferCreateInfo external{VK_STRUCTURE_TYPE_EXTERNAL_MEMORY_BUFFER_CREATE_INFO};
+    external.handleTypes = VK_EXTERNAL_MEMORY_HANDLE_TYPE_DMA_BUF_BIT_EXT;
+    VkBufferCreateInfo info{VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO};
+    info.pNext = &external;
+    info.size = image.plane0_size();
+    info.usage = VK_BUFFER_USAGE_STORAGE_BUFFER_BIT;
+    info.sharingMode = VK_SHARING_MODE_EXCLUSIVE;
+    if (VkResult r = vkCreateBuffer(device_, &info, nullptr, &buffer_); r != VK_SUCCESS) return fail("vkCreateBuffer", r);
+    VkMemoryRequirements requirements;
+    vkGetBufferMemoryRequirements(device_, buffer_, &requirements);
+    if (Status imported = import_memory(image, requirements, buffer_, VK_NULL_HANDLE); !imported) return imported;
+    if (VkResult r = vkBindBufferMemory(device_, buffer_, imported_, 0); r != VK_SUCCESS) {
+      return fail("vkBindBufferMemory", r);
+    }
+    return {};
+  }
+
+  Status import_image(const DmaBufImage& image) {
+    std::vector<VkSubresourceLayout> planes;
+    for (const auto& plane : image.planes) planes.push_back({plane.offset, 0, plane.stride, 0, 0});
+    VkImageDrmFormatModifierExplicitCreateInfoEXT modifier{
+        VK_STRUCTURE_TYPE_IMAGE_DRM_FORMAT_MODIFIER_EXPLICIT_CREATE_INFO_EXT};
+    modifier.drmFormatModifier = image.modifier;
+    modifier.drmFormatModifierPlaneCount = static_cast<std::uint32_t>(planes.size());
+    modifier.pPlaneLayouts = planes.data();
+    VkExternalMemoryImageCreateInfo external{VK_STRUCTURE_TYPE_EXTERNAL_MEMORY_IMAGE_CREATE_INFO};
+    external.pNext = &modifier;
+    external.handleTypes = VK_EXTERNAL_MEMORY_HANDLE_TYPE_DMA_BUF_BIT_EXT;
+    VkImageCreateInfo info{VK_STRUCTURE_TYPE_IMAGE_CREATE_INFO};
+    info.pNext = &external;
+    info.imageType = VK_IMAGE_TYPE_2D;
+    info.format = static_cast<VkFormat>(vulkan_format_for(image.fourcc));
+    info.extent = {image.width, image.height, 1};
+    info.mipLevels = 1;
+    info.arrayLayers = 1;
+    info.samples = VK_SAMPLE_COUNT_1_BIT;
+    info.tiling = VK_IMAGE_TILING_DRM_FORMAT_MODIFIER_EXT;
+    info.usage = VK_IMAGE_USAGE_TRANSFER_DST_BIT;
+    info.sharingMode = VK_SHARING_MODE_EXCLUSIVE;
+    info.initialLayout = VK_IMAGE_LAYOUT_UNDEFINED;
+    if (VkResult r = vkCreateImage(device_, &info, nullptr, &image_); r != VK_SUCCESS) {
+      return fail("vkCreateImage(drm format modifier)", r);
+    }
+    VkMemoryRequirements requirements;
+    vkGetImageMemoryRequirements(device_, image_, &requirements);
+    if (Status imported = import_memory(image, requirements, VK_NULL_HANDLE, image_); !imported) return imported;
+    if (VkResult r = vkBindImageMemory(device_, image_, imported_, 0); r != VK_SUCCESS) {
+      return fail("vkBindImageMemory", r);
+    }
+    // The shader writes a tightly packed copy; the copy command lays it out.
+    layout_.stride_words = image.width;
+    layout_.offset_words = 0;
+    VkBufferCreateInfo staging{VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO};
+    staging.size = VkDeviceSize{image.width} * image.height * 4;
+    staging.usage = VK_BUFFER_USAGE_STORAGE_BUFFER_BIT | VK_BUFFER_USAGE_TRANSFER_SRC_BIT;
+    if (VkResult r = vkCreateBuffer(device_, &staging, nullptr, &staging_); r != VK_SUCCESS) {
+      return fail("vkCreateBuffer(staging)", r);
+    }
+    VkMemoryRequirements staging_requirements;
+    vkGetBufferMemoryRequirements(device_, staging_, &staging_requirements);
+    VkMemoryAllocateInfo alloc{VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO};
+    alloc.allocationSize = staging_requirements.size;
+    alloc.memoryTypeIndex = static_cast<std::uint32_t>(__builtin_ctz(staging_requirements.memoryTypeBits));
+    if (VkResult r = vkAllocateMemory(device_, &alloc, nullptr, &staging_memory_); r != VK_SUCCESS) {
+      return fail("vkAllocateMemory(staging)", r);
+    }
+    if (VkResult r = vkBindBufferMemory(device_, staging_, staging_memory_, 0); r != VK_SUCCESS) {
+      return fail("vkBindBufferMemory(staging)", r);
+    }
+    return {};
+  }
+
+  Status record() {
+    vkResetCommandBuffer(commands_, 0);
+    VkCommandBufferBeginInfo begin{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
+    begin.flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT;
+    if (VkResult r = vkBeginCommandBuffer(commands_, &begin); r != VK_SUCCESS) return fail("vkBeginCommandBuffer", r);
+    const std::uint32_t external_family = foreign_ ? VK_QUEUE_FAMILY_FOREIGN_EXT : VK_QUEUE_FAMILY_EXTERNAL;
+    if (import_ == VulkanImport::Buffer) {
+      // Take the dma-buf's memory over from its other users before writing it.
+      VkBufferMemoryBarrier acquire{VK_STRUCTURE_TYPE_BUFFER_MEMORY_BARRIER};
+      acquire.dstAccessMask = VK_ACCESS_SHADER_WRITE_BIT;
+      acquire.srcQueueFamilyIndex = external_family;
+      acquire.dstQueueFamilyIndex = family_;
+      acquire.buffer = buffer_;
+      acquire.size = VK_WHOLE_SIZE;
+      vkCmdPipelineBarrier(commands_, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, 0, 0,
+                           nullptr, 1, &acquire, 0, nullptr);
+    }
+    vkCmdBindPipeline(commands_, VK_PIPELINE_BIND_POINT_COMPUTE, pipeline_);
+    vkCmdBindDescriptorSets(commands_, VK_PIPELINE_BIND_POINT_COMPUTE, pipeline_layout_, 0, 1, &set_, 0, nullptr);
+    vkCmdPushConstants(commands_, pipeline_layout_, VK_SHADER_STAGE_COMPUTE_BIT, 0, sizeof layout_, &layout_);
+    vkCmdDispatch(commands_, (layout_.width + 7) / 8, (layout_.height + 7) / 8, 1);
+    if (import_ == VulkanImport::Buffer) {
+      // Hand the written memory back to its other users (the consumer, another device).
+      VkBufferMemoryBarrier release{VK_STRUCTURE_TYPE_BUFFER_MEMORY_BARRIER};
+      release.srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT;
+      release.srcQueueFamilyIndex = family_;
+      release.dstQueueFamilyIndex = external_family;
+      release.buffer = buffer_;
+      release.size = VK_WHOLE_SIZE;
+      vkCmdPipelineBarrier(commands_, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT, 0, 0,
+                           nullptr, 1, &release, 0, nullptr);
+    } else {
+      VkBufferMemoryBarrier written{VK_STRUCTURE_TYPE_BUFFER_MEMORY_BARRIER};
+      written.srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT;
+      written.dstAccessMask = VK_ACCESS_TRANSFER_READ_BIT;
+      written.srcQueueFamilyIndex = written.dstQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED;
+      written.buffer = staging_;
+      written.size = VK_WHOLE_SIZE;
+      VkImageMemoryBarrier acquire{VK_STRUCTURE_TYPE_IMAGE_MEMORY_BARRIER};
+      acquire.dstAccessMask = VK_ACCESS_TRANSFER_WRITE_BIT;
+      acquire.oldLayout = VK_IMAGE_LAYOUT_UNDEFINED;  // every pixel is overwritten
+      acquire.newLayout = VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL;
+      acquire.srcQueueFamilyIndex = acquire.dstQueueFamilyIndex = VK_QUEUE_FAMILY_IGNORED;
+      acquire.image = image_;
+      acquire.subresourceRange = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 1, 0, 1};
+      vkCmdPipelineBarrier(commands_, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT, 0, 0,
+                           nullptr, 1, &written, 1, &acquire);
+      VkBufferImageCopy copy{};
+      copy.imageSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1};
+      copy.imageExtent = {layout_.width, layout_.height, 1};
+      vkCmdCopyBufferToImage(commands_, staging_, image_, VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL, 1, &copy);
+      VkImageMemoryBarrier release{VK_STRUCTURE_TYPE_IMAGE_MEMORY_BARRIER};
+      release.srcAccessMask = VK_ACCESS_TRANSFER_WRITE_BIT;
+      release.oldLayout = VK_IMAGE_LAYOUT_TRANSFER_DST_OPTIMAL;
+      release.newLayout = VK_IMAGE_LAYOUT_GENERAL;
+      release.srcQueueFamilyIndex = family_;
+      release.dstQueueFamilyIndex = external_family;
+      release.image = image_;
+      release.subresourceRange = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 1, 0, 1};
+      vkCmdPipelineBarrier(commands_, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT, 0, 0,
+                           nullptr, 0, nullptr, 1, &release);
+    }
+    if (VkResult r = vkEndCommandBuffer(commands_); r != VK_SUCCESS) return fail("vkEndCommandBuffer", r);
+    return {};
+  }
+
+  // As the gl producer: grow the busy loop until a frame takes about
+  // kTargetFrameTime, drawing frame 0 each time.
+  Status calibrate() {
+    iterations_ = 16;
+    for (int round = 0; round < 8; ++round) {
+      auto start = Clock::now();
+      if (Status s = submit(0); !s) return s;
+      if (Status s = finish(); !s) return s;
+      auto took = Clock::now() - start;
+      if (took >= kTargetFrameTime / 2 || iterations_ >= kMaxIterations) break;
+      double scale = took > 1ms ? std::chrono::duration<double>(kTargetFrameTime) / took : 16.0;
+      iterations_ = static_cast<std::uint32_t>(std::min<double>(kMaxIterations, iterations_ * std::min(scale, 16.0)));
+    }
+    return {};
+  }
+
+  void release_target() {
+    if (device_ == VK_NULL_HANDLE) return;
+    vkDestroyBuffer(device_, buffer_, nullptr);
+    vkDestroyImage(device_, image_, nullptr);
+    vkDestroyBuffer(device_, staging_, nullptr);
+    vkFreeMemory(device_, imported_, nullptr);
+    vkFreeMemory(device_, staging_memory_, nullptr);
+    buffer_ = staging_ = VK_NULL_HANDLE;
+    image_ = VK_NULL_HANDLE;
+    imported_ = staging_memory_ = VK_NULL_HANDLE;
+  }
+
+  Status fail(const char* what, VkResult result) {
+    last_error_ = vk_error(what, result);
+    return Errno{EIO};
+  }
+
+  VkInstance instance_ = VK_NULL_HANDLE;
+  VkPhysicalDevice physical_ = VK_NULL_HANDLE;
+  VkDevice device_ = VK_NULL_HANDLE;
+  VkQueue queue_ = VK_NULL_HANDLE;
+  std::uint32_t family_ = 0;
+  PFN_vkGetMemoryFdPropertiesKHR get_fd_properties_ = nullptr;
+  VkShaderModule shader_ = VK_NULL_HANDLE;
+  VkDescriptorSetLayout set_layout_ = VK_NULL_HANDLE;
+  VkPipelineLayout pipeline_layout_ = VK_NULL_HANDLE;
+  VkPipeline pipeline_ = VK_NULL_HANDLE;
+  VkDescriptorPool descriptor_pool_ = VK_NULL_HANDLE;
+  VkDescriptorSet set_ = VK_NULL_HANDLE;
+  VkCommandPool pool_ = VK_NULL_HANDLE;
+  VkCommandBuffer commands_ = VK_NULL_HANDLE;
+  VkFence fence_ = VK_NULL_HANDLE;
+  VkBuffer buffer_ = VK_NULL_HANDLE, staging_ = VK_NULL_HANDLE;
+  VkImage image_ = VK_NULL_HANDLE;
+  VkDeviceMemory imported_ = VK_NULL_HANDLE, staging_memory_ = VK_NULL_HANDLE;
+  VulkanImport import_ = VulkanImport::Buffer;
+  PushConstants layout_{};
+  std::uint32_t iterations_ = 16;
+  bool modifiers_ = false, foreign_ = false, in_flight_ = false;
+  VulkanDeviceInfo info_;
+  std::string match_, last_error_;
+};
+
+}  // namespace
+
+MadeProducer make_vulkan_producer(const DrmDevice& device) {
+  auto producer = std::make_unique<VulkanProducer>();
+  Probe probe = producer->init(device);
+  if (!probe.is_supported()) return {nullptr, probe};
+  return {std::move(producer), probe};
+}
+
+}  // namespace fc

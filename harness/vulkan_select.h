@@ -1,0 +1,56 @@
+// The vulkan producer's decisions, kept apart from Vulkan calls so they can be
+// tested without a GPU: which physical device writes for a DRM device, and how
+// a dma-buf gets imported.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace fc {
+
+// What the producer learns about one VkPhysicalDevice.
+struct VulkanDeviceInfo {
+  std::string name;         // deviceName
+  std::string driver;       // driverName + driverInfo, where reported
+  std::string conformance;  // the conformance version the driver claims, where reported
+  bool is_cpu = false;      // VK_PHYSICAL_DEVICE_TYPE_CPU (lavapipe)
+  std::optional<dev_t> primary;  // VK_EXT_physical_device_drm
+  std::optional<dev_t> render;
+  std::vector<std::string> extensions;
+
+  [[nodiscard]] bool has(const std::string& extension) const;
+};
+
+struct VulkanChoice {
+  std::optional<std::size_t> index;  // into the list; empty: none fits
+  std::string how;                   // why this one ("DRM node 226:128") or why none
+};
+
+// The device whose VK_EXT_physical_device_drm node is the DRM device's
+// (primary or render); failing that, a CPU device (software Vulkan maps any
+// mappable dma-buf). It must be able to import dma-bufs
+// (VK_KHR_external_memory_fd + VK_EXT_external_memory_dma_buf).
+[[nodiscard]] VulkanChoice select_vulkan_device(const std::vector<VulkanDeviceInfo>& devices,
+                                                std::optional<dev_t> primary, std::optional<dev_t> render);
+
+// How a dma-buf becomes Vulkan memory the compute shader writes.
+enum class VulkanImport {
+  Buffer,        // linear: a VkBuffer over the dma-buf, written at the exporter's offset and stride
+  StagedImage,   // tiled with an explicit modifier: written to a staging buffer, copied into a
+                 // VkImage created with VK_EXT_image_drm_format_modifier
+};
+struct ImportPlan {
+  std::optional<VulkanImport> import;
+  std::string reason;  // why not, when import is empty
+};
+[[nodiscard]] ImportPlan plan_import(bool linear, std::uint64_t modifier, bool has_modifier_extension);
+
+// The VkFormat (as its integer value) matching a DRM fourcc for the staged
+// copy, or 0 when there is none.
+[[nodiscard]] std::uint32_t vulkan_format_for(std::uint32_t fourcc);
+
+}  // namespace fc

@@ -1,0 +1,269 @@
+// GPU writes and implicit fences: the question fencecheck exists for.
+//
+// A producer (GL through an EGLImage, Vulkan external memory, or the vgem-cpu
+// reference) writes frame N into a GBM-allocated dma-buf and returns at
+// submit time, as compositors hand buffers on. The consumer then relies on
+// the kernel: EXPORT_SYNC_FILE(READ) must be pending until the write lands,
+// and after waiting the consumer must read frame N, never frame N-1.
+// A driver that attaches no fence FAILS the pending and fresh-contents checks:
+// per-lane expectation files say which drivers are known not to fence.
+#include <gtest/gtest.h>
+
+#include <drm_fourcc.h>
+
+#include <chrono>
+#include <tuple>
+
+#include "fixtures/gpu_fixture.h"
+#include "fixtures/record.h"
+#include "harness/process.h"
+
+namespace fc {
+namespace {
+
+using namespace std::chrono_literals;
+
+class GpuWrite : public GpuTestBase, public ::testing::WithParamInterface<std::string_view> {
+ protected:
+  void SetUp() override { set_up(GetParam(), default_buffer_spec()); }
+};
+
+TEST_P(GpuWrite, ExportRightAfterSubmitIsPending) {
+  std::uint32_t frame = 1;
+  int attempts = 0;
+  FC_ASSERT_OK_AND_ASSIGN(Snapshot snapshot, submit_until_pending(frame, attempts));
+  record_fence("after submit", snapshot.info);
+  RecordProperty("submits", std::to_string(attempts) + " of at most " + std::to_string(kSubmitAttempts));
+  EXPECT_TRUE(snapshot.pending) << "EXPORT_SYNC_FILE(READ) right after submit was already signalled in all "
+                                << attempts << " frames: the driver attached no implicit fence for the write, "
+                                   "so a consumer reads whatever is there.\n  kernel returned: "
+                                << snapshot.info.describe() << "\n"
+                                << context();
+  if (snapshot.pending) {
+    ASSERT_FALSE(snapshot.info.fences.empty());
+    EXPECT_NE(snapshot.info.fences[0].driver, "stub") << snapshot.info.describe();
+  }
+}
+
+TEST_P(GpuWrite, WaitingOnTheExportThenReadingSeesTheNewFrame) {
+  FC_ASSERT_OK(producer().submit(1));
+  FC_ASSERT_OK_AND_ASSIGN(Snapshot snapshot, export_now());
+  record_fence("after submit", snapshot.info);
+  FC_ASSERT_OK_AND_ASSIGN(WaitResult waited,
+                          uapi::poll_fd(snapshot.sync_file.borrow(), POLLIN, Deadline::after(timeouts::kGpuFrame)));
+  ASSERT_EQ(waited, WaitResult::Ready) << "the fence did not signal within " << timeouts::kGpuFrame.count()
+                                       << " ms\n" << context();
+  FC_ASSERT_OK_AND_ASSIGN(Classification seen, read_frame(1, ReadMode::Immediate, Deadline::now()));
+  RecordProperty("readback", seen.describe());
+  EXPECT_EQ(seen.verdict, Classification::Verdict::New)
+      << "after the exported fence signalled, the consumer read " << seen.describe() << " instead of frame 1.\n"
+      << "  kernel returned: " << snapshot.info.describe() << "\n" << context();
+}
+
+// The three consumer waits agree on a GPU write: the export and poll() on the
+// dma-buf say the same thing, and DMA_BUF_IOCTL_SYNC START returns no earlier
+// than the fence the export holds signalled (its FILE_INFO timestamp).
+TEST_P(GpuWrite, TheThreeConsumerWaitsAgree) {
+  FC_ASSERT_OK(producer().submit(1));
+  FC_ASSERT_OK_AND_ASSIGN(Snapshot snapshot, export_now());
+  FC_ASSERT_OK_AND_ASSIGN(WaitResult polled, uapi::poll_fd(image().fd(), POLLIN, Deadline::now()));
+  const bool poll_pending = polled == WaitResult::TimedOut;
+  FC_ASSERT_OK_AND_ASSIGN(WaitResult synced,
+                          uapi::dma_buf_sync_start(image().fd(), Access::Read, Deadline::after(timeouts::kGpuFrame)));
+  const auto sync_returned = Clock::now();
+  ASSERT_EQ(synced, WaitResult::Ready) << "DMA_BUF_IOCTL_SYNC START did not return within the frame timeout";
+  FC_ASSERT_OK(uapi::dma_buf_sync_end(image().fd(), Access::Read));
+  record_fence("after submit", snapshot.info);
+
+  EXPECT_EQ(poll_pending, snapshot.pending) << "export+poll says " << (snapshot.pending ? "pending" : "ready")
+                                            << " but poll(dma-buf) says " << (poll_pending ? "pending" : "ready")
+                                            << "\n  kernel returned: " << snapshot.info.describe() << "\n" << context();
+  if (snapshot.pending) {
+    FC_ASSERT_OK_AND_ASSIGN(WaitResult done, uapi::poll_fd(snapshot.sync_file.borrow(), POLLIN,
+                                                           Deadline::after(timeouts::kGpuFrame)));
+    ASSERT_EQ(done, WaitResult::Ready);
+    FC_ASSERT_OK_AND_ASSIGN(SyncFileInfo signalled, uapi::sync_file_info(snapshot.sync_file.borrow()));
+    for (const FenceInfo& fence : signalled.fences) {
+      auto signalled_at = Clock::time_point(std::chrono::nanoseconds(fence.timestamp_ns));
+      EXPECT_GE(sync_returned, signalled_at)
+          << "DMA_BUF_IOCTL_SYNC START returned before the fence " << fence.driver << "/" << fence.timeline
+          << " signalled\n" << context();
+    }
+  }
+}
+
+// The fenceless zero-copy race, observed: read each frame immediately after
+// submit, without waiting. Stale or torn reads are what a consumer without a
+// fence shows; a driver that attached no fence must show them here (else the
+// race was not observable and the other verdicts would mean little), a
+// fencing one may show them too: that is the race the fence exists to close.
+TEST_P(GpuWrite, ReadingWithoutWaitingRacesTheWrite) {
+  constexpr std::uint32_t kFrames = 8;
+  std::uint32_t stale = 0, torn = 0, fresh = 0, fenced = 0;
+  std::string per_frame;  // one letter a frame: N new, S stale, T torn, G garbage; lower case: no fence
+  for (std::uint32_t frame = 1; frame <= kFrames; ++frame) {
+    FC_ASSERT_OK(producer().submit(frame));
+    FC_ASSERT_OK_AND_ASSIGN(Snapshot snapshot, export_now());
+    FC_ASSERT_OK_AND_ASSIGN(Classification seen, read_frame(frame, ReadMode::Immediate, Deadline::now()));
+    FC_ASSERT_OK(producer().finish());
+    if (frame == 1) record_fence("frame 1 after submit", snapshot.info);
+    fenced += snapshot.pending;
+    char letter = "NSTG"[static_cast<int>(seen.verdict)];
+    per_frame += snapshot.pending ? letter : static_cast<char>(std::tolower(letter));
+    switch (seen.verdict) {
+      case Classification::Verdict::New: ++fresh; break;
+      case Classification::Verdict::Stale: ++stale; break;
+      case Classification::Verdict::Torn: ++torn; break;
+      case Classification::Verdict::Garbage:
+        ADD_FAILURE() << "frame " << frame << " read back as " << seen.describe() << "\n" << context();
+    }
+    // Each frame starts from the finished previous one.
+    FC_ASSERT_OK_AND_ASSIGN(Classification settled, read_frame(frame, ReadMode::Immediate, Deadline::now()));
+    ASSERT_EQ(settled.verdict, Classification::Verdict::New) << "after finish: " << settled.describe();
+  }
+  const std::string counts = std::to_string(fresh) + " new, " + std::to_string(stale) + " stale, " +
+                             std::to_string(torn) + " torn of " + std::to_string(kFrames) + " frames; " +
+                             std::to_string(fenced) + " had a pending fence at submit [" + per_frame + "]";
+  RecordProperty("race", counts);
+  std::printf("  race (%s, %s): %s\n", std::string(producer().name()).c_str(), device().driver.c_str(),
+              counts.c_str());
+  if (fenced == 0) {
+    EXPECT_GT(stale + torn, 0u) << "no frame had a fence, yet every immediate read was already new: the race "
+                                   "was not observed, so this run cannot tell a fencing driver from a lucky one\n"
+                                << context();
+  }
+}
+
+std::int64_t monotonic_ns(Clock::time_point when) {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(when.time_since_epoch()).count();
+}
+
+// A capture client in another process receives the dma-buf over SCM_RIGHTS
+// while the GPU write is in flight and waits on it through its own export;
+// once it says it is done waiting, the frame must be there. Its export must
+// be pending unless the write had already landed when it looked (the parent's
+// fence, exported at submit, says when it signalled).
+TEST_P(GpuWrite, AnotherProcessWaitsForTheWriteThroughTheReceivedBuffer) {
+  struct Report {
+    std::int32_t error = 0;
+    std::uint8_t pending = 0;        // its export was pending when it looked
+    std::uint8_t ready = 0;          // its wait ended with the fence signalled
+    std::int64_t exported_at_ns = 0;  // CLOCK_MONOTONIC of its export
+  };
+  FC_ASSERT_OK_AND_ASSIGN(SocketPair sockets, make_socket_pair());
+  BorrowedFd child_end = sockets.second.borrow();
+  FC_ASSERT_OK_AND_ASSIGN(ChildProcess child, ChildProcess::fork([&] {
+    Report report;
+    std::byte tag{};
+    auto message = receive_message(child_end, {&tag, 1}, Deadline::after(timeouts::kChildProcess));
+    report.exported_at_ns = monotonic_ns(Clock::now());
+    auto file = !message               ? Result<UniqueFd>(message.err())
+                : !message->fd.valid() ? Result<UniqueFd>(Errno{EPROTO})
+                                       : uapi::export_sync_file(message->fd.borrow(), Access::Read);
+    auto now = file ? uapi::poll_fd(file->borrow(), POLLIN, Deadline::now()) : Result<WaitResult>(file.err());
+    auto waited = now ? uapi::poll_fd(file->borrow(), POLLIN, Deadline::after(timeouts::kGpuFrame)) : now;
+    report.error = waited.error();
+    report.pending = now && *now == WaitResult::TimedOut;
+    report.ready = waited && *waited == WaitResult::Ready;
+    return send_message(child_end, std::as_bytes(std::span(&report, 1))).ok() ? 0 : 1;
+  }));
+  sockets.second.reset();
+
+  // Hand the buffer over while a write is in flight, as far as the driver lets us see one.
+  std::uint32_t frame = 1;
+  int attempts = 0;
+  FC_ASSERT_OK_AND_ASSIGN(Snapshot parent, submit_until_pending(frame, attempts));
+  FC_ASSERT_OK_AND_ASSIGN(UniqueFd handed, UniqueFd::dup(image().fd()));
+  std::byte tag{1};
+  FC_ASSERT_OK(send_message(sockets.first.borrow(), {&tag, 1}, &handed));
+  Report report;
+  FC_ASSERT_OK_AND_ASSIGN(Message reply, receive_message(sockets.first.borrow(),
+                                                         std::as_writable_bytes(std::span(&report, 1)),
+                                                         Deadline::after(timeouts::kGpuFrame)));
+  ASSERT_EQ(reply.size, sizeof report);
+  ASSERT_EQ(report.error, 0) << "child: " << Errno{report.error}.describe();
+  ASSERT_TRUE(report.ready) << "the child's wait timed out\n" << context();
+  // Nothing but the child's wait orders this read after the write.
+  FC_ASSERT_OK_AND_ASSIGN(Classification seen, read_frame(frame, ReadMode::Immediate, Deadline::now()));
+
+  // When did the write land? The parent's own export's fences say.
+  FC_ASSERT_OK_AND_ASSIGN(WaitResult landed, uapi::poll_fd(parent.sync_file.borrow(), POLLIN,
+                                                           Deadline::after(timeouts::kGpuFrame)));
+  ASSERT_EQ(landed, WaitResult::Ready);
+  FC_ASSERT_OK_AND_ASSIGN(SyncFileInfo signalled, uapi::sync_file_info(parent.sync_file.borrow()));
+  record_fence("parent export at submit, signalled", signalled);
+  std::int64_t landed_at_ns = 0;
+  for (const FenceInfo& fence : signalled.fences) {
+    landed_at_ns = std::max(landed_at_ns, static_cast<std::int64_t>(fence.timestamp_ns));
+  }
+  const bool had_landed = parent.pending && report.exported_at_ns > landed_at_ns;
+  RecordProperty("child", std::string(report.pending ? "pending" : "already signalled") + " at receipt" +
+                              (had_landed ? " (the write had landed)" : "") +
+                              "; read after its wait: " + seen.describe());
+  if (!had_landed) {
+    EXPECT_TRUE(report.pending) << "the receiving process's export was already signalled while the write was in "
+                                   "flight (" << attempts << " frames tried)\n  the parent's export: " << parent.info.describe() << "\n" << context();
+  }
+  EXPECT_EQ(seen.verdict, Classification::Verdict::New)
+      << "after the receiving process's wait ended, the buffer held " << seen.describe() << "\n" << context();
+  FC_ASSERT_OK_AND_ASSIGN(ExitStatus status, child.wait(Deadline::after(timeouts::kChildProcess)));
+  EXPECT_TRUE(status.success()) << status.describe();
+}
+
+INSTANTIATE_TEST_SUITE_P(Gpu, GpuWrite, kAllProducers,
+                         [](const ::testing::TestParamInfo<std::string_view>& param_info) {
+                           return producer_param_name(param_info.param);
+                         });
+
+// Each format and layout a producer writes is fenced and read back right.
+struct FormatCase {
+  const char* name;
+  std::uint32_t fourcc;
+  std::uint64_t modifier;
+};
+
+void PrintTo(const FormatCase& format, std::ostream* out) { *out << format.name; }
+
+class GpuWriteFormats : public GpuTestBase,
+                        public ::testing::WithParamInterface<std::tuple<std::string_view, FormatCase>> {
+ protected:
+  void SetUp() override {
+    auto [producer_name, format] = GetParam();
+    BufferSpec spec = default_buffer_spec();
+    spec.fourcc = format.fourcc;
+    spec.modifier = format.modifier;
+    set_up(producer_name, spec);
+  }
+};
+
+TEST_P(GpuWriteFormats, IsPendingAfterSubmitAndNewAfterTheWait) {
+  std::uint32_t frame = 1;
+  int attempts = 0;
+  FC_ASSERT_OK_AND_ASSIGN(Snapshot snapshot, submit_until_pending(frame, attempts));
+  record_fence("after submit", snapshot.info);
+  EXPECT_TRUE(snapshot.pending) << "no pending fence after submit in " << attempts
+                                << " frames; kernel returned " << snapshot.info.describe() << "\n" << context();
+  FC_ASSERT_OK_AND_ASSIGN(WaitResult waited,
+                          uapi::poll_fd(snapshot.sync_file.borrow(), POLLIN, Deadline::after(timeouts::kGpuFrame)));
+  ASSERT_EQ(waited, WaitResult::Ready);
+  FC_ASSERT_OK_AND_ASSIGN(Classification seen, read_frame(frame, ReadMode::Immediate, Deadline::now()));
+  EXPECT_EQ(seen.verdict, Classification::Verdict::New) << seen.describe() << "\n" << context();
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Gpu, GpuWriteFormats,
+    ::testing::Combine(kAllProducers,
+                       ::testing::Values(FormatCase{"ARGB8888_Linear", DRM_FORMAT_ARGB8888, DRM_FORMAT_MOD_LINEAR},
+                                         FormatCase{"XRGB8888_Linear", DRM_FORMAT_XRGB8888, DRM_FORMAT_MOD_LINEAR},
+                                         FormatCase{"ABGR8888_Linear", DRM_FORMAT_ABGR8888, DRM_FORMAT_MOD_LINEAR},
+                                         FormatCase{"ARGB8888_Preferred", DRM_FORMAT_ARGB8888, DRM_FORMAT_MOD_INVALID},
+                                         FormatCase{"XRGB8888_Preferred", DRM_FORMAT_XRGB8888, DRM_FORMAT_MOD_INVALID},
+                                         FormatCase{"ABGR8888_Preferred", DRM_FORMAT_ABGR8888,
+                                                    DRM_FORMAT_MOD_INVALID})),
+    [](const ::testing::TestParamInfo<GpuWriteFormats::ParamType>& param_info) {
+      return std::string(std::get<1>(param_info.param).name) + "_" +
+             producer_param_name(std::get<0>(param_info.param));
+    });
+
+}  // namespace
+}  // namespace fc
