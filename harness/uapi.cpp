@@ -28,28 +28,25 @@ std::string_view to_string(WaitResult result) {
 }
 
 std::string SyncFileInfo::describe() const {
+  // Runs of identical fences are counted ("32 x vgem/unbound active"), so a
+  // sync_file of many fences stays one readable line.
+  auto one = [](const FenceInfo& fence) {
+    return fence.driver + "/" + fence.timeline +
+           (fence.status == 0   ? " active"
+            : fence.status == 1 ? " signalled"
+                                : " error " + std::to_string(fence.status));
+  };
   std::string out = std::to_string(fences.size()) + (fences.size() == 1 ? " fence" : " fences");
   const char* sep = ": ";
-  for (const FenceInfo& fence : fences) {
-    out += sep;
-    out += fence.driver + "/" + fence.timeline;
-    out += fence.status == 0 ? " active" : fence.status == 1 ? " signalled" : " error " + std::to_string(fence.status);
+  for (std::size_t i = 0; i < fences.size();) {
+    std::string text = one(fences[i]);
+    std::size_t run = 1;
+    while (i + run < fences.size() && one(fences[i + run]) == text) ++run;
+    out += sep + (run > 1 ? std::to_string(run) + " x " : std::string()) + text;
     sep = ", ";
+    i += run;
   }
   return out;
-}
-
-DmaBufMapping& DmaBufMapping::operator=(DmaBufMapping&& other) noexcept {
-  if (this != &other) {
-    if (address_ != nullptr) ::munmap(address_, size_);
-    address_ = std::exchange(other.address_, nullptr);
-    size_ = std::exchange(other.size_, 0);
-  }
-  return *this;
-}
-
-DmaBufMapping::~DmaBufMapping() {
-  if (address_ != nullptr) ::munmap(address_, size_);
 }
 
 namespace uapi {

@@ -50,6 +50,19 @@ fc::Expectations load_expectations(const std::string& dir, const std::string& la
   return expectations;
 }
 
+// The first line that says something: gtest starts failures with "file:line".
+std::string first_line(const std::string& message) {
+  std::istringstream lines(message);
+  std::string line;
+  while (std::getline(lines, line)) {
+    auto colon = line.rfind(':');
+    bool location = colon != std::string::npos && colon + 1 < line.size() &&
+                    line.find_first_not_of("0123456789", colon + 1) == std::string::npos;
+    if (!line.empty() && !location) return line;
+  }
+  return message;
+}
+
 int compare(const std::string& lane, const std::string& dir, const std::string& path) {
   std::string error;
   auto run = fc::parse_gtest_json(read_file(path, false), error);
@@ -61,8 +74,7 @@ int compare(const std::string& lane, const std::string& dir, const std::string& 
     std::printf("  %-17s %s: %s (expected %s)\n", std::string(fc::to_string(entry.kind)).c_str(), entry.name.c_str(),
                 std::string(fc::to_string(entry.actual)).c_str(), std::string(fc::to_string(entry.expected)).c_str());
     if (!entry.message.empty() && entry.kind != fc::Comparison::Kind::Flake) {
-      std::string first = entry.message.substr(0, entry.message.find('\n'));
-      std::printf("                    %s\n", first.c_str());
+      std::printf("                    %s\n", first_line(entry.message).c_str());
     }
   }
   int pass = 0, fail = 0, skip = 0;

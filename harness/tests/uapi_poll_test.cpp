@@ -84,6 +84,13 @@ TEST(SyncFileInfo, DescribesEveryFence) {
   EXPECT_EQ(info.describe(), "3 fences: stub/stub signalled, vgem/unbound active, virtio_gpu/controlq error -5");
 }
 
+TEST(SyncFileInfo, CountsRunsOfIdenticalFences) {
+  SyncFileInfo info;
+  for (int i = 0; i < 32; ++i) info.fences.push_back({"vgem", "unbound", 0, 0});
+  info.fences.push_back({"vgem", "unbound", 1, 0});
+  EXPECT_EQ(info.describe(), "33 fences: 32 x vgem/unbound active, vgem/unbound signalled");
+}
+
 TEST(Access, MapsToTheKernelFlagsAndPollEvents) {
   EXPECT_EQ(flags_of(Access::Read), 1u);
   EXPECT_EQ(flags_of(Access::Write), 2u);
