@@ -49,6 +49,19 @@ std::string SyncFileInfo::describe() const {
   return out;
 }
 
+DmaBufMapping& DmaBufMapping::operator=(DmaBufMapping&& other) noexcept {
+  if (this != &other) {
+    if (address_ != nullptr) ::munmap(address_, size_);
+    address_ = std::exchange(other.address_, nullptr);
+    size_ = std::exchange(other.size_, 0);
+  }
+  return *this;
+}
+
+DmaBufMapping::~DmaBufMapping() {
+  if (address_ != nullptr) ::munmap(address_, size_);
+}
+
 namespace uapi {
 namespace {
 
