@@ -13,22 +13,16 @@
 #include <drm_fourcc.h>
 
 #include <algorithm>
-#include <chrono>
 
 #include "harness/deadline.h"
 #include "harness/gbm.h"
 #include "harness/pattern.h"
 #include "harness/producer.h"
+#include "harness/workload.h"
 
 namespace fc {
 namespace {
 
-using namespace std::chrono_literals;
-
-// Long enough that an export right after submit sees it running, short enough
-// for emulated lanes (the virgl host renders with the guest frozen).
-constexpr auto kTargetFrameTime = 250ms;
-constexpr GLint kMaxIterations = 1 << 22;
 
 constexpr const char* kVertexShader = R"(#version 300 es
 void main() {
@@ -278,22 +272,17 @@ class GlProducer final : public Producer {
     return {};
   }
 
-  // Grows the loop until one frame takes about kTargetFrameTime (measured
-  // with glFinish), so the write reliably outlasts an export made right after
-  // submit() on fast and slow renderers alike. Draws frame 0, the buffer's
-  // "previous frame", so calibration leaves known contents behind.
+  // Sizes the loop (harness/workload.h), measuring frames with glFinish. Draws
+  // frame 0, the buffer's "previous frame", so it leaves known contents behind.
   Status calibrate() {
-    iterations_ = 16;
-    for (int round = 0; round < 8; ++round) {
-      auto start = Clock::now();
+    auto iterations = calibrate_workload([this](std::uint32_t n) {
+      iterations_ = static_cast<GLint>(n);
       draw(0);
       glFinish();
-      auto took = Clock::now() - start;
-      if (Status status = gl_status(); !status) return status;
-      if (took >= kTargetFrameTime / 2 || iterations_ >= kMaxIterations) break;
-      double scale = took > 1ms ? std::chrono::duration<double>(kTargetFrameTime) / took : 16.0;
-      iterations_ = static_cast<GLint>(std::min<double>(kMaxIterations, iterations_ * std::min(scale, 16.0)));
-    }
+      return gl_status();
+    });
+    if (!iterations) return iterations.err();
+    iterations_ = static_cast<GLint>(*iterations);
     return {};
   }
 

@@ -14,7 +14,6 @@
 
 #include <algorithm>
 #include <array>
-#include <chrono>
 #include <cstring>
 
 #include "harness/deadline.h"
@@ -23,14 +22,12 @@
 #include "harness/pattern.h"
 #include "harness/producer.h"
 #include "harness/vulkan_select.h"
+#include "harness/workload.h"
 
 namespace fc {
 namespace {
 
-using namespace std::chrono_literals;
 
-constexpr auto kTargetFrameTime = 250ms;
-constexpr std::uint32_t kMaxIterations = 1u << 22;
 constexpr std::uint64_t kFenceTimeoutNs = 30'000'000'000;  // finish() never waits longer
 
 struct PushConstants {
@@ -486,19 +483,15 @@ class VulkanProducer final : public Producer {
     return {};
   }
 
-  // As the gl producer: grow the busy loop until a frame takes about
-  // kTargetFrameTime, drawing frame 0 each time.
+  // Sizes the busy loop (harness/workload.h), writing frame 0 each time.
   Status calibrate() {
-    iterations_ = 16;
-    for (int round = 0; round < 8; ++round) {
-      auto start = Clock::now();
-      if (Status s = submit(0); !s) return s;
-      if (Status s = finish(); !s) return s;
-      auto took = Clock::now() - start;
-      if (took >= kTargetFrameTime / 2 || iterations_ >= kMaxIterations) break;
-      double scale = took > 1ms ? std::chrono::duration<double>(kTargetFrameTime) / took : 16.0;
-      iterations_ = static_cast<std::uint32_t>(std::min<double>(kMaxIterations, iterations_ * std::min(scale, 16.0)));
-    }
+    auto iterations = calibrate_workload([this](std::uint32_t n) {
+      iterations_ = n;
+      Status submitted = submit(0);
+      return submitted ? finish() : submitted;
+    });
+    if (!iterations) return iterations.err();
+    iterations_ = *iterations;
     return {};
   }
 
