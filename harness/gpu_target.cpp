@@ -1,0 +1,144 @@
+#include "harness/gpu_target.h"
+
+#include <drm_fourcc.h>
+
+#include "harness/pattern.h"
+
+namespace fc {
+
+BufferSpec default_buffer_spec() { return BufferSpec{256, 256, DRM_FORMAT_ARGB8888, DRM_FORMAT_MOD_LINEAR}; }
+
+Result<Snapshot> export_snapshot(BorrowedFd dmabuf, Access access) {
+  auto file = uapi::export_sync_file(dmabuf, access);
+  if (!file) return file.err();
+  Snapshot snapshot;
+  auto polled = uapi::poll_fd(file->borrow(), POLLIN, Deadline::now());
+  if (!polled) return polled.err();
+  snapshot.pending = *polled == WaitResult::TimedOut;
+  auto info = uapi::sync_file_info(file->borrow());
+  if (!info) return info.err();
+  snapshot.info = std::move(*info);
+  snapshot.sync_file = std::move(*file);
+  return snapshot;
+}
+
+GpuTarget::Made GpuTarget::create(const std::string& device_spec, std::string_view producer,
+                                  const BufferSpec& spec) {
+  Selection selection = select_device(discover_drm_devices(), device_spec);
+  if (!selection.device) return {nullptr, Probe::unsupported(selection.reason + " (kernel " + kernel_release() + ")")};
+  const DrmDevice& device = *selection.device;
+
+  std::string attempts;
+  for (const std::string& node : {device.render_node, device.primary_node}) {
+    if (node.empty()) continue;
+    auto gbm = GbmDevice::open(node);
+    if (!gbm) {
+      attempts += " " + node + ": gbm_create_device " + gbm.err().describe() + ";";
+      continue;
+    }
+    auto buffer = GbmBuffer::create(*gbm, spec);
+    if (!buffer) {
+      attempts += " " + node + ": gbm_bo_create(" + describe(spec) + ") " + buffer.err().describe() + ";";
+      continue;
+    }
+    std::unique_ptr<GpuTarget> target(new GpuTarget(device, std::move(*gbm), std::move(*buffer)));
+    Probe prepared = target->prepare(producer);
+    if (!prepared.is_supported()) return {nullptr, prepared};
+    return {std::move(target), prepared};
+  }
+  return {nullptr, Probe::unsupported(device.driver + " cannot allocate " + describe(spec) + ":" + attempts)};
+}
+
+GpuTarget::~GpuTarget() {
+  if (producer_) (void)producer_->finish();
+}
+
+Probe GpuTarget::prepare(std::string_view producer_name) {
+  image_.width = buffer_.width();
+  image_.height = buffer_.height();
+  image_.fourcc = buffer_.fourcc();
+  image_.modifier = buffer_.modifier();
+  image_.linear = buffer_.linear();
+  const auto planes = buffer_.planes();
+  for (std::size_t i = 0; i < planes.size(); ++i) {
+    auto fd = buffer_.export_plane(static_cast<int>(i));
+    if (!fd) return Probe::broken("exporting plane " + std::to_string(i) + " of the GBM buffer", fd.err());
+    image_.planes.push_back({std::move(*fd), planes[i].offset, planes[i].stride});
+  }
+
+  MadeProducer made = make_producer(producer_name, device_, gbm_);
+  if (!made.producer) return made.probe;
+  producer_ = std::move(made.producer);
+  if (Probe supported = producer_->supports(image_); !supported.is_supported()) return supported;
+
+  auto failed = [&](const std::string& what, Errno err) {
+    return Probe::broken(std::string(producer_name) + " " + what + ": " + producer_->last_error() + "\n" + context(), err);
+  };
+  if (Status attached = producer_->attach(image_); !attached) return failed("importing the dma-buf", attached.err());
+  if (Status written = producer_->submit(0); !written) return failed("writing frame 0", written.err());
+  if (Status finished = producer_->finish(); !finished) return failed("finishing frame 0", finished.err());
+
+  // The read path: the consumer's own mapping if it shows the finished frame 0.
+  std::string mmap_result = "not linear";
+  use_mmap_ = false;
+  if (image_.linear) {
+    auto mapped = read_linear(image_, 0, ReadMode::Synced, Deadline::after(timeouts::kGpuFrame));
+    mmap_result = mapped ? mapped->describe() : mapped.err().describe();
+    use_mmap_ = mapped && mapped->verdict == Classification::Verdict::New;
+  }
+  if (!use_mmap_) {
+    auto mapped = read_mapped(gbm_, image_, 0);
+    if (!mapped || mapped->verdict != Classification::Verdict::New) {
+      return Probe::broken("reading back frame 0, finished by the producer: dma-buf mmap: " + mmap_result +
+                               "; gbm_bo_map: " + (mapped ? mapped->describe() : mapped.err().describe()) + "\n" +
+                               context(),
+                           mapped ? Errno{EIO} : mapped.err());
+    }
+  }
+  return Probe::supported();
+}
+
+Environment GpuTarget::environment() const {
+  Environment env = {{"device.driver", device_.driver + " " + device_.version},
+                     {"device.node", gbm_.node()},
+                     {"gbm.backend", gbm_.backend_name()},
+                     {"buffer.format", fourcc_name(image_.fourcc)},
+                     {"buffer.modifier", modifier_name(image_.modifier) + (image_.linear ? ", linear" : "")}};
+  if (producer_) {
+    for (auto& entry : producer_->environment()) env.push_back(std::move(entry));
+  }
+  env.emplace_back("readback.path", std::string(read_path()));
+  return env;
+}
+
+std::string GpuTarget::context() const {
+  std::string out = "  kernel " + kernel_release() + "\n  device " + device_.describe() + "\n  gbm node " +
+                    gbm_.node() + ", backend " + gbm_.backend_name();
+  if (!image_.planes.empty()) {
+    out += "\n  buffer " + fourcc_name(image_.fourcc) + " " + std::to_string(image_.width) + "x" +
+           std::to_string(image_.height) + ", modifier " + modifier_name(image_.modifier) +
+           (image_.linear ? " (linear)" : "") + ", stride " + std::to_string(image_.planes[0].stride);
+  }
+  if (producer_) {
+    out += "\n  producer " + std::string(producer_->name());
+    for (const auto& [key, value] : producer_->environment()) out += "\n    " + key + ": " + value;
+  }
+  out += "\n  read path " + std::string(read_path());
+  return out;
+}
+
+Result<Snapshot> GpuTarget::submit_until_pending(std::uint32_t& frame, int& attempts) {
+  for (attempts = 1;; ++attempts, ++frame) {
+    if (Status submitted = producer_->submit(frame); !submitted) return submitted.err();
+    auto snapshot = export_now();
+    if (!snapshot || snapshot->pending || attempts == kSubmitAttempts) return snapshot;
+    if (Status finished = producer_->finish(); !finished) return finished.err();
+  }
+}
+
+Result<Classification> GpuTarget::read_frame(std::uint32_t frame, ReadMode mode, Deadline deadline) const {
+  if (use_mmap_) return read_linear(image_, frame, mode, deadline);
+  return read_mapped(gbm_, image_, frame);
+}
+
+}  // namespace fc

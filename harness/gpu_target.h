@@ -1,0 +1,97 @@
+// One producer writing into one GBM-allocated dma-buf on one DRM device, and
+// the consumer's view of that buffer. Shared by the GPU test fixture and the
+// benchmarks.
+//
+// create() leaves frame 0 in the buffer (the "previous frame"), written and
+// finished by the producer itself, and picks the consumer's read path: mmap
+// of the dma-buf if it shows that frame, else the driver's own mapping
+// through an independent GBM import (virtio-gpu's dma-buf mmap shows the
+// guest's shadow pages, not what the host GPU wrote).
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "harness/deadline.h"
+#include "harness/device.h"
+#include "harness/gbm.h"
+#include "harness/probe.h"
+#include "harness/producer.h"
+#include "harness/readback.h"
+#include "harness/uapi.h"
+
+namespace fc {
+
+namespace timeouts {
+// One GPU frame, from submit to signal: generous for emulated lanes (the
+// virgl host renders on the CPU; a calibrated frame is ~250 ms).
+inline constexpr milliseconds kGpuFrame{30'000};
+}  // namespace timeouts
+
+// ARGB8888 LINEAR 256x256: the buffer every GPU behaviour check uses.
+[[nodiscard]] BufferSpec default_buffer_spec();
+
+// What EXPORT_SYNC_FILE returned at one moment.
+struct Snapshot {
+  UniqueFd sync_file;
+  SyncFileInfo info;
+  bool pending = false;  // poll(sync_file, 0) == 0
+};
+// EXPORT_SYNC_FILE(access) now, its FILE_INFO, and poll(sync_file, 0).
+[[nodiscard]] Result<Snapshot> export_snapshot(BorrowedFd dmabuf, Access access = Access::Read);
+
+class GpuTarget {
+ public:
+  struct Made {
+    std::unique_ptr<GpuTarget> target;
+    Probe probe = Probe::supported();  // unsupported: skip with the reason; broken: fail with it
+  };
+  // device_spec: as select_device(). Allocates on the render node, else the
+  // primary node (vgem's render node refuses the dumb buffers kms_swrast needs).
+  [[nodiscard]] static Made create(const std::string& device_spec, std::string_view producer,
+                                   const BufferSpec& spec);
+  ~GpuTarget();
+
+  [[nodiscard]] Producer& producer() { return *producer_; }
+  [[nodiscard]] const DmaBufImage& image() const { return image_; }
+  [[nodiscard]] const DrmDevice& device() const { return device_; }
+  [[nodiscard]] std::string_view read_path() const { return use_mmap_ ? "mmap" : "gbm_bo_map"; }
+
+  // Device, node, GBM backend, buffer, producer strings, read path: for results.
+  [[nodiscard]] Environment environment() const;
+  // The same, as the indented block a failure message ends with.
+  [[nodiscard]] std::string context() const;
+
+  [[nodiscard]] Result<Snapshot> export_now(Access access = Access::Read) const {
+    return export_snapshot(image_.fd(), access);
+  }
+
+  // Submits frames, from `frame` on, until an export made right after submit
+  // is pending; at most kSubmitAttempts. A driver that fences shows a pending
+  // export at least once (an emulated GPU can finish a frame before the
+  // export is made: virgl's host renders while the guest waits); one that
+  // does not fence, never. Returns the last snapshot; `frame` is left at the
+  // last frame submitted and `attempts` at how many were.
+  static constexpr int kSubmitAttempts = 5;
+  [[nodiscard]] Result<Snapshot> submit_until_pending(std::uint32_t& frame, int& attempts);
+
+  // Reads frame back through the chosen read path. Synced mmap reads go
+  // through DMA_BUF_IOCTL_SYNC (which waits for writers, bounded by deadline).
+  [[nodiscard]] Result<Classification> read_frame(std::uint32_t frame, ReadMode mode, Deadline deadline) const;
+
+ private:
+  GpuTarget(DrmDevice device, GbmDevice gbm, GbmBuffer buffer)
+      : device_(std::move(device)), gbm_(std::move(gbm)), buffer_(std::move(buffer)) {}
+  [[nodiscard]] Probe prepare(std::string_view producer);
+
+  DrmDevice device_;
+  GbmDevice gbm_;
+  GbmBuffer buffer_;
+  DmaBufImage image_;
+  std::unique_ptr<Producer> producer_;
+  bool use_mmap_ = true;
+};
+
+}  // namespace fc
