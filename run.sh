@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# ./run.sh [FENCECHECK-ARGS...] — the conformance run.
+# ./run.sh [--bench] [FENCECHECK-ARGS...] — the conformance run, or with
+# --bench the benchmarks (fencecheck-bench) instead.
 # Installs what is missing and builds. Then, on a machine with GPUs: every
 # render node with every producer (gl, vulkan, vgem-cpu), plus the vgem
 # reference lane where vgem is loaded. On a machine without DRM: the VM lanes
@@ -9,6 +10,8 @@
 # returned), and lanes with expectation files are compared against them.
 set -uo pipefail
 cd "$(dirname "$0")"
+bench=0
+if [[ ${1:-} == --bench ]]; then bench=1; shift; fi
 scripts/setup.sh || exit 1
 source vm/lanes.sh
 mkdir -p build/results
@@ -27,18 +30,39 @@ if compgen -G '/dev/dri/renderD*' >/dev/null; then
     lanes+=("$lane")
     echo
     echo "=== lane $lane ($node)"
-    filter='Gpu/*'
-    [[ $lane == vgem ]] && filter=$(lane_filter vgem)
-    build/fencecheck --lane="$lane" --device="$node" --gtest_filter="$filter" --gtest_brief=1 \
-      --gtest_output="json:build/results/$lane.json" "$@"
+    if ((bench)); then
+      filter='^(Wake|Race)/'
+      [[ $lane == vgem ]] && filter=$(lane_bench_filter vgem)
+      build/fencecheck-bench --lane="$lane" --device="$node" --benchmark_filter="$filter" \
+        --benchmark_out="build/results/$lane-bench.json" --benchmark_out_format=json "$@"
+    else
+      filter='Gpu/*'
+      [[ $lane == vgem ]] && filter=$(lane_filter vgem)
+      build/fencecheck --lane="$lane" --device="$node" --gtest_filter="$filter" --gtest_brief=1 \
+        --gtest_output="json:build/results/$lane.json" "$@"
+    fi
     own_status[$lane]=$?
   done
 else
   echo "run.sh: no DRM device on this machine (kernel $(uname -r)): running the lanes in a VM on a real kernel"
   lanes=("${FENCECHECK_LANES[@]}")
-  vm/lane "${lanes[@]}" -- --gtest_brief=1 "$@"
+  if ((bench)); then
+    vm/lane --bench=full --no-tests "${lanes[@]}" -- "$@"
+  else
+    vm/lane "${lanes[@]}" -- --gtest_brief=1 "$@"
+  fi
   rc=$?
   ((rc > 1)) && exit "$rc"
+fi
+
+if ((bench)); then
+  echo
+  echo "=== benchmarks (ratios to the syscall floor read the same on any machine; absolute times only"
+  echo "    mean something on real hardware: a 'QEMU ... CPU' is emulated)"
+  results=()
+  for lane in "${lanes[@]}"; do results+=("build/results/$lane-bench.json"); done
+  build/fencecheck-results bench "${results[@]}"
+  exit $?
 fi
 
 echo

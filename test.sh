@@ -2,8 +2,10 @@
 # ./test.sh — installs what is missing, builds, and runs every test:
 #   1. host unit tests and the suite on this host (ctest);
 #   2. the VM lanes in one boot of a real kernel (vm/lane): vgem (reference),
-#      llvmpipe (a non-fencing driver), virgl (a fencing driver);
-#   3. each lane's results against its expectations (expectations/LANE-*.txt);
+#      llvmpipe (a non-fencing driver), virgl (a fencing driver), each with its
+#      benchmarks once in short mode (a smoke test: no timing is asserted);
+#   3. each lane's results against its expectations (expectations/LANE-*.txt),
+#      and each lane's benchmarks ran and reported every counter;
 #   4. the test IDs in the VM equal those on the host;
 #   5. vm/run's own contract: exit status passthrough, panic, hang, bad arguments.
 # Exit status 0 only if all of them pass.
@@ -27,7 +29,7 @@ step() {
 # failures (123 guest died, 124 timeout, 125 no guest) may not.
 run_lanes() {
   rm -f build/results/*.json build/results/tests.txt
-  vm/lane "${FENCECHECK_LANES[@]}" -- --gtest_brief=1
+  vm/lane --bench=short "${FENCECHECK_LANES[@]}" -- --gtest_brief=1
   local rc=$?
   ((rc <= 1))
 }
@@ -37,6 +39,10 @@ step "vm: lanes ${FENCECHECK_LANES[*]}" run_lanes
 for lane in "${FENCECHECK_LANES[@]}"; do
   step "vm: lane $lane matches its expectations" build/fencecheck-results compare --lane "$lane" "build/results/$lane.json"
 done
+bench_results=()
+for lane in "${FENCECHECK_LANES[@]}"; do bench_results+=("build/results/$lane-bench.json"); done
+step "vm: benchmarks ran on every lane and reported every counter" \
+  build/fencecheck-results bench --check "${bench_results[@]}"
 step "vm: test IDs identical to the host's" diff -u <(build/fencecheck --gtest_list_tests) build/results/tests.txt
 step "vm: launcher exit statuses (panic, hang, bad arguments)" vm/tests/run_test.sh
 

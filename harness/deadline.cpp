@@ -5,6 +5,7 @@
 namespace fc {
 
 Clock::duration Deadline::remaining() const {
+  if (when_ == Clock::time_point::min()) return Clock::duration::zero();
   auto left = when_ - Clock::now();
   return left > Clock::duration::zero() ? left : Clock::duration::zero();
 }

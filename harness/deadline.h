@@ -14,12 +14,14 @@ using std::chrono::milliseconds;
 
 class Deadline {
  public:
-  // A deadline that has already passed: a wait with it only checks the current state.
-  static Deadline now() { return Deadline(Clock::now()); }
+  // A deadline that has already passed: a wait with it only checks the current
+  // state. Reads no clock (it is the earliest time there is), so a
+  // non-blocking check costs only its own system call.
+  static Deadline now() { return Deadline(Clock::time_point::min()); }
   static Deadline after(Clock::duration timeout) { return Deadline(Clock::now() + timeout); }
 
   [[nodiscard]] Clock::time_point when() const { return when_; }
-  [[nodiscard]] bool expired() const { return Clock::now() >= when_; }
+  [[nodiscard]] bool expired() const { return when_ == Clock::time_point::min() || Clock::now() >= when_; }
 
   // Time left, never negative.
   [[nodiscard]] Clock::duration remaining() const;

@@ -25,6 +25,8 @@ class Probe {
   [[nodiscard]] Outcome outcome() const { return outcome_; }
   [[nodiscard]] bool is_supported() const { return outcome_ == Outcome::Supported; }
   [[nodiscard]] Errno err() const { return err_; }
+  // The reason (unsupported) or what failed (broken), without the outcome prefix.
+  [[nodiscard]] const std::string& reason() const { return text_; }
 
   // "supported" / "unsupported: <reason>" / "broken: <what> failed with EINVAL (Invalid argument)"
   [[nodiscard]] std::string describe() const;

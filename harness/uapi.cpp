@@ -119,11 +119,11 @@ class ThreadAlarm {
     }
     armed_ = true;
     auto when = std::chrono::duration_cast<std::chrono::nanoseconds>(deadline.when().time_since_epoch()).count();
+    if (when <= 0) when = 1;  // Deadline::now(): fire at once (an absolute time long past)
     itimerspec spec{};
     spec.it_value.tv_sec = when / 1'000'000'000;
     spec.it_value.tv_nsec = when % 1'000'000'000;
     spec.it_interval.tv_nsec = 20'000'000;
-    if (spec.it_value.tv_sec == 0 && spec.it_value.tv_nsec == 0) spec.it_value.tv_nsec = 1;
     if (::timer_settime(timer_, TIMER_ABSTIME, &spec, nullptr) != 0) error_ = last_errno();
   }
   ~ThreadAlarm() {

@@ -1,7 +1,8 @@
 // The three consumer-side waits agree: EXPORT_SYNC_FILE + poll(sync_file),
 // poll() on the dma-buf, and DMA_BUF_IOCTL_SYNC START. A consumer may pick any
 // of them; in every fence state and for every access they must give the same
-// answer, and a blocked wait must end only after the fence signals.
+// answer, and a blocked wait must end only after the fence signals. The
+// recommended helper (harness/consumer.h, poll on the dma-buf) must agree too.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -11,6 +12,7 @@
 
 #include "fixtures/record.h"
 #include "fixtures/vgem_fixture.h"
+#include "harness/consumer.h"
 
 namespace fc {
 namespace {
@@ -70,6 +72,14 @@ TEST_P(WaitAgreement, AllThreeWaitsGiveTheSameAnswer) {
   FC_ASSERT_OK_AND_ASSIGN(WaitResult synced, uapi::dma_buf_sync_start(dmabuf(), access, deadline));
   EXPECT_EQ(synced, expected ? WaitResult::TimedOut : WaitResult::Ready) << "DMA_BUF_IOCTL_SYNC START";
   if (synced == WaitResult::Ready) FC_ASSERT_OK(uapi::dma_buf_sync_end(dmabuf(), access));
+
+  // 4. The recommended helper (harness/consumer.h) waits for writers, as a reader does.
+  if (access == Access::Read) {
+    auto helper_deadline = Deadline::after(expected ? timeouts::kStaysPending : timeouts::kFenceSignal);
+    FC_ASSERT_OK_AND_ASSIGN(ConsumerWait waited, wait_for_writers(dmabuf(), helper_deadline));
+    EXPECT_EQ(waited.had_writers, expected) << "wait_for_writers";
+    EXPECT_EQ(waited.result, expected ? WaitResult::TimedOut : WaitResult::Ready) << "wait_for_writers";
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -115,6 +125,15 @@ TEST_F(WaitWakesOnSignal, ExportedSyncFileWakesWhenTheFenceSignals) {
 
 TEST_F(WaitWakesOnSignal, PollOnTheDmaBufWakesWhenTheFenceSignals) {
   check_wakes_after_signal([&](Deadline deadline) { return uapi::poll_fd(dmabuf(), POLLIN, deadline); });
+}
+
+TEST_F(WaitWakesOnSignal, ConsumerHelperWakesWhenTheFenceSignals) {
+  check_wakes_after_signal([&](Deadline deadline) -> Result<WaitResult> {
+    auto waited = wait_for_writers(dmabuf(), deadline);
+    if (!waited) return waited.err();
+    if (!waited->had_writers) return Errno{EPROTO};  // it looked while the fence was pending
+    return waited->result;
+  });
 }
 
 TEST_F(WaitWakesOnSignal, DmaBufSyncStartReturnsOnlyAfterTheFenceSignals) {

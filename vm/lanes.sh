@@ -35,5 +35,13 @@ lane_filter() {
   esac
 }
 
+# The benchmarks a lane runs (a Google Benchmark filter regex).
+lane_bench_filter() {
+  case $1 in
+    vgem) echo '^(Floor|Idle|Wake/vgem|Race/vgem_cpu)/' ;;
+    llvmpipe | virgl) echo '^(Wake|Race)/(gl|vulkan)/' ;;
+  esac
+}
+
 # Does the lane need QEMU's virtio-gpu-gl device (and an X display for it)?
 lane_needs_virgl() { [[ $1 == virgl ]]; }

@@ -66,6 +66,8 @@ TEST(UapiErrno, DmaBufIoctlsOnAnEventfdKeepEnotty) {
   EXPECT_EQ(uapi::import_sync_file(event.borrow(), Access::Read, event.borrow()).error(), ENOTTY);
   EXPECT_EQ(uapi::dma_buf_sync(event.borrow(), abi::kSyncRead).error(), ENOTTY);
   EXPECT_EQ(uapi::dma_buf_sync_start(event.borrow(), Access::Read, Deadline::after(1s)).error(), ENOTTY);
+  EXPECT_EQ(uapi::dma_buf_sync_start(event.borrow(), Access::Read, Deadline::now()).error(), ENOTTY)
+      << "an already-passed deadline still makes the call (and arms a valid timer)";
   EXPECT_EQ(uapi::sync_file_info(event.borrow()).error(), ENOTTY);
 }
 

@@ -1,0 +1,93 @@
+#include "bench/bench.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+#include "harness/consumer.h"
+
+namespace fc::bench {
+namespace {
+Options& storage() {
+  static Options stored;
+  return stored;
+}
+}  // namespace
+
+const Options& options() { return storage(); }
+void set_options(Options options) { storage() = std::move(options); }
+
+std::string_view name_of(Strategy strategy) {
+  switch (strategy) {
+    case Strategy::NoWait: return "no_wait";
+    case Strategy::ExportPoll: return "export_poll";
+    case Strategy::PollDmaBuf: return "poll_dmabuf";
+    case Strategy::SyncIoctl: return "sync_ioctl";
+    case Strategy::ConsumerWait: return "consumer_wait";
+  }
+  return "?";
+}
+
+Result<WaitResult> wait_with(Strategy strategy, BorrowedFd dmabuf, Deadline deadline) {
+  switch (strategy) {
+    case Strategy::NoWait: return WaitResult::Ready;
+    case Strategy::ExportPoll: {
+      auto sync_file = uapi::export_sync_file(dmabuf, Access::Read);
+      if (!sync_file) return sync_file.err();
+      return uapi::poll_fd(sync_file->borrow(), POLLIN, deadline);
+    }
+    case Strategy::PollDmaBuf: return uapi::poll_fd(dmabuf, POLLIN, deadline);
+    case Strategy::SyncIoctl: {
+      auto synced = uapi::dma_buf_sync_start(dmabuf, Access::Read, deadline);
+      if (synced && *synced == WaitResult::Ready) {
+        if (Status ended = uapi::dma_buf_sync_end(dmabuf, Access::Read); !ended) return ended.err();
+      }
+      return synced;
+    }
+    case Strategy::ConsumerWait: {
+      auto waited = wait_for_writers(dmabuf, deadline);
+      if (!waited) return waited.err();
+      return waited->result;
+    }
+  }
+  return Errno{EINVAL};
+}
+
+double syscall_floor_ns() {
+  // Best of a few rounds: the floor is the machine's, not the noise's.
+  constexpr int kCalls = 20'000;
+  double best = 1e18;
+  for (int round = 0; round < 5; ++round) {
+    auto start = Clock::now();
+    for (int i = 0; i < kCalls; ++i) benchmark::DoNotOptimize(::getppid());
+    best = std::min(best, std::chrono::duration<double, std::nano>(Clock::now() - start).count() / kCalls);
+  }
+  return best;
+}
+
+double percentile(std::vector<double>& samples, double p) {
+  if (samples.empty()) return 0;
+  std::sort(samples.begin(), samples.end());
+  double rank = p / 100.0 * static_cast<double>(samples.size() - 1);
+  auto index = static_cast<std::size_t>(std::llround(rank));
+  return samples[std::min(index, samples.size() - 1)];
+}
+
+void add_environment_context(const std::string& producer,
+                             const std::vector<std::pair<std::string, std::string>>& env) {
+  static std::set<std::string> added;
+  if (!added.insert(producer).second) return;
+  for (const auto& [key, value] : env) benchmark::AddCustomContext(producer + "." + key, value);
+}
+
+void skip_unsupported(benchmark::State& state, const std::string& reason) {
+  state.SkipWithError(("unsupported: " + reason).c_str());
+}
+
+void skip_broken(benchmark::State& state, const std::string& what, Errno err) {
+  state.SkipWithError((what + " failed: " + err.describe()).c_str());
+}
+
+}  // namespace fc::bench

@@ -1,0 +1,60 @@
+// Shared pieces of the fencecheck benchmarks: options, the consumer-side wait
+// strategies, the syscall floor, percentiles, and skips that say why.
+#pragma once
+
+#include <benchmark/benchmark.h>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "harness/deadline.h"
+#include "harness/fd.h"
+#include "harness/result.h"
+#include "harness/uapi.h"
+
+namespace fc::bench {
+
+struct Options {
+  std::string device;               // --device: as select_device()
+  std::uint32_t race_frames = 24;   // frames per race benchmark
+  std::uint32_t wake_samples = 200; // wake-ups per vgem wake benchmark (GPU: a tenth)
+};
+[[nodiscard]] const Options& options();
+void set_options(Options options);
+
+// How a consumer waits before reading a buffer it was handed at submit time.
+enum class Strategy {
+  NoWait,        // the fenceless zero-copy consumer
+  ExportPoll,    // EXPORT_SYNC_FILE(READ), poll the sync_file, close: the common recipe
+  PollDmaBuf,    // poll(dma-buf, POLLIN)
+  SyncIoctl,     // DMA_BUF_IOCTL_SYNC START(READ) .. END
+  ConsumerWait,  // fc::wait_for_writers, the recommended helper
+};
+inline constexpr Strategy kWaitingStrategies[] = {Strategy::ExportPoll, Strategy::PollDmaBuf, Strategy::SyncIoctl,
+                                                  Strategy::ConsumerWait};
+[[nodiscard]] std::string_view name_of(Strategy strategy);
+
+// Waits on dmabuf's writers with strategy, bounded by deadline.
+[[nodiscard]] Result<WaitResult> wait_with(Strategy strategy, BorrowedFd dmabuf, Deadline deadline);
+
+// ns per getppid() on this machine now: the floor each result is a ratio to.
+// Measured outside the timed loop, in the same run as the benchmark.
+[[nodiscard]] double syscall_floor_ns();
+
+// The p-th percentile (0..100) of samples (sorted in place).
+[[nodiscard]] double percentile(std::vector<double>& samples, double p);
+
+// Adds a GPU target's environment (driver, renderer, buffer, ...) to the run's
+// context once per producer: the context is the run's, shared by every benchmark.
+void add_environment_context(const std::string& producer, const std::vector<std::pair<std::string, std::string>>& env);
+
+// This machine or lane lacks what the benchmark needs: not an error.
+// (Google Benchmark 1.7 has no SkipWithMessage: such skips are reported as
+// errors whose message starts with "unsupported: ".)
+void skip_unsupported(benchmark::State& state, const std::string& reason);
+// Something that should work failed: an error, with the errno.
+void skip_broken(benchmark::State& state, const std::string& what, Errno err);
+
+}  // namespace fc::bench

@@ -1,0 +1,137 @@
+// What checking an idle buffer costs, per consumer strategy, against the
+// syscall floor (getppid) measured in the same run: the price every frame
+// pays when the producer's write is already done. On vgem's reference buffer.
+//
+// Counters: ns_per_op (this strategy), floor_ns (getppid, measured just
+// before), x_floor (their ratio: the number that reads the same on any machine).
+#include <optional>
+
+#include "bench/bench.h"
+#include "harness/bare_recipe.h"
+#include "harness/consumer.h"
+#include "harness/device.h"
+#include "harness/probe.h"
+#include "harness/vgem.h"
+
+namespace fc::bench {
+namespace {
+
+// An idle vgem buffer, or why there is none (probe: unsupported or broken).
+struct IdleBuffer {
+  std::optional<VgemDevice> vgem;
+  std::optional<VgemBuffer> buffer;
+  Probe probe = Probe::supported();
+};
+
+IdleBuffer make_idle_buffer() {
+  IdleBuffer idle;
+  auto devices = discover_drm_devices();
+  idle.probe = probe_vgem(devices);
+  if (!idle.probe.is_supported()) return idle;
+  auto device = VgemDevice::open(*find_device(devices, "vgem"));
+  if (!device) return {std::nullopt, std::nullopt, Probe::broken("opening vgem", device.err())};
+  idle.vgem.emplace(std::move(*device));
+  auto buffer = VgemBuffer::create(*idle.vgem);
+  if (!buffer) return {std::nullopt, std::nullopt, Probe::broken("creating a vgem buffer", buffer.err())};
+  idle.buffer.emplace(std::move(*buffer));
+  idle.probe = probe_export_sync_file(idle.buffer->dmabuf());
+  return idle;
+}
+
+// Runs one idle check per iteration; check() returns the errno-carrying status.
+template <class Check>
+void run_idle(benchmark::State& state, Check&& check) {
+  IdleBuffer idle = make_idle_buffer();
+  if (idle.probe.outcome() == Probe::Outcome::Unsupported) return skip_unsupported(state, idle.probe.reason());
+  if (idle.probe.outcome() == Probe::Outcome::Broken) return skip_broken(state, idle.probe.reason(), idle.probe.err());
+  BorrowedFd dmabuf = idle.buffer->dmabuf();
+  if (Status first = check(dmabuf); !first) return skip_broken(state, "the first check", first.err());
+
+  const double floor = syscall_floor_ns();
+  auto start = Clock::now();
+  for (auto _ : state) benchmark::DoNotOptimize(check(dmabuf));
+  double ns = std::chrono::duration<double, std::nano>(Clock::now() - start).count() /
+              static_cast<double>(state.iterations());
+  state.counters["ns_per_op"] = ns;
+  state.counters["floor_ns"] = floor;
+  state.counters["x_floor"] = ns / floor;
+}
+
+Status ok_if(bool ok, int err = EIO) { return ok ? Status{} : Status{Errno{err}}; }
+
+void floor_getppid(benchmark::State& state) {
+  const double floor = syscall_floor_ns();
+  auto start = Clock::now();
+  for (auto _ : state) benchmark::DoNotOptimize(::getppid());
+  double ns = std::chrono::duration<double, std::nano>(Clock::now() - start).count() /
+              static_cast<double>(state.iterations());
+  state.counters["ns_per_op"] = ns;
+  state.counters["floor_ns"] = floor;
+  state.counters["x_floor"] = ns / floor;
+}
+
+// (1) The common consumer recipe, through the harness: export, poll(0), close.
+void export_poll_close(benchmark::State& state) {
+  run_idle(state, [](BorrowedFd dmabuf) -> Status {
+    auto sync_file = uapi::export_sync_file(dmabuf, Access::Read);
+    if (!sync_file) return sync_file.err();
+    auto polled = uapi::poll_fd(sync_file->borrow(), POLLIN, Deadline::now());
+    return polled ? ok_if(*polled == WaitResult::Ready) : Status{polled.err()};
+  });
+}
+
+// The same three system calls as a bare C loop: the harness's own overhead.
+void export_poll_close_bare(benchmark::State& state) {
+  run_idle(state, [](BorrowedFd dmabuf) -> Status {
+    int ready = fc_bare_recipe(dmabuf.get());
+    return ready < 0 ? Status{Errno{-ready}} : ok_if(ready == 1);
+  });
+}
+
+// (2) poll() on the dma-buf itself.
+void poll_dmabuf(benchmark::State& state) {
+  run_idle(state, [](BorrowedFd dmabuf) -> Status {
+    auto polled = uapi::poll_fd(dmabuf, POLLIN, Deadline::now());
+    return polled ? ok_if(*polled == WaitResult::Ready) : Status{polled.err()};
+  });
+}
+
+// (3) DMA_BUF_IOCTL_SYNC START + END (START returns at once on an idle buffer).
+void sync_start_end(benchmark::State& state) {
+  run_idle(state, [](BorrowedFd dmabuf) -> Status {
+    if (Status started = uapi::dma_buf_sync(dmabuf, abi::kSyncRead | abi::kSyncStart); !started) return started;
+    return uapi::dma_buf_sync(dmabuf, abi::kSyncRead | abi::kSyncEnd);
+  });
+}
+
+// (4) Export plus FILE_INFO: what a consumer pays to also know whose fence it was.
+void export_file_info(benchmark::State& state) {
+  run_idle(state, [](BorrowedFd dmabuf) -> Status {
+    auto sync_file = uapi::export_sync_file(dmabuf, Access::Read);
+    if (!sync_file) return sync_file.err();
+    auto info = uapi::sync_file_info(sync_file->borrow());
+    return info ? ok_if(info->status == 1) : Status{info.err()};
+  });
+}
+
+// The recommended helper, harness/consumer.h.
+void consumer_wait(benchmark::State& state) {
+  run_idle(state, [](BorrowedFd dmabuf) -> Status {
+    auto waited = wait_for_writers(dmabuf, Deadline::now());
+    return waited ? ok_if(!waited->had_writers) : Status{waited.err()};
+  });
+}
+
+}  // namespace
+
+void register_idle_benchmarks() {
+  benchmark::RegisterBenchmark("Floor/getppid", floor_getppid);
+  benchmark::RegisterBenchmark("Idle/export_poll_close", export_poll_close);
+  benchmark::RegisterBenchmark("Idle/export_poll_close_bare_c", export_poll_close_bare);
+  benchmark::RegisterBenchmark("Idle/poll_dmabuf", poll_dmabuf);
+  benchmark::RegisterBenchmark("Idle/sync_start_end", sync_start_end);
+  benchmark::RegisterBenchmark("Idle/export_file_info", export_file_info);
+  benchmark::RegisterBenchmark("Idle/consumer_wait", consumer_wait);
+}
+
+}  // namespace fc::bench

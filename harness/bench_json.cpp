@@ -1,0 +1,107 @@
+#include "harness/bench_json.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <regex>
+
+namespace fc {
+namespace {
+
+bool is_standard_key(const std::string& key) {
+  static const char* const kKeys[] = {"name",       "family_index", "per_family_instance_index", "run_name",
+                                      "run_type",   "repetitions",  "repetition_index",          "threads",
+                                      "iterations", "real_time",    "cpu_time",                  "time_unit",
+                                      "error_occurred", "error_message", "aggregate_name", "aggregate_unit",
+                                      "label"};
+  return std::any_of(std::begin(kKeys), std::end(kKeys), [&](const char* k) { return key == k; });
+}
+
+std::string base_name(const std::string& name) {
+  std::string out;
+  std::size_t start = 0;
+  while (start <= name.size()) {
+    std::size_t end = name.find('/', start);
+    std::string part = name.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    bool suffix = part.rfind("iterations:", 0) == 0 || part == "manual_time" || part == "real_time" ||
+                  part.rfind("min_time:", 0) == 0 || part.rfind("repeats:", 0) == 0 || part.rfind("threads:", 0) == 0;
+    if (!suffix) out += (out.empty() ? "" : "/") + part;
+    if (end == std::string::npos) break;
+    start = end + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::optional<BenchRun> parse_bench_json(std::string_view text, std::string& error) {
+  nlohmann::json document;
+  try {
+    document = nlohmann::json::parse(text);
+  } catch (const nlohmann::json::parse_error& e) {
+    error = std::string("not JSON: ") + e.what();
+    return std::nullopt;
+  }
+  if (!document.is_object() || !document.contains("benchmarks") || !document["benchmarks"].is_array()) {
+    error = "not a Google Benchmark JSON result (no \"benchmarks\" array)";
+    return std::nullopt;
+  }
+  BenchRun run;
+  try {
+    if (document.contains("context")) {
+      for (const auto& [key, value] : document["context"].items()) {
+        run.context[key] = value.is_string() ? value.get<std::string>() : value.dump();
+      }
+    }
+    for (const auto& entry : document["benchmarks"]) {
+      if (entry.value("run_type", "iteration") != "iteration") continue;  // aggregates
+      BenchResult result;
+      result.name = base_name(entry.at("name").get<std::string>());
+      if (entry.value("error_occurred", false)) {
+        result.message = entry.value("error_message", "");
+        result.unsupported = result.message.rfind("unsupported: ", 0) == 0;
+        result.broken = !result.unsupported;
+      }
+      for (const auto& [key, value] : entry.items()) {
+        if (!is_standard_key(key) && value.is_number()) result.counters[key] = value.get<double>();
+      }
+      run.results.push_back(std::move(result));
+    }
+  } catch (const nlohmann::json::exception& e) {
+    error = std::string("malformed benchmark JSON: ") + e.what();
+    return std::nullopt;
+  }
+  return run;
+}
+
+std::vector<std::string> required_counters(const std::string& name) {
+  if (name == "Floor/eventfd_wake" || name.rfind("Wake/", 0) == 0) return {"p50_us", "p99_us", "samples"};
+  if (name.rfind("Floor/", 0) == 0 || name.rfind("Idle/", 0) == 0) return {"ns_per_op", "floor_ns", "x_floor"};
+  if (name.rfind("Race/", 0) == 0) {
+    std::vector<std::string> counters = {"frames", "stale_ratio", "torn_ratio", "wait_p50_us", "wait_p99_us", "fps"};
+    if (name.size() >= 8 && name.compare(name.size() - 8, 8, "/no_wait") == 0) counters.push_back("unfenced_ratio");
+    return counters;
+  }
+  return {};
+}
+
+std::vector<std::string> check_bench_run(const BenchRun& run, const std::vector<Pattern>& allowed_skips) {
+  std::vector<std::string> problems;
+  if (run.results.empty()) problems.push_back("no benchmark ran");
+  for (const BenchResult& result : run.results) {
+    if (result.broken) {
+      problems.push_back(result.name + ": " + result.message);
+    } else if (result.unsupported) {
+      bool allowed = std::any_of(allowed_skips.begin(), allowed_skips.end(),
+                                 [&](const Pattern& p) { return std::regex_match(result.name, p.regex); });
+      if (!allowed) problems.push_back(result.name + ": skipped, not allowed on this lane: " + result.message);
+    } else {
+      for (const std::string& counter : required_counters(result.name)) {
+        if (!result.counters.count(counter)) problems.push_back(result.name + ": no counter " + counter);
+      }
+    }
+  }
+  return problems;
+}
+
+}  // namespace fc

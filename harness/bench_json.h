@@ -1,0 +1,37 @@
+// Reading Google Benchmark's JSON output (--benchmark_out_format=json), and
+// what each fencecheck benchmark family must report.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "harness/expectations.h"
+
+namespace fc {
+
+struct BenchResult {
+  std::string name;  // without Google Benchmark's "/iterations:N", "/manual_time" suffixes
+  bool unsupported = false;  // skipped because this lane lacks something ("unsupported: ...")
+  bool broken = false;       // any other error
+  std::string message;
+  std::map<std::string, double> counters;
+};
+
+struct BenchRun {
+  std::map<std::string, std::string> context;
+  std::vector<BenchResult> results;
+};
+
+[[nodiscard]] std::optional<BenchRun> parse_bench_json(std::string_view text, std::string& error);
+
+// The counters a benchmark must produce, by its family (Floor/, Idle/, Wake/, Race/).
+[[nodiscard]] std::vector<std::string> required_counters(const std::string& name);
+
+// Problems with a run, one line each: broken benchmarks, skips the lane's
+// skip patterns do not allow, missing counters. Empty: the run is complete.
+[[nodiscard]] std::vector<std::string> check_bench_run(const BenchRun& run, const std::vector<Pattern>& allowed_skips);
+
+}  // namespace fc

@@ -1,0 +1,70 @@
+// Benchmark results are read, and judged complete or not, as the smoke test needs.
+#include "harness/bench_json.h"
+
+#include <gtest/gtest.h>
+
+namespace fc {
+namespace {
+
+constexpr std::string_view kRun = R"json({
+  "context": {"kernel": "6.1.0-56-amd64", "lane": "vgem", "num_cpus": 2},
+  "benchmarks": [
+    {"name": "Floor/getppid", "run_type": "iteration", "iterations": 10, "real_time": 400, "time_unit": "ns",
+     "ns_per_op": 400.0, "floor_ns": 398.0, "x_floor": 1.005},
+    {"name": "Race/gl/no_wait/iterations:4", "run_type": "iteration", "iterations": 4,
+     "frames": 4, "stale_ratio": 0.5, "torn_ratio": 0.5, "wait_p50_us": 6, "wait_p99_us": 38, "fps": 25.7},
+    {"name": "Wake/vgem/poll_dmabuf/iterations:20/manual_time", "run_type": "iteration", "iterations": 20,
+     "p50_us": 143, "p99_us": 1373},
+    {"name": "Race/vulkan/no_wait/iterations:4", "run_type": "iteration", "error_occurred": true,
+     "error_message": "unsupported: lavapipe cannot import dma-bufs"},
+    {"name": "Idle/poll_dmabuf", "run_type": "iteration", "error_occurred": true,
+     "error_message": "the first check failed: EINVAL (Invalid argument)"},
+    {"name": "Idle/poll_dmabuf_mean", "run_type": "aggregate", "aggregate_name": "mean"}
+  ]})json";
+
+TEST(BenchJson, ReadsNamesCountersSkipsAndContext) {
+  std::string error;
+  auto run = parse_bench_json(kRun, error);
+  ASSERT_TRUE(run) << error;
+  EXPECT_EQ(run->context["lane"], "vgem");
+  EXPECT_EQ(run->context["num_cpus"], "2");
+  ASSERT_EQ(run->results.size(), 5u) << "aggregates are not results";
+  EXPECT_EQ(run->results[1].name, "Race/gl/no_wait");
+  EXPECT_EQ(run->results[2].name, "Wake/vgem/poll_dmabuf");
+  EXPECT_DOUBLE_EQ(run->results[1].counters["stale_ratio"], 0.5);
+  EXPECT_TRUE(run->results[3].unsupported);
+  EXPECT_TRUE(run->results[4].broken);
+}
+
+TEST(BenchJson, CheckNamesEveryProblem) {
+  std::string error;
+  auto run = parse_bench_json(kRun, error);
+  ASSERT_TRUE(run);
+  std::vector<Pattern> skips;
+  ASSERT_FALSE(parse_patterns("Race/vulkan/.*\n", "skips", skips));
+  auto problems = check_bench_run(*run, skips);
+  // Race/gl/no_wait lacks unfenced_ratio, Wake lacks samples, Idle/poll_dmabuf broke.
+  ASSERT_EQ(problems.size(), 3u);
+  EXPECT_NE(problems[0].find("Race/gl/no_wait: no counter unfenced_ratio"), std::string::npos) << problems[0];
+  EXPECT_NE(problems[1].find("Wake/vgem/poll_dmabuf: no counter samples"), std::string::npos) << problems[1];
+  EXPECT_NE(problems[2].find("Idle/poll_dmabuf: the first check failed"), std::string::npos) << problems[2];
+  auto without_allowance = check_bench_run(*run, {});
+  EXPECT_EQ(without_allowance.size(), 4u) << "an unlisted skip is a problem too";
+}
+
+TEST(BenchJson, RequiredCountersByFamily) {
+  EXPECT_EQ(required_counters("Idle/export_poll_close"), (std::vector<std::string>{"ns_per_op", "floor_ns", "x_floor"}));
+  EXPECT_EQ(required_counters("Floor/eventfd_wake"), (std::vector<std::string>{"p50_us", "p99_us", "samples"}));
+  EXPECT_EQ(required_counters("Race/gl/poll_dmabuf").size(), 6u);
+  EXPECT_EQ(required_counters("Race/gl/no_wait").size(), 7u);
+}
+
+TEST(BenchJson, MalformedInputIsAnError) {
+  std::string error;
+  EXPECT_FALSE(parse_bench_json("[]", error));
+  EXPECT_NE(error.find("benchmarks"), std::string::npos);
+  EXPECT_FALSE(parse_bench_json("{", error));
+}
+
+}  // namespace
+}  // namespace fc
