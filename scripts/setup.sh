@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 packages=(
   # build
   g++ cmake ninja-build pkg-config libgtest-dev libdrm-dev libgbm-dev libegl-dev libgles-dev
-  libvulkan-dev glslang-tools nlohmann-json3-dev libcli11-dev
+  libvulkan-dev glslang-tools nlohmann-json3-dev libcli11-dev libbenchmark-dev
   # the producers' runtime: Mesa's GBM, EGL, GL and Vulkan drivers
   libgbm1 libegl-mesa0 libgl1-mesa-dri mesa-vulkan-drivers libvulkan1
   # vm/run: QEMU and what virtme-ng needs on the host
