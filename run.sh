@@ -5,9 +5,11 @@
 # render node with every producer (gl, vulkan, vgem-cpu), plus the vgem
 # reference lane where vgem is loaded. On a machine without DRM: the VM lanes
 # (vgem, llvmpipe, virgl) in one boot of a real kernel.
-# Results (gtest JSON) go to build/results/LANE.json; each lane ends with its
-# summary (passed/failed/skipped and, for every fence check, what the kernel
-# returned), and lanes with expectation files are compared against them.
+# Every output goes to build/results/: LANE.json (gtest JSON), LANE.xml
+# (JUnit), matrix.md and matrix.html, kcidb.json, lava.txt (scripts/outputs.sh).
+# Each lane ends with its summary (passed/failed/skipped and, for every fence
+# check, what the kernel returned), and lanes with expectation files are
+# compared against them.
 set -uo pipefail
 cd "$(dirname "$0")"
 bench=0
@@ -64,6 +66,9 @@ if ((bench)); then
   build/fencecheck-results bench "${results[@]}"
   exit $?
 fi
+
+echo
+scripts/outputs.sh "${lanes[@]}"
 
 echo
 echo "=== verdicts"

@@ -6,8 +6,10 @@
 #      benchmarks once in short mode (a smoke test: no timing is asserted);
 #   3. each lane's results against its expectations (expectations/LANE-*.txt),
 #      and each lane's benchmarks ran and reported every counter;
-#   4. the test IDs in the VM equal those on the host;
-#   5. vm/run's own contract: exit status passthrough, panic, hang, bad arguments.
+#   4. the lab and people outputs of those results: matrix (rendered in
+#      headless Chromium), KCIDB, LAVA, JUnit, bug reports, bad input;
+#   5. the test IDs in the VM equal those on the host;
+#   6. vm/run's own contract: exit status passthrough, panic, hang, bad arguments.
 # Exit status 0 only if all of them pass.
 set -uo pipefail
 cd "$(dirname "$0")"
@@ -43,6 +45,7 @@ bench_results=()
 for lane in "${FENCECHECK_LANES[@]}"; do bench_results+=("build/results/$lane-bench.json"); done
 step "vm: benchmarks ran on every lane and reported every counter" \
   build/fencecheck-results bench --check "${bench_results[@]}"
+step "results: matrix, KCIDB, LAVA, JUnit and bug reports from the lanes" tools/tests/outputs_test.sh
 step "vm: test IDs identical to the host's" diff -u <(build/fencecheck --gtest_list_tests) build/results/tests.txt
 step "vm: launcher exit statuses (panic, hang, bad arguments)" vm/tests/run_test.sh
 

@@ -85,6 +85,17 @@ std::vector<std::string> required_counters(const std::string& name) {
   return {};
 }
 
+std::string counter_unit(const std::string& counter) {
+  auto ends_with = [&](std::string_view suffix) {
+    return counter.size() >= suffix.size() && counter.compare(counter.size() - suffix.size(), suffix.size(), suffix) == 0;
+  };
+  if (ends_with("_us")) return "us";
+  if (ends_with("_ns")) return "ns";
+  if (counter == "fps") return "fps";
+  if (counter == "frames" || counter == "samples" || ends_with("_frames")) return "count";
+  return "ratio";
+}
+
 std::vector<std::string> check_bench_run(const BenchRun& run, const std::vector<Pattern>& allowed_skips) {
   std::vector<std::string> problems;
   if (run.results.empty()) problems.push_back("no benchmark ran");

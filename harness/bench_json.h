@@ -30,6 +30,9 @@ struct BenchRun {
 // The counters a benchmark must produce, by its family (Floor/, Idle/, Wake/, Race/).
 [[nodiscard]] std::vector<std::string> required_counters(const std::string& name);
 
+// The unit of a fencecheck-bench counter: "us", "ns", "fps", "count", or "ratio".
+[[nodiscard]] std::string counter_unit(const std::string& counter);
+
 // Problems with a run, one line each: broken benchmarks, skips the lane's
 // skip patterns do not allow, missing counters. Empty: the run is complete.
 [[nodiscard]] std::vector<std::string> check_bench_run(const BenchRun& run, const std::vector<Pattern>& allowed_skips);

@@ -28,6 +28,8 @@ struct TestResult {
   std::string name;  // "Suite.Test/param", as --gtest_list_tests composes it
   Outcome outcome = Outcome::Pass;
   std::string message;  // first failure or skip message
+  double seconds = 0;    // how long it ran
+  std::string started;   // ISO 8601 timestamp, where the result file has one
 };
 
 struct Pattern {

@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstdlib>
+
 namespace fc {
 namespace {
 
@@ -17,10 +19,18 @@ bool is_gtest_key(const std::string& key) {
 
 }  // namespace
 
+const std::string* find_property(const Properties& properties, const std::string& key) {
+  for (const auto& [name, value] : properties) {
+    if (name == key) return &value;
+  }
+  return nullptr;
+}
+
 std::optional<GtestRun> parse_gtest_json(std::string_view text, std::string& error) {
-  nlohmann::json document;
+  // Ordered: a test's properties keep the order the test recorded them in.
+  nlohmann::ordered_json document;
   try {
-    document = nlohmann::json::parse(text);
+    document = nlohmann::ordered_json::parse(text);
   } catch (const nlohmann::json::parse_error& e) {
     error = std::string("not JSON: ") + e.what();
     return std::nullopt;
@@ -31,6 +41,9 @@ std::optional<GtestRun> parse_gtest_json(std::string_view text, std::string& err
   }
   GtestRun run;
   try {
+    for (const auto& [key, value] : document.items()) {
+      if (value.is_string() && key != "time" && key != "name") run.context[key] = value.get<std::string>();
+    }
     for (const auto& suite : document["testsuites"]) {
       const std::string suite_name = suite.at("name").get<std::string>();
       for (const auto& test : suite.at("testsuite")) {
@@ -38,6 +51,8 @@ std::optional<GtestRun> parse_gtest_json(std::string_view text, std::string& err
         result.name = suite_name + "." + test.at("name").get<std::string>();
         if (test.value("status", "RUN") == "NOTRUN") continue;  // filtered or disabled
         const std::string verdict = test.value("result", "COMPLETED");
+        result.seconds = std::strtod(test.value("time", "0s").c_str(), nullptr);
+        result.started = test.value("timestamp", "");
         if (test.contains("failures") && !test["failures"].empty()) {
           result.outcome = Outcome::Fail;
           result.message = test["failures"][0].value("failure", "");
@@ -47,7 +62,7 @@ std::optional<GtestRun> parse_gtest_json(std::string_view text, std::string& err
         }
         auto& properties = run.properties[result.name];
         for (const auto& [key, value] : test.items()) {
-          if (!is_gtest_key(key) && value.is_string()) properties[key] = value.get<std::string>();
+          if (!is_gtest_key(key) && value.is_string()) properties.emplace_back(key, value.get<std::string>());
         }
         run.results.push_back(std::move(result));
       }

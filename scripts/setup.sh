@@ -15,6 +15,8 @@ packages=(
   xz-utils zstd ca-certificates
   # the virgl lane: QEMU's SDL display with GL, on an X server of its own
   qemu-system-gui xvfb
+  # ./test.sh: render the HTML matrix headless and read the printed page back
+  chromium poppler-utils fonts-dejavu-core
 )
 
 missing=()

@@ -3,8 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <cstdlib>
+#include <string>
 #include <string_view>
 
+#include "fixtures/run_environment.h"
 #include "fixtures/run_options.h"
 #include "fixtures/summary_listener.h"
 #include "harness/device.h"
@@ -23,6 +26,8 @@ constexpr const char* kUsage =
     "                     else vgem\n"
     "  --skip-is-failure  a missing capability fails the test instead of skipping it\n"
     "                     (for CI lanes whose hardware is known)\n"
+    "Environment: FENCECHECK_DEVICE and FENCECHECK_LANE stand in for --device and --lane (for\n"
+    "runners that pass no arguments, such as deqp-runner's gtest-runner).\n"
     "\n";
 
 int list_devices() {
@@ -41,6 +46,8 @@ int list_devices() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  std::string command;
+  for (int i = 0; i < argc; ++i) command += (i ? " " : "") + std::string(argv[i]);
   for (int i = 1; i < argc; ++i) {
     std::string_view arg = argv[i];
     if (arg == "--help" || arg == "-h" || arg == "-?") std::fputs(kUsage, stdout);
@@ -48,6 +55,8 @@ int main(int argc, char** argv) {
   ::testing::InitGoogleTest(&argc, argv);
 
   fc::RunOptions options;
+  if (const char* device = std::getenv("FENCECHECK_DEVICE")) options.device = device;
+  if (const char* lane = std::getenv("FENCECHECK_LANE")) options.lane = lane;
   bool want_devices = false;
   for (int i = 1; i < argc; ++i) {
     std::string_view arg = argv[i];
@@ -67,6 +76,7 @@ int main(int argc, char** argv) {
   if (want_devices) return list_devices();
 
   fc::set_run_options(options);
+  ::testing::AddGlobalTestEnvironment(new fc::RunEnvironment(command));
   ::testing::UnitTest::GetInstance()->listeners().Append(new fc::SummaryListener(stdout, options.lane));
   return RUN_ALL_TESTS();
 }

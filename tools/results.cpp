@@ -9,10 +9,26 @@
 //       floor, wake-up latencies, the race's stale ratios. --check also fails
 //       (exit 1) on a broken benchmark, a missing counter, or a skip that
 //       DIR/LANE-bench-skips.txt does not allow (LANE from the file's context).
-// Bad input (missing or malformed files) is one line on stderr and exit 2.
+//   fencecheck-results matrix [-o MATRIX.md] [--html MATRIX.html] RESULTS.json...
+//       merges result files from any machines and lanes into one table.
+//   fencecheck-results bugreport TEST [RESULTS.json...]
+//       a block to paste upstream (default: build/results/*.json).
+//   fencecheck-results kcidb [-o FILE] [--bench BENCH.json]... RESULTS.json...
+//   fencecheck-results lava [-o FILE] [--bench BENCH.json]... RESULTS.json...
+//   fencecheck-results junit -o FILE RESULTS.json
+// Outputs go to stdout or, with -o, to a file written atomically (a new
+// file renamed over the old one: never half a file over a good one). Bad
+// input (missing or malformed files, unknown tests, unknown options) is one
+// line on stderr and exit 2.
 #include <CLI/CLI.hpp>
+#include <fcntl.h>
+#include <unistd.h>
 
+#include <filesystem>
+
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -20,6 +36,7 @@
 #include "harness/expectations.h"
 #include "harness/bench_json.h"
 #include "harness/gtest_json.h"
+#include "harness/report.h"
 
 namespace {
 
@@ -41,6 +58,34 @@ std::string read_file(const std::string& path, bool optional) {
   return text.str();
 }
 
+// Writes path atomically: a temporary file beside it, fsync'd, renamed over it.
+void write_output(const std::string& path, const std::string& content) {
+  if (path.empty() || path == "-") {
+    std::fwrite(content.data(), 1, content.size(), stdout);
+    return;
+  }
+  std::string temporary = path + ".tmp." + std::to_string(::getpid());
+  int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) throw BadInput{"cannot write " + path + ": " + std::strerror(errno)};
+  std::size_t written = 0;
+  while (written < content.size()) {
+    ssize_t n = ::write(fd, content.data() + written, content.size() - written);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      ::close(fd);
+      ::unlink(temporary.c_str());
+      throw BadInput{"cannot write " + path + ": " + std::strerror(errno)};
+    }
+    written += static_cast<std::size_t>(n);
+  }
+  bool ok = ::fsync(fd) == 0;
+  ok = ::close(fd) == 0 && ok;
+  if (!ok || ::rename(temporary.c_str(), path.c_str()) != 0) {
+    ::unlink(temporary.c_str());
+    throw BadInput{"cannot write " + path + ": " + std::strerror(errno)};
+  }
+}
+
 fc::Expectations load_expectations(const std::string& dir, const std::string& lane) {
   fc::Expectations expectations;
   auto file = [&](const char* suffix) { return dir + "/" + lane + suffix; };
@@ -56,17 +101,49 @@ fc::Expectations load_expectations(const std::string& dir, const std::string& la
   return expectations;
 }
 
-// The first line that says something: gtest starts failures with "file:line".
-std::string first_line(const std::string& message) {
-  std::istringstream lines(message);
-  std::string line;
-  while (std::getline(lines, line)) {
-    auto colon = line.rfind(':');
-    bool location = colon != std::string::npos && colon + 1 < line.size() &&
-                    line.find_first_not_of("0123456789", colon + 1) == std::string::npos;
-    if (!line.empty() && !location) return line;
+fc::ResultFile load_results(const std::string& path, const std::string& expectations_dir) {
+  std::string error;
+  auto run = fc::parse_gtest_json(read_file(path, false), error);
+  if (!run) throw BadInput{path + ": " + error};
+  fc::ResultFile file{path, std::move(*run), std::nullopt};
+  std::string lane = fc::context_of(file.run, "fencecheck.lane", "");
+  if (!expectations_dir.empty() && !lane.empty() &&
+      std::filesystem::exists(expectations_dir + "/" + lane + "-fails.txt")) {
+    file.expectations = load_expectations(expectations_dir, lane);
   }
-  return message;
+  return file;
+}
+
+std::vector<fc::ResultFile> load_all(const std::vector<std::string>& paths, const std::string& expectations_dir) {
+  std::vector<fc::ResultFile> files;
+  for (const std::string& path : paths) files.push_back(load_results(path, expectations_dir));
+  return files;
+}
+
+std::vector<fc::BenchFile> load_benches(const std::vector<std::string>& paths) {
+  std::vector<fc::BenchFile> files;
+  for (const std::string& path : paths) {
+    std::string error;
+    auto run = fc::parse_bench_json(read_file(path, false), error);
+    if (!run) throw BadInput{path + ": " + error};
+    files.push_back({path, std::move(*run)});
+  }
+  return files;
+}
+
+// build/results/*.json without the benchmark files: where bugreport looks by default.
+std::vector<std::string> default_results() {
+  std::vector<std::string> paths;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator("build/results", ec)) {
+    std::string name = entry.path().filename().string();
+    if (entry.path().extension() == ".json" && name.find("-bench") == std::string::npos) {
+      paths.push_back(entry.path().string());
+    }
+  }
+  std::sort(paths.begin(), paths.end());
+  if (paths.empty()) throw BadInput{"no result files given and none in build/results/"};
+  return paths;
 }
 
 int compare(const std::string& lane, const std::string& dir, const std::string& path) {
@@ -80,7 +157,7 @@ int compare(const std::string& lane, const std::string& dir, const std::string& 
     std::printf("  %-17s %s: %s (expected %s)\n", std::string(fc::to_string(entry.kind)).c_str(), entry.name.c_str(),
                 std::string(fc::to_string(entry.actual)).c_str(), std::string(fc::to_string(entry.expected)).c_str());
     if (!entry.message.empty() && entry.kind != fc::Comparison::Kind::Flake) {
-      std::printf("                    %s\n", first_line(entry.message).c_str());
+      std::printf("                    %s\n", fc::first_line(entry.message).c_str());
     }
   }
   int pass = 0, fail = 0, skip = 0;
@@ -209,6 +286,41 @@ int main(int argc, char** argv) {
   bench_cmd->add_option("--expectations", dir, "directory of LANE-bench-skips.txt files")->capture_default_str();
   bench_cmd->add_option("results", bench_paths, "benchmark JSON files")->required();
 
+  std::vector<std::string> results;
+  std::vector<std::string> bench_inputs;
+  std::string output, html, test;
+  CLI::App* matrix_cmd = app.add_subcommand("matrix", "merge result files into one behaviour x machine/lane table");
+  matrix_cmd->add_option("-o,--output", output, "markdown file (default: stdout)");
+  matrix_cmd->add_option("--html", html, "also write this self-contained HTML page");
+  matrix_cmd->add_option("--expectations", dir, "mark failures the lanes' expectations know")->capture_default_str();
+  matrix_cmd->add_option("results", results, "gtest JSON result files")->required();
+
+  CLI::App* bugreport_cmd = app.add_subcommand("bugreport", "a plain-text block to paste into an upstream issue");
+  bugreport_cmd->add_option("test", test, "the test ID, as --gtest_list_tests prints it")->required();
+  bugreport_cmd->add_option("results", results, "gtest JSON result files (default: build/results/*.json)");
+  bugreport_cmd->add_option("--expectations", dir, "say when a lane already expects it")->capture_default_str();
+
+  CLI::App* kcidb_cmd = app.add_subcommand("kcidb", "KCIDB I/O v5 JSON");
+  kcidb_cmd->add_option("-o,--output", output, "output file (default: stdout)");
+  kcidb_cmd->add_option("--bench", bench_inputs, "a benchmark JSON file (repeatable): counters become tests with numbers")
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+      ->allow_extra_args(false);
+  kcidb_cmd->add_option("results", results, "gtest JSON result files");
+
+  CLI::App* lava_cmd = app.add_subcommand("lava", "lava-test-case lines");
+  lava_cmd->add_option("-o,--output", output, "output file (default: stdout)");
+  lava_cmd->add_option("--bench", bench_inputs, "a benchmark JSON file (repeatable): counters become measurements")
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+      ->allow_extra_args(false);
+  lava_cmd->add_option("results", results, "gtest JSON result files");
+
+  CLI::App* junit_cmd = app.add_subcommand("junit", "JUnit XML of one result file");
+  junit_cmd->add_option("-o,--output", output, "output file (default: stdout)");
+  std::string junit_input;
+  junit_cmd->add_option("results", junit_input, "gtest JSON result file")->required();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -219,6 +331,40 @@ int main(int argc, char** argv) {
   try {
     if (*compare_cmd) return compare(lane, dir, path);
     if (*bench_cmd) return bench(bench_paths, check, dir);
+    if (*matrix_cmd) {
+      auto files = load_all(results, dir);
+      if (!html.empty()) write_output(html, fc::matrix_html(files));
+      write_output(output, fc::matrix_markdown(files));
+      return 0;
+    }
+    if (*bugreport_cmd) {
+      auto files = load_all(results.empty() ? default_results() : results, dir);
+      auto report = fc::bug_report(files, test);
+      if (!report) throw BadInput{"no result file has a test named '" + test + "' (see --gtest_list_tests)"};
+      std::fputs(report->c_str(), stdout);
+      return 0;
+    }
+    if (*kcidb_cmd || *lava_cmd) {
+      if (results.empty() && bench_inputs.empty()) throw BadInput{"no result files given"};
+      auto files = load_all(results, "");
+      auto benches = load_benches(bench_inputs);
+      if (*lava_cmd) {
+        write_output(output, fc::lava_lines(files, benches));
+        return 0;
+      }
+      nlohmann::json report = fc::kcidb_report(files, benches);
+      auto problems = fc::validate_kcidb(report);
+      if (!problems.empty()) {
+        for (const auto& problem : problems) std::fprintf(stderr, "fencecheck-results: kcidb: %s\n", problem.c_str());
+        return kMismatch;
+      }
+      write_output(output, report.dump(2) + "\n");
+      return 0;
+    }
+    if (*junit_cmd) {
+      write_output(output, fc::junit_xml(load_results(junit_input, "")));
+      return 0;
+    }
   } catch (const BadInput& bad) {
     std::fprintf(stderr, "fencecheck-results: %s\n", bad.message.c_str());
     return kBadInput;

@@ -1,0 +1,67 @@
+// Result files turned into what people and lab farms consume: a driver
+// matrix (markdown and one self-contained HTML page), a bug-report block,
+// KCIDB v5 JSON, LAVA test-case lines and JUnit XML. Pure functions of
+// parsed results; fencecheck-results does the file handling.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "harness/bench_json.h"
+#include "harness/expectations.h"
+#include "harness/gtest_json.h"
+
+namespace fc {
+
+// One gtest result file: one machine, one lane.
+struct ResultFile {
+  std::string path;
+  GtestRun run;
+  // The lane's expectations, where known: the matrix marks known failures.
+  std::optional<Expectations> expectations;
+};
+
+// One fencecheck-bench result file.
+struct BenchFile {
+  std::string path;
+  BenchRun run;
+};
+
+// The first line of a failure message that says something (gtest starts with "file:line").
+[[nodiscard]] std::string first_line(const std::string& message);
+
+// The context value for key, or fallback.
+[[nodiscard]] std::string context_of(const GtestRun& run, const std::string& key, const std::string& fallback = "?");
+
+// Rows are behaviours (test IDs), columns are result files (machine, lane,
+// driver, the producers that ran); each cell carries its provenance.
+[[nodiscard]] std::string matrix_markdown(const std::vector<ResultFile>& files);
+[[nodiscard]] std::string matrix_html(const std::vector<ResultFile>& files);
+
+// A plain-text block to paste into an upstream issue: what was checked and
+// expected, what the kernel returned, the environment, the command that
+// reproduces it. From the first file where `test` failed (else where it ran).
+// nullopt if no file has the test.
+[[nodiscard]] std::optional<std::string> bug_report(const std::vector<ResultFile>& files, const std::string& test);
+
+// KCIDB I/O schema v5: one checkout per kernel release, one build per
+// machine and kernel, a test per result (and a DONE test with a `number` per
+// benchmark counter).
+[[nodiscard]] nlohmann::json kcidb_report(const std::vector<ResultFile>& files, const std::vector<BenchFile>& benches);
+// What in a report breaks the v5 schema's required fields, patterns, enums
+// and closed objects; empty when it validates.
+[[nodiscard]] std::vector<std::string> validate_kcidb(const nlohmann::json& report);
+
+// `lava-test-case NAME --result pass|fail|skip [--measurement V --units U]`
+// lines; NAME has no spaces (only [A-Za-z0-9_.-]).
+[[nodiscard]] std::string lava_lines(const std::vector<ResultFile>& files, const std::vector<BenchFile>& benches);
+
+// JUnit XML (testsuites > testsuite > testcase) with the run's context and
+// each test's properties.
+[[nodiscard]] std::string junit_xml(const ResultFile& file);
+
+}  // namespace fc

@@ -1,0 +1,154 @@
+// The lab and people outputs: matrix, bug report, KCIDB v5, LAVA, JUnit.
+#include "harness/report.h"
+
+#include <gtest/gtest.h>
+
+#include <regex>
+#include <sstream>
+
+namespace fc {
+namespace {
+
+GtestRun lane(const std::string& name, const std::string& driver, Outcome pending, const std::string& fence) {
+  GtestRun run;
+  run.context = {{"fencecheck.machine", "lab-7"},
+                 {"fencecheck.lane", name},
+                 {"kernel.release", "6.12.9-amd64"},
+                 {"kernel.version", "#1 SMP Debian"},
+                 {"gpu.device", driver + " 1.0.0  render /dev/dri/renderD128"},
+                 {"drm.devices", driver + " 1.0.0"},
+                 {"fencecheck.command", "build/fencecheck --lane=" + name},
+                 {"fencecheck.reproduce", "vm/lane " + name + " --"},
+                 {"timestamp", "2026-11-25T20:00:00Z"}};
+  run.results.push_back({"Gpu/GpuWrite.ExportRightAfterSubmitIsPending/gl", pending,
+                         pending == Outcome::Fail ? "file.cpp:37\nValue of: snapshot.pending\n  kernel returned: " + fence
+                                                  : "",
+                         0.25, "2026-11-25T20:00:01Z"});
+  run.results.push_back({"UapiAbi.Numbers", Outcome::Pass, "", 0.0, ""});
+  run.results.push_back({"Gpu/GpuWrite.ExportRightAfterSubmitIsPending/vulkan", Outcome::Skip, "no dma-buf import", 0, ""});
+  run.properties["Gpu/GpuWrite.ExportRightAfterSubmitIsPending/gl"] = {
+      {"fence.after_submit", fence}, {"gl.renderer", name + " renderer <3>"}, {"buffer.modifier", "LINEAR"}};
+  return run;
+}
+
+std::vector<ResultFile> three_lanes() {
+  return {{"a.json", lane("vgem", "vgem", Outcome::Pass, "1 fence: vgem/unbound active"), std::nullopt},
+          {"b.json", lane("llvmpipe", "vgem", Outcome::Fail, "1 fence: stub/stub signalled"), std::nullopt},
+          {"c.json", lane("virgl", "virtio_gpu", Outcome::Pass, "1 fence: virtio_gpu/controlq active"), std::nullopt}};
+}
+
+TEST(Matrix, MarkdownHasABehaviourRowAndAColumnPerFileWithProvenance) {
+  std::string md = matrix_markdown(three_lanes());
+  EXPECT_NE(md.find("| behaviour | vgem @ lab-7 | llvmpipe @ lab-7 | virgl @ lab-7 |"), std::string::npos) << md;
+  EXPECT_NE(md.find("| `Gpu/GpuWrite.ExportRightAfterSubmitIsPending/gl` | pass · vgem/unbound active | **FAIL** · "
+                    "stub/stub signalled | pass · virtio_gpu/controlq active |"),
+            std::string::npos)
+      << md;
+  EXPECT_NE(md.find("Kernel 6.12.9-amd64"), std::string::npos);
+}
+
+TEST(Matrix, KnownFailuresAreMarkedFromTheLanesExpectations) {
+  auto files = three_lanes();
+  files[1].expectations = Expectations{};
+  files[1].expectations->fails["Gpu/GpuWrite.ExportRightAfterSubmitIsPending/gl"] = Outcome::Fail;
+  std::string md = matrix_markdown(files);
+  EXPECT_NE(md.find("| known fail · stub/stub signalled |"), std::string::npos) << md;
+}
+
+TEST(Matrix, HtmlIsSelfContainedEscapedAndCarriesProvenance) {
+  std::string html = matrix_html(three_lanes());
+  EXPECT_EQ(html.rfind("<!doctype html>", 0), 0u);
+  EXPECT_EQ(html.find("http://"), std::string::npos) << "no network: nothing to fetch";
+  EXPECT_EQ(html.find("https://"), std::string::npos);
+  EXPECT_EQ(html.find("<script"), std::string::npos);
+  EXPECT_NE(html.find("class=\"fail\""), std::string::npos);
+  EXPECT_NE(html.find("fence.after_submit: 1 fence: stub/stub signalled"), std::string::npos);
+  EXPECT_NE(html.find("virgl renderer &lt;3&gt;"), std::string::npos) << "escaped";
+  EXPECT_EQ(html.find("renderer <3>"), std::string::npos);
+  // Three columns: the header row has the behaviour column and one per file.
+  std::size_t header = html.find("<thead>"), end = html.find("</thead>");
+  std::string head = html.substr(header, end - header);
+  int columns = 0;
+  for (std::size_t at = head.find("<th"); at != std::string::npos; at = head.find("<th", at + 1)) ++columns;
+  EXPECT_EQ(columns, 1 + 1 + 3);  // <thead>'s own "<th" match, behaviour, three files
+}
+
+TEST(BugReport, NamesTheFenceTheKernelReturnedTheKernelAndTheCommand) {
+  auto report = bug_report(three_lanes(), "Gpu/GpuWrite.ExportRightAfterSubmitIsPending/gl");
+  ASSERT_TRUE(report);
+  EXPECT_NE(report->find("— Fail"), std::string::npos) << "the failing file is chosen over passing ones";
+  EXPECT_NE(report->find("after submit: 1 fence: stub/stub signalled"), std::string::npos) << *report;
+  EXPECT_NE(report->find("kernel: 6.12.9-amd64"), std::string::npos);
+  EXPECT_NE(report->find("vm/lane llvmpipe -- --gtest_filter='Gpu/GpuWrite.ExportRightAfterSubmitIsPending/gl'"),
+            std::string::npos)
+      << *report;
+  EXPECT_EQ(report->find("file.cpp:37"), std::string::npos) << "gtest's location line is dropped";
+  EXPECT_FALSE(bug_report(three_lanes(), "No.SuchTest"));
+}
+
+TEST(Kcidb, AReportValidatesAgainstTheV5Schema) {
+  BenchFile bench{"b.json", {}};
+  bench.run.context = {{"host_name", "lab-7"}, {"lane", "vgem"}, {"kernel", "6.12.9-amd64 #1 SMP"}};
+  bench.run.results.push_back({"Idle/poll_dmabuf", false, false, "", {{"ns_per_op", 1200}, {"x_floor", 3.1}}});
+  bench.run.results.push_back({"Race/vulkan/no_wait", true, false, "unsupported: no import", {}});
+  nlohmann::json report = kcidb_report(three_lanes(), {bench});
+  EXPECT_TRUE(validate_kcidb(report).empty()) << validate_kcidb(report).front();
+  EXPECT_EQ(report["version"]["major"], 5);
+  EXPECT_EQ(report["checkouts"].size(), 1u);
+  EXPECT_EQ(report["builds"].size(), 1u);
+  EXPECT_EQ(report["tests"].size(), 9u + 2u);  // 3 results x 3 files, 2 counters
+  const auto& done = report["tests"].back();
+  EXPECT_EQ(done["status"], "DONE");
+  EXPECT_EQ(done["number"]["value"], 3.1);
+  EXPECT_EQ(done["path"], "fencecheck.vgem.bench.Idle.poll_dmabuf.x_floor");
+  EXPECT_EQ(report["tests"][0]["path"], "fencecheck.vgem.Gpu.GpuWrite.ExportRightAfterSubmitIsPending.gl");
+}
+
+TEST(Kcidb, TheValidatorCatchesWhatTheSchemaForbids) {
+  nlohmann::json bad = {{"version", {{"major", 4}}},
+                        {"builds", {{{"id", "fencecheck:b"}, {"origin", "fencecheck"}}}},
+                        {"tests",
+                         {{{"id", "no-origin-prefix"}, {"origin", "Fence Check"}, {"build_id", "fencecheck:b"},
+                           {"path", "has spaces.and/slashes"}, {"status", "OK"}, {"number", {{"unit", "s"}}},
+                           {"colour", "red"}}}}};
+  auto problems = validate_kcidb(bad);
+  std::string all;
+  for (const auto& p : problems) all += p + "\n";
+  for (const char* expected : {"version.major must be 5", "builds[0] lacks required 'checkout_id'", "tests[0].id",
+                               "tests[0].origin", "tests[0].path", "tests[0].status", "tests[0].number",
+                               "tests[0] has 'colour'"}) {
+    EXPECT_NE(all.find(expected), std::string::npos) << expected << " not in:\n" << all;
+  }
+}
+
+TEST(Lava, TestCaseNamesHaveNoSpacesAndMeasurementsHaveUnits) {
+  auto files = three_lanes();
+  files[0].run.results.push_back({"Odd Suite.name with spaces/and:colons", Outcome::Pass, "", 0, ""});
+  BenchFile bench{"b.json", {}};
+  bench.run.context = {{"lane", "virgl"}};
+  bench.run.results.push_back({"Wake/gl/poll_dmabuf", false, false, "", {{"p50_us", 199.5}, {"samples", 20}}});
+  std::string lines = lava_lines(files, {bench});
+  const std::regex line_format(
+      "lava-test-case [A-Za-z0-9_.-]+ --result (pass|fail|skip)( --measurement [0-9.e+-]+ --units [a-z]+)?");
+  std::istringstream in(lines);
+  int count = 0;
+  for (std::string line; std::getline(in, line); ++count) EXPECT_TRUE(std::regex_match(line, line_format)) << line;
+  EXPECT_EQ(count, 10 + 2);
+  EXPECT_NE(lines.find("lava-test-case llvmpipe.Gpu.GpuWrite.ExportRightAfterSubmitIsPending.gl --result fail"),
+            std::string::npos);
+  EXPECT_NE(lines.find("virgl.bench.Wake.gl.poll_dmabuf.p50_us --result pass --measurement 199.5 --units us"),
+            std::string::npos);
+  EXPECT_NE(lines.find("--measurement 20 --units count"), std::string::npos);
+}
+
+TEST(Junit, CarriesFailuresSkipsPropertiesAndTheRunsContext) {
+  std::string xml = junit_xml(three_lanes()[1]);
+  EXPECT_NE(xml.find("<testsuites name=\"fencecheck\" tests=\"3\" failures=\"1\" skipped=\"1\""), std::string::npos) << xml;
+  EXPECT_NE(xml.find("<failure message=\"Value of: snapshot.pending\" type=\"Fail\">"), std::string::npos) << xml;
+  EXPECT_NE(xml.find("<skipped message=\"no dma-buf import\"/>"), std::string::npos);
+  EXPECT_NE(xml.find("<property name=\"kernel.release\" value=\"6.12.9-amd64\"/>"), std::string::npos);
+  EXPECT_NE(xml.find("<property name=\"fence.after_submit\" value=\"1 fence: stub/stub signalled\"/>"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace fc

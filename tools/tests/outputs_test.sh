@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# The lab and people outputs of a real run (the VM lanes' results): the
+# matrix merges the lanes with provenance and renders in headless Chromium;
+# KCIDB validates; LAVA names have no spaces; a bug report names what the
+# kernel returned and the kernel; compare turns red when a known result changes.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+source vm/lanes.sh
+results=build/results
+tool=build/fencecheck-results
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+failures=0
+check() {  # description, then a command that must succeed
+  local what=$1
+  shift
+  if "$@" >"$work/out" 2>&1; then
+    echo "ok   $what"
+  else
+    echo "FAIL $what"
+    sed 's/^/     | /' "$work/out" | tail -n 15
+    failures=$((failures + 1))
+  fi
+}
+
+scripts/outputs.sh "${FENCECHECK_LANES[@]}" >/dev/null || { echo "FAIL scripts/outputs.sh"; exit 1; }
+
+columns() { grep -m1 '^| behaviour |' "$results/matrix.md" | awk -F'|' '{print NF - 3}'; }
+check "the matrix has one column per lane (${#FENCECHECK_LANES[@]})" test "$(columns)" = "${#FENCECHECK_LANES[@]}"
+check "matrix cells carry provenance (the fence each lane's kernel returned)" \
+  grep -q 'pass · virtio_gpu/controlq active' "$results/matrix.md"
+
+render() {
+  timeout 120 chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+    --disable-background-networking --disable-component-update --disable-sync \
+    --user-data-dir="$work/chromium" --print-to-pdf="$work/matrix.pdf" "file://$PWD/$results/matrix.html" &&
+    pdftotext -layout "$work/matrix.pdf" "$work/matrix.txt" &&
+    grep -q 'fencecheck matrix' "$work/matrix.txt" &&
+    grep -q 'ExportRightAfterSubmitIsPending/gl' "$work/matrix.txt" &&
+    grep -q 'known fail' "$work/matrix.txt" &&
+    grep -q 'virtio_gpu/controlq' "$work/matrix.txt"
+}
+check "the HTML matrix renders in headless Chromium (its text is in the printed page)" render
+
+check "KCIDB output validates against the v5 schema" "$tool" kcidb -o "$work/kcidb.json" "$results/vgem.json"
+check "kcidb.json has version 5 and tests" grep -q '"major": 5' "$results/kcidb.json"
+
+lava_names_ok() {
+  ! grep -vE '^lava-test-case [A-Za-z0-9_.-]+ --result (pass|fail|skip)( --measurement [0-9.e+-]+ --units [a-z]+)?$' \
+    "$results/lava.txt"
+}
+check "every lava-test-case line is well formed, with no spaces in names" lava_names_ok
+
+junit_ok() { for lane in "${FENCECHECK_LANES[@]}"; do python3 -c 'import sys, xml.dom.minidom as m; m.parse(sys.argv[1])' "$results/$lane.xml" || return 1; done; }
+check "JUnit files are well-formed XML" junit_ok
+
+bugreport_ok() {
+  "$tool" bugreport 'Gpu/GpuWrite.ExportRightAfterSubmitIsPending/gl' "$results/llvmpipe.json" >"$work/report" &&
+    grep -q 'after submit: 1 fence: stub/stub signalled' "$work/report" &&
+    grep -q "kernel: $(jq_release)" "$work/report" && grep -q -- "--gtest_filter=" "$work/report"
+}
+jq_release() { sed -n 's/.*"kernel.release": "\([^"]*\)".*/\1/p' "$results/llvmpipe.json" | head -n1; }
+check "a bug report names the fence the kernel returned, the kernel release and the command" bugreport_ok
+
+compare_flips() {
+  cp -r expectations "$work/expectations"
+  sed -i '/ExportRightAfterSubmitIsPending/d' "$work/expectations/llvmpipe-fails.txt"
+  "$tool" compare --lane llvmpipe --expectations "$work/expectations" "$results/llvmpipe.json"
+  [[ $? == 1 ]] || return 1
+  cp expectations/llvmpipe-fails.txt "$work/expectations/virgl-fails.txt"  # virgl "known" not to fence
+  "$tool" compare --lane virgl --expectations "$work/expectations" "$results/virgl.json"
+  [[ $? == 1 ]]
+}
+check "compare exits 1 when a known result changes (a line removed; a fencing lane that fences)" compare_flips
+
+bad_input() {
+  "$tool" matrix /nonexistent.json; [[ $? == 2 ]] || return 1
+  echo '{"oops":' >"$work/bad.json"
+  "$tool" kcidb "$work/bad.json"; [[ $? == 2 ]] || return 1
+  "$tool" bugreport No.SuchTest "$results/vgem.json"; [[ $? == 2 ]] || return 1
+  "$tool" lava --frobnicate; [[ $? == 2 ]]
+}
+check "bad input (missing file, malformed JSON, unknown test, unknown option) exits 2" bad_input
+
+atomic() {
+  echo good >"$work/kept.md"
+  "$tool" matrix -o "$work/kept.md" "$work/bad.json"
+  [[ $(cat "$work/kept.md") == good ]] && ! compgen -G "$work/kept.md.tmp*" >/dev/null
+}
+check "a failed write leaves the previous output whole" atomic
+
+((failures == 0))
