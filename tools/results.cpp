@@ -137,7 +137,7 @@ std::vector<std::string> default_results() {
   std::error_code ec;
   for (const auto& entry : std::filesystem::directory_iterator("build/results", ec)) {
     std::string name = entry.path().filename().string();
-    if (entry.path().extension() == ".json" && name.find("-bench") == std::string::npos) {
+    if (entry.path().extension() == ".json" && name.find("-bench") == std::string::npos && name != "kcidb.json") {
       paths.push_back(entry.path().string());
     }
   }
