@@ -219,6 +219,28 @@ Result<SyncFileInfo> sync_file_info(BorrowedFd sync_file) {
   return info;
 }
 
+Result<std::uint32_t> sync_file_info_query(BorrowedFd sync_file, std::uint32_t flags, std::uint32_t pad) {
+  abi::SyncFileInfo query{};
+  query.flags = flags;
+  query.pad = pad;
+  if (xioctl(sync_file, abi::kSyncIocFileInfo, &query) != 0) return last_errno();
+  return query.num_fences;
+}
+
+Status sync_file_info_into(BorrowedFd sync_file, std::uint32_t slots, std::uint64_t buffer) {
+  abi::SyncFileInfo query{};
+  query.num_fences = slots;
+  query.sync_fence_info = buffer;
+  return simple_ioctl(sync_file, abi::kSyncIocFileInfo, query);
+}
+
+Result<UniqueFd> sync_file_merge_raw(BorrowedFd first, const abi::SyncMergeData& data) {
+  abi::SyncMergeData arg = data;
+  arg.fence = -1;
+  if (xioctl(first, abi::kSyncIocMerge, &arg) != 0) return last_errno();
+  return UniqueFd(arg.fence);
+}
+
 Result<UniqueFd> sync_file_merge(BorrowedFd first, BorrowedFd second, std::string_view name) {
   abi::SyncMergeData arg{};
   copy_name(arg.name, name);
@@ -228,11 +250,13 @@ Result<UniqueFd> sync_file_merge(BorrowedFd first, BorrowedFd second, std::strin
   return UniqueFd(arg.fence);
 }
 
-Result<DumbBuffer> drm_create_dumb(BorrowedFd drm, std::uint32_t width, std::uint32_t height, std::uint32_t bpp) {
+Result<DumbBuffer> drm_create_dumb(BorrowedFd drm, std::uint32_t width, std::uint32_t height, std::uint32_t bpp,
+                                   std::uint32_t flags) {
   abi::DrmModeCreateDumb arg{};
   arg.width = width;
   arg.height = height;
   arg.bpp = bpp;
+  arg.flags = flags;
   if (xioctl(drm, abi::kDrmIoctlModeCreateDumb, &arg) != 0) return last_errno();
   return DumbBuffer{arg.handle, arg.pitch, arg.size};
 }
@@ -243,7 +267,11 @@ Status drm_destroy_dumb(BorrowedFd drm, std::uint32_t handle) {
 }
 
 Result<UniqueFd> drm_prime_handle_to_fd(BorrowedFd drm, std::uint32_t handle) {
-  abi::DrmPrimeHandle arg{handle, O_CLOEXEC | O_RDWR, -1};
+  return drm_prime_handle_to_fd(drm, handle, O_CLOEXEC | O_RDWR);
+}
+
+Result<UniqueFd> drm_prime_handle_to_fd(BorrowedFd drm, std::uint32_t handle, std::uint32_t flags) {
+  abi::DrmPrimeHandle arg{handle, flags, -1};
   if (xioctl(drm, abi::kDrmIoctlPrimeHandleToFd, &arg) != 0) return last_errno();
   return UniqueFd(arg.fd);
 }
@@ -259,14 +287,15 @@ Status drm_gem_close(BorrowedFd drm, std::uint32_t handle) {
   return simple_ioctl(drm, abi::kDrmIoctlGemClose, arg);
 }
 
-Result<std::uint32_t> vgem_fence_attach(BorrowedFd drm, std::uint32_t handle, std::uint32_t flags) {
-  abi::VgemFenceAttach arg{handle, flags, 0, 0};
+Result<std::uint32_t> vgem_fence_attach(BorrowedFd drm, std::uint32_t handle, std::uint32_t flags,
+                                        std::uint32_t pad) {
+  abi::VgemFenceAttach arg{handle, flags, 0, pad};
   if (xioctl(drm, abi::kVgemIoctlFenceAttach, &arg) != 0) return last_errno();
   return arg.out_fence;
 }
 
-Status vgem_fence_signal(BorrowedFd drm, std::uint32_t fence) {
-  abi::VgemFenceSignal arg{fence, 0};
+Status vgem_fence_signal(BorrowedFd drm, std::uint32_t fence, std::uint32_t flags) {
+  abi::VgemFenceSignal arg{fence, flags};
   return simple_ioctl(drm, abi::kVgemIoctlFenceSignal, arg);
 }
 

@@ -126,16 +126,25 @@ namespace uapi {
 // SYNC_IOC_FILE_INFO, every fence included.
 [[nodiscard]] Result<SyncFileInfo> sync_file_info(BorrowedFd sync_file);
 
+// SYNC_IOC_FILE_INFO's count query with the given flags and pad (both must be 0):
+// for bad-input tests. Returns the number of fences.
+[[nodiscard]] Result<std::uint32_t> sync_file_info_query(BorrowedFd sync_file, std::uint32_t flags, std::uint32_t pad);
+// SYNC_IOC_FILE_INFO asking for `slots` fences into `buffer` (raw: for bad-input tests).
+[[nodiscard]] Status sync_file_info_into(BorrowedFd sync_file, std::uint32_t slots, std::uint64_t buffer);
+
 // SYNC_IOC_MERGE: a new sync_file that signals when both inputs have.
 [[nodiscard]] Result<UniqueFd> sync_file_merge(BorrowedFd first, BorrowedFd second, std::string_view name);
+// SYNC_IOC_MERGE with every field given (name bytes as they are, flags, pad).
+[[nodiscard]] Result<UniqueFd> sync_file_merge_raw(BorrowedFd first, const abi::SyncMergeData& data);
 
 // ---- DRM core: dumb buffers and PRIME ----
 
 [[nodiscard]] Result<DumbBuffer> drm_create_dumb(BorrowedFd drm, std::uint32_t width, std::uint32_t height,
-                                                 std::uint32_t bpp);
+                                                 std::uint32_t bpp, std::uint32_t flags = 0);
 [[nodiscard]] Status drm_destroy_dumb(BorrowedFd drm, std::uint32_t handle);
-// DRM_IOCTL_PRIME_HANDLE_TO_FD: a dma-buf for a GEM handle (O_CLOEXEC | O_RDWR).
+// DRM_IOCTL_PRIME_HANDLE_TO_FD: a dma-buf for a GEM handle (O_CLOEXEC | O_RDWR by default).
 [[nodiscard]] Result<UniqueFd> drm_prime_handle_to_fd(BorrowedFd drm, std::uint32_t handle);
+[[nodiscard]] Result<UniqueFd> drm_prime_handle_to_fd(BorrowedFd drm, std::uint32_t handle, std::uint32_t flags);
 
 // DRM_IOCTL_PRIME_FD_TO_HANDLE: a GEM handle on drm for a dma-buf (imported if foreign).
 [[nodiscard]] Result<std::uint32_t> drm_prime_fd_to_handle(BorrowedFd drm, BorrowedFd dmabuf);
@@ -147,8 +156,9 @@ namespace uapi {
 // DRM_IOCTL_VGEM_FENCE_ATTACH: a new unsignalled fence on the object, as a
 // writer when flags has VGEM_FENCE_WRITE. Returns the fence id. vgem signals
 // it by itself after 10 s.
-[[nodiscard]] Result<std::uint32_t> vgem_fence_attach(BorrowedFd drm, std::uint32_t handle, std::uint32_t flags);
-[[nodiscard]] Status vgem_fence_signal(BorrowedFd drm, std::uint32_t fence);
+[[nodiscard]] Result<std::uint32_t> vgem_fence_attach(BorrowedFd drm, std::uint32_t handle, std::uint32_t flags,
+                                                     std::uint32_t pad = 0);
+[[nodiscard]] Status vgem_fence_signal(BorrowedFd drm, std::uint32_t fence, std::uint32_t flags = 0);
 
 // ---- sw_sync (debugfs sync/sw_sync, CONFIG_SW_SYNC) ----
 
