@@ -53,7 +53,12 @@ std::optional<GtestRun> parse_gtest_json(std::string_view text, std::string& err
         const std::string verdict = test.value("result", "COMPLETED");
         result.seconds = std::strtod(test.value("time", "0s").c_str(), nullptr);
         result.started = test.value("timestamp", "");
-        if (test.contains("failures") && !test["failures"].empty()) {
+        if (verdict == "CRASH" || verdict == "TIMEOUT") {  // fencecheck --isolate / --resume
+          result.outcome = verdict == "CRASH" ? Outcome::Crash : Outcome::Timeout;
+          if (test.contains("failures") && !test["failures"].empty()) {
+            result.message = test["failures"][0].value("failure", "");
+          }
+        } else if (test.contains("failures") && !test["failures"].empty()) {
           result.outcome = Outcome::Fail;
           result.message = test["failures"][0].value("failure", "");
         } else if (verdict == "SKIPPED") {

@@ -58,7 +58,8 @@ std::string first_line(const std::string& text) {
   std::istringstream lines(text);
   std::string line;
   while (std::getline(lines, line)) {
-    if (!line.empty() && !is_location_line(line)) return line;
+    // gtest's location line, and the bare "Failed" of ADD_FAILURE(), say nothing.
+    if (!line.empty() && !is_location_line(line) && line != "Failed") return line;
   }
   return text;
 }

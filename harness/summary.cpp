@@ -1,5 +1,7 @@
 #include "harness/summary.h"
 
+#include "harness/report.h"
+
 #include <algorithm>
 #include <sstream>
 
@@ -14,8 +16,6 @@ const char* tag(TestOutcome::Verdict verdict) {
   }
   return "?";
 }
-
-std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
 
 }  // namespace
 

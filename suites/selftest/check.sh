@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Checks, with fencecheck-selftest, that the harness turns misbehaving tests
+# into the right results and never loses the run:
+#   --isolate: a crash is CRASH, a hang is TIMEOUT at the test timeout, a
+#     leaked descriptor is a failure, and the test after them still runs;
+#   the fd-leak listener fails the leaking test in a normal run too;
+#   a run killed half-way (SIGKILL, as a reset would) leaves a journal from
+#     which --resume completes the run, every test completing exactly once.
+# Usage: check.sh BUILD_DIR
+set -uo pipefail
+build=${1:?usage: check.sh BUILD_DIR}
+selftest=$build/fencecheck-selftest
+results=$build/fencecheck-results
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+failures=0
+check() {
+  local what=$1
+  shift
+  if "$@" >"$work/out" 2>&1; then echo "ok   $what"; else
+    echo "FAIL $what"
+    sed 's/^/     | /' "$work/out" | tail -n 20
+    failures=$((failures + 1))
+  fi
+}
+outcome() {  # result-file test -> Pass/Fail/Skip/Crash/Timeout
+  python3 - "$1" "$2" <<'PY'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+for suite in doc["testsuites"]:
+    for test in suite["testsuite"]:
+        if suite["name"] + "." + test["name"] == sys.argv[2]:
+            result = test.get("result", "COMPLETED")
+            print({"CRASH": "Crash", "TIMEOUT": "Timeout", "SKIPPED": "Skip"}.get(result,
+                  "Fail" if test.get("failures") else "Pass"))
+PY
+}
+
+isolated() {
+  local started=$SECONDS
+  "$selftest" --isolate --test-timeout=3 --gtest_filter='Selftest.*' --gtest_output="json:$work/isolated.json"
+  [[ $? == 1 ]] || { echo "exit status should be 1"; return 1; }
+  (( SECONDS - started < 30 )) || { echo "took $((SECONDS - started)) s"; return 1; }
+  [[ $(outcome "$work/isolated.json" Selftest.Crashes) == Crash ]] &&
+    [[ $(outcome "$work/isolated.json" Selftest.Hangs) == Timeout ]] &&
+    [[ $(outcome "$work/isolated.json" Selftest.LeaksAnEventfd) == Fail ]] &&
+    [[ $(outcome "$work/isolated.json" Selftest.PassesAfterTheOthers) == Pass ]] || return 1
+  # The results tools read CRASH and TIMEOUT as such.
+  "$results" compare --lane x --expectations /nonexistent "$work/isolated.json" >"$work/compare.txt"
+  grep -q 'Crash (expected Pass)' "$work/compare.txt" && grep -q 'Timeout (expected Pass)' "$work/compare.txt"
+}
+check "--isolate: a crash is CRASH, a hang TIMEOUT at 3 s, a leak a failure, and the next test runs" isolated
+
+leak() {
+  "$selftest" --gtest_filter=Selftest.LeaksAnEventfd >"$work/leak.txt" 2>&1
+  [[ $? == 1 ]] && grep -q 'left a eventfd descriptor open' "$work/leak.txt"
+}
+check "the fd-leak listener fails the test that leaks (a normal run)" leak
+
+resume() {
+  local journal=$work/run.journal log=$work/completed.txt
+  FENCECHECK_SELFTEST_LOG=$log "$selftest" --journal="$journal" --gtest_filter='Selftest/SelftestSlow.*' >/dev/null &
+  local pid=$!
+  sleep 1.2
+  kill -KILL $pid
+  wait $pid 2>/dev/null
+  local before
+  before=$(grep -c '"event":"end"' "$journal")
+  (( before >= 1 && before < 6 )) || { echo "killed run journaled $before results (want 1-5)"; return 1; }
+  FENCECHECK_SELFTEST_LOG=$log "$selftest" --journal="$journal" --resume --gtest_filter='Selftest/SelftestSlow.*' \
+    --gtest_output="json:$work/resumed.json" || { echo "resumed run failed"; return 1; }
+  local all=0
+  for n in 0 1 2 3 4 5; do
+    [[ $(outcome "$work/resumed.json" "Selftest/SelftestSlow.TakesAWhile/$n") == Pass ]] && all=$((all + 1))
+  done
+  (( all == 6 )) || { echo "the resumed result has $all of 6 tests"; return 1; }
+  sort "$log" | uniq -d | grep -q . && { echo "a test completed twice:"; sort "$log" | uniq -c; return 1; }
+  (( $(wc -l <"$log") == 6 )) || { echo "$(wc -l <"$log") completions, want 6"; return 1; }
+}
+check "a run killed half-way leaves a journal from which --resume completes it (each test once)" resume
+
+usage() {
+  "$selftest" --frobnicate; [[ $? == 2 ]] || return 1
+  "$selftest" --resume; [[ $? == 2 ]] || return 1
+  "$selftest" --journal=/nonexistent/dir/j --gtest_filter=Selftest.PassesAfterTheOthers; [[ $? == 2 ]]
+}
+check "bad usage (unknown flag, --resume without a journal, an unwritable journal) exits 2" usage
+
+((failures == 0))

@@ -1,0 +1,78 @@
+// fencecheck-selftest: tests that misbehave ON PURPOSE, to prove the harness
+// copes: a leaked descriptor fails its test, a crash or a hang under
+// --isolate is that test's CRASH or TIMEOUT and the run goes on, a wait on a
+// fence that never signals fails at its deadline, a killed run resumes from
+// its journal. They are not part of fencecheck; suites/selftest/check.sh and
+// the VM lanes run them and check the outcomes.
+#include <signal.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <thread>
+
+#include "fixtures/assertions.h"
+#include "fixtures/runner.h"
+#include "fixtures/vgem_fixture.h"
+
+namespace fc {
+namespace {
+
+using namespace std::chrono_literals;
+
+TEST(Selftest, LeaksAnEventfd) {
+  int leaked = ::eventfd(0, EFD_CLOEXEC);  // never closed: the fd-leak listener must fail this test
+  EXPECT_GE(leaked, 0);
+}
+
+TEST(Selftest, Crashes) {
+  ::raise(SIGSEGV);
+}
+
+TEST(Selftest, Hangs) {
+  std::this_thread::sleep_for(1h);
+}
+
+TEST(Selftest, PassesAfterTheOthers) { SUCCEED(); }
+
+// Slow tests for the journal: each records that it completed.
+class SelftestSlow : public ::testing::TestWithParam<int> {};
+TEST_P(SelftestSlow, TakesAWhile) {
+  std::this_thread::sleep_for(300ms);
+  if (const char* log = std::getenv("FENCECHECK_SELFTEST_LOG")) {
+    std::ofstream(log, std::ios::app) << ::testing::UnitTest::GetInstance()->current_test_info()->name() << "\n";
+  }
+}
+INSTANTIATE_TEST_SUITE_P(Selftest, SelftestSlow, ::testing::Range(1, 7));
+
+// On vgem (the VM's reference lane): a fence nobody signals. vgem would
+// signal it after 10 s; the wait's deadline is 300 ms, so the test fails at
+// about 300 ms with the kernel's word on the fence, and the next test runs.
+class SelftestVgem : public VgemTest {};
+
+TEST_F(SelftestVgem, WaitsOnAFenceThatNeverSignals) {
+  FC_ASSERT_OK_AND_ASSIGN(VgemFence fence, buffer().attach_fence(FenceUsage::Write));
+  FC_ASSERT_OK_AND_ASSIGN(UniqueFd sync_file, uapi::export_sync_file(dmabuf(), Access::Read));
+  EXPECT_TRUE(signals_within(sync_file.borrow(), milliseconds(300), "the buffer's write fence"));
+}
+
+TEST_F(SelftestVgem, RunsAfterTheFailedWait) { SUCCEED(); }
+
+TEST(SelftestVgemLeak, LeaksASyncFile) {
+  // An idle dma-buf's export is a sync_file too: leaked, it fails the test.
+  auto devices = discover_drm_devices();
+  FC_REQUIRE(probe_vgem(devices));
+  FC_ASSERT_OK_AND_ASSIGN(VgemDevice vgem, VgemDevice::open(*find_device(devices, "vgem")));
+  FC_ASSERT_OK_AND_ASSIGN(VgemBuffer buffer, VgemBuffer::create(vgem));
+  FC_ASSERT_OK_AND_ASSIGN(UniqueFd sync_file, uapi::export_sync_file(buffer.dmabuf(), Access::Read));
+  (void)sync_file.release();  // the leak
+}
+
+}  // namespace
+}  // namespace fc
+
+int main(int argc, char** argv) { return fc::fencecheck_main(argc, argv); }
