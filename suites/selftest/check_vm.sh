@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Checks the vgem selftests' results from a VM run (vm/lane --selftest):
+# a wait on a fence that never signals fails at its deadline with what the
+# kernel said, quickly (vgem would signal it only after 10 s), and the run
+# goes on; a leaked sync_file fails its test.
+# Usage: check_vm.sh RESULTS.json
+set -uo pipefail
+results=${1:?usage: check_vm.sh RESULTS.json}
+python3 - "$results" <<'PY'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+tests = {s["name"] + "." + t["name"]: t for s in doc["testsuites"] for t in s["testsuite"]}
+problems = []
+def expect(cond, what):
+    print(("ok   " if cond else "FAIL ") + what)
+    if not cond: problems.append(what)
+wait = tests.get("SelftestVgem.WaitsOnAFenceThatNeverSignals", {})
+message = (wait.get("failures") or [{}])[0].get("failure", "")
+expect(bool(wait.get("failures")), "a wait on a never-signalled fence fails its test")
+expect("did not signal within its deadline of 300 ms" in message and "vgem/" in message,
+       "the failure names the deadline and the fence the kernel reported")
+expect(float(wait.get("time", "99s").rstrip("s")) < 5.0, "it fails at its deadline, not vgem's 10 s")
+after = tests.get("SelftestVgem.RunsAfterTheFailedWait", {})
+expect(after.get("status") == "RUN" and not after.get("failures"), "the run goes on: the next test passes")
+leak = tests.get("SelftestVgemLeak.LeaksASyncFile", {})
+expect("sync_file descriptor open" in (leak.get("failures") or [{}])[0].get("failure", ""),
+       "a leaked sync_file fails its test")
+sys.exit(1 if problems else 0)
+PY
