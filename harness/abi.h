@@ -2,6 +2,7 @@
 //   include/uapi/linux/dma-buf.h      (DMA_BUF_IOCTL_SYNC, EXPORT/IMPORT_SYNC_FILE)
 //   include/uapi/linux/sync_file.h    (SYNC_IOC_MERGE, SYNC_IOC_FILE_INFO)
 //   include/uapi/drm/vgem_drm.h       (VGEM_FENCE_ATTACH / SIGNAL; not shipped by Debian)
+//   linux/udmabuf.h, linux/dma-heap.h (dma-buf exporters that are not DRM)
 //   drivers/dma-buf/sync_debug.h      (sw_sync: no uAPI header exists)
 //
 // Declared here, once, so the suite builds on systems whose headers predate
@@ -124,6 +125,25 @@ struct VgemFenceSignal {
 inline constexpr std::uint32_t kVgemIoctlFenceAttach = iowr(kDrmIoctlBase, kDrmCommandBase + 0x1, sizeof(VgemFenceAttach));
 inline constexpr std::uint32_t kVgemIoctlFenceSignal = iow(kDrmIoctlBase, kDrmCommandBase + 0x2, sizeof(VgemFenceSignal));
 
+// ---- linux/udmabuf.h: memfd pages as a dma-buf (CONFIG_UDMABUF) ----
+inline constexpr std::uint32_t kUdmabufFlagsCloexec = 0x01;
+struct UdmabufCreate {
+  std::uint32_t memfd;
+  std::uint32_t flags;
+  std::uint64_t offset;
+  std::uint64_t size;
+};
+inline constexpr std::uint32_t kUdmabufCreate = iow('u', 0x42, sizeof(UdmabufCreate));
+
+// ---- linux/dma-heap.h: dma-buf allocation heaps (CONFIG_DMABUF_HEAPS) ----
+struct DmaHeapAllocationData {
+  std::uint64_t len;
+  std::uint32_t fd;
+  std::uint32_t fd_flags;
+  std::uint64_t heap_flags;
+};
+inline constexpr std::uint32_t kDmaHeapIoctlAlloc = iowr('H', 0x0, sizeof(DmaHeapAllocationData));
+
 // ---- sw_sync (debugfs sync/sw_sync; CONFIG_SW_SYNC) ----
 struct SwSyncCreateFence {
   std::uint32_t value;
@@ -144,5 +164,6 @@ static_assert(sizeof(SyncFileInfo) == 56 && offsetof(SyncFileInfo, sync_fence_in
 static_assert(sizeof(VgemFenceAttach) == 16 && sizeof(VgemFenceSignal) == 8);
 static_assert(sizeof(DrmModeCreateDumb) == 32 && sizeof(DrmPrimeHandle) == 12);
 static_assert(sizeof(SwSyncCreateFence) == 40);
+static_assert(sizeof(UdmabufCreate) == 24 && sizeof(DmaHeapAllocationData) == 24);
 
 }  // namespace fc::abi

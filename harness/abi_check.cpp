@@ -10,6 +10,12 @@
 #if __has_include(<linux/sync_file.h>)
 #include <linux/sync_file.h>
 #endif
+#if __has_include(<linux/udmabuf.h>)
+#include <linux/udmabuf.h>
+#endif
+#if __has_include(<linux/dma-heap.h>)
+#include <linux/dma-heap.h>
+#endif
 #if __has_include(<drm.h>)
 #include <drm.h>
 #include <drm_mode.h>
@@ -54,6 +60,17 @@ static_assert(sizeof(DrmModeCreateDumb) == sizeof(struct drm_mode_create_dumb));
 static_assert(offsetof(DrmModeCreateDumb, size) == offsetof(struct drm_mode_create_dumb, size));
 static_assert(sizeof(DrmPrimeHandle) == sizeof(struct drm_prime_handle));
 static_assert(kDrmCommandBase == DRM_COMMAND_BASE);
+#endif
+
+#ifdef UDMABUF_CREATE
+static_assert(kUdmabufCreate == UDMABUF_CREATE && kUdmabufFlagsCloexec == UDMABUF_FLAGS_CLOEXEC);
+static_assert(sizeof(UdmabufCreate) == sizeof(struct udmabuf_create));
+static_assert(offsetof(UdmabufCreate, size) == offsetof(struct udmabuf_create, size));
+#endif
+#ifdef DMA_HEAP_IOCTL_ALLOC
+static_assert(kDmaHeapIoctlAlloc == DMA_HEAP_IOCTL_ALLOC);
+static_assert(sizeof(DmaHeapAllocationData) == sizeof(struct dma_heap_allocation_data));
+static_assert(offsetof(DmaHeapAllocationData, heap_flags) == offsetof(struct dma_heap_allocation_data, heap_flags));
 #endif
 
 }  // namespace fc::abi

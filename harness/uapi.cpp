@@ -299,6 +299,20 @@ Status vgem_fence_signal(BorrowedFd drm, std::uint32_t fence, std::uint32_t flag
   return simple_ioctl(drm, abi::kVgemIoctlFenceSignal, arg);
 }
 
+Result<UniqueFd> udmabuf_create(BorrowedFd udmabuf_dev, BorrowedFd memfd, std::uint64_t offset, std::uint64_t size,
+                                std::uint32_t flags) {
+  abi::UdmabufCreate arg{static_cast<std::uint32_t>(memfd.get()), flags, offset, size};
+  int fd = xioctl(udmabuf_dev, abi::kUdmabufCreate, &arg);  // the new dma-buf is the return value
+  if (fd < 0) return last_errno();
+  return UniqueFd(fd);
+}
+
+Result<UniqueFd> dma_heap_alloc(BorrowedFd heap, std::uint64_t len, std::uint32_t fd_flags, std::uint64_t heap_flags) {
+  abi::DmaHeapAllocationData arg{len, 0, fd_flags, heap_flags};
+  if (xioctl(heap, abi::kDmaHeapIoctlAlloc, &arg) != 0) return last_errno();
+  return UniqueFd(static_cast<int>(arg.fd));
+}
+
 Result<UniqueFd> sw_sync_timeline_create() {
   for (const char* path : {"/sys/kernel/debug/sync/sw_sync", "/sys/kernel/debug/sw_sync"}) {
     int fd = ::open(path, O_RDWR | O_CLOEXEC);

@@ -160,6 +160,16 @@ namespace uapi {
                                                      std::uint32_t pad = 0);
 [[nodiscard]] Status vgem_fence_signal(BorrowedFd drm, std::uint32_t fence, std::uint32_t flags = 0);
 
+// ---- dma-buf exporters that are not DRM ----
+
+// UDMABUF_CREATE on /dev/udmabuf: a dma-buf of `size` bytes of memfd from offset
+// (the memfd must be sealed against shrinking). Owned by the caller.
+[[nodiscard]] Result<UniqueFd> udmabuf_create(BorrowedFd udmabuf_dev, BorrowedFd memfd, std::uint64_t offset,
+                                              std::uint64_t size, std::uint32_t flags = abi::kUdmabufFlagsCloexec);
+// DMA_HEAP_IOCTL_ALLOC on a /dev/dma_heap/ node: a dma-buf of len bytes.
+[[nodiscard]] Result<UniqueFd> dma_heap_alloc(BorrowedFd heap, std::uint64_t len, std::uint32_t fd_flags,
+                                              std::uint64_t heap_flags = 0);
+
 // ---- sw_sync (debugfs sync/sw_sync, CONFIG_SW_SYNC) ----
 
 // Opens a new sw_sync timeline; ENOENT where the kernel has no sw_sync.

@@ -33,8 +33,8 @@ check "missing kernel is a setup error" 125 5 "neither a kernel image" -- --kern
 check "missing QEMU is a setup error" 125 5 "QEMU not found" -- --qemu /nonexistent/qemu-system-x86_64 -- true
 check "the command's exit status comes back" 7 120 "" -- -- sh -c 'exit 7'
 check "a kernel panic is reported as such" 123 120 "Kernel panic" -- -- sh -c 'echo c >/proc/sysrq-trigger; sleep 600'
-check "a hung command is killed at the timeout" 124 60 "TIMEOUT" -- --timeout 30 -- sleep 600
+check "a hung command is killed at the timeout" 124 45 "TIMEOUT" -- --timeout 22 -- sleep 600
 # QEMU's -S holds the CPUs before the first instruction: a guest that never boots.
-check "a guest that never boots is killed at the timeout" 122 45 "NEVER BOOTED" -- --timeout 20 --qemu-opt=-S -- true
+check "a guest that never boots is killed at the timeout" 122 30 "NEVER BOOTED" -- --timeout 10 --qemu-opt=-S -- true
 
 ((failures == 0))

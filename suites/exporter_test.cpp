@@ -1,0 +1,165 @@
+// dma-buf exporters that are not DRM: udmabuf (memfd pages as a dma-buf) and
+// the system dma-heap (Linux 6.12 on Debian; 6.1 has neither, and these tests
+// skip there saying so). Their buffers carry no fences of their own, so the
+// fences are the ones imported: the sync_file uAPI must behave exactly as on
+// vgem, and a fence imported from another exporter (vgem) must come back out
+// of the export unchanged.
+#include <fcntl.h>
+#include <sys/eventfd.h>
+
+#include <gtest/gtest.h>
+
+#include "fixtures/record.h"
+#include "fixtures/vgem_fixture.h"
+#include "harness/exporter.h"
+
+namespace fc {
+namespace {
+
+constexpr std::uint64_t kSize = 64 * 1024;
+
+
+class Exporter : public ::testing::TestWithParam<ExporterKind> {
+ protected:
+  void SetUp() override {
+    FC_REQUIRE(probe_exporter(GetParam()));
+    FC_ASSERT_OK_AND_ASSIGN(UniqueFd buffer, make_exporter_buffer(GetParam(), kSize));
+    buffer_ = std::move(buffer);
+    FC_REQUIRE(probe_export_sync_file(dmabuf()));
+    FC_REQUIRE(probe_import_sync_file(dmabuf()));
+    // Pending sync_files come from vgem, the other exporter in these tests.
+    const auto devices = discover_drm_devices();
+    FC_REQUIRE(probe_vgem(devices));
+    FC_ASSERT_OK_AND_ASSIGN(VgemDevice vgem, VgemDevice::open(*find_device(devices, "vgem")));
+    vgem_.emplace(std::move(vgem));
+  }
+
+  BorrowedFd dmabuf() const { return buffer_.borrow(); }
+  const VgemDevice& vgem() const { return *vgem_; }
+  Result<PendingSyncFile> pending() const { return PendingSyncFile::create(*vgem_); }
+
+ private:
+  UniqueFd buffer_;
+  std::optional<VgemDevice> vgem_;
+};
+
+TEST_P(Exporter, IdleBufferExportsTheSignalledStubForEveryAccess) {
+  for (Access access : {Access::Read, Access::Write, Access::ReadWrite}) {
+    FC_ASSERT_OK_AND_ASSIGN(UniqueFd file, uapi::export_sync_file(dmabuf(), access));
+    FC_ASSERT_OK_AND_ASSIGN(SyncFileInfo info, uapi::sync_file_info(file.borrow()));
+    record_fence("idle " + std::string(to_string(access)), info);
+    ASSERT_EQ(info.fences.size(), 1u) << info.describe();
+    EXPECT_EQ(info.fences[0].driver, "stub");
+    EXPECT_EQ(info.status, 1);
+  }
+  expect_state(dmabuf(), false, false, "idle");
+}
+
+TEST_P(Exporter, ReadImportBlocksWritersButNotReaders) {
+  FC_ASSERT_OK_AND_ASSIGN(PendingSyncFile source, pending());
+  FC_ASSERT_OK(uapi::import_sync_file(dmabuf(), Access::Read, source.fd()));
+  expect_state(dmabuf(), false, true, "imported as READ");
+  FC_ASSERT_OK(source.signal());
+  expect_state(dmabuf(), false, false, "source signalled");
+}
+
+TEST_P(Exporter, WriteImportBlocksReadersAndWriters) {
+  FC_ASSERT_OK_AND_ASSIGN(PendingSyncFile source, pending());
+  FC_ASSERT_OK(uapi::import_sync_file(dmabuf(), Access::Write, source.fd()));
+  expect_state(dmabuf(), true, true, "imported as WRITE");
+  FC_ASSERT_OK(source.signal());
+  expect_state(dmabuf(), false, false, "source signalled");
+}
+
+// The three consumer waits agree on a pending import, and all end at the signal.
+TEST_P(Exporter, TheThreeWaitsAgree) {
+  FC_ASSERT_OK_AND_ASSIGN(PendingSyncFile source, pending());
+  FC_ASSERT_OK(uapi::import_sync_file(dmabuf(), Access::Write, source.fd()));
+  FC_ASSERT_OK_AND_ASSIGN(UniqueFd file, uapi::export_sync_file(dmabuf(), Access::Read));
+  EXPECT_EQ(sync_file_pending(file.borrow()).value(), true) << "export + poll";
+  EXPECT_EQ(dmabuf_poll_pending(dmabuf(), Access::Read).value(), true) << "poll(dma-buf)";
+  FC_ASSERT_OK_AND_ASSIGN(WaitResult synced,
+                          uapi::dma_buf_sync_start(dmabuf(), Access::Read, Deadline::after(timeouts::kStaysPending)));
+  EXPECT_EQ(synced, WaitResult::TimedOut) << "DMA_BUF_IOCTL_SYNC START waits for the imported writer";
+  if (synced == WaitResult::Ready) FC_ASSERT_OK(uapi::dma_buf_sync_end(dmabuf(), Access::Read));
+
+  FC_ASSERT_OK(source.signal());
+  EXPECT_EQ(sync_file_pending(file.borrow()).value(), false);
+  EXPECT_EQ(dmabuf_poll_pending(dmabuf(), Access::Read).value(), false);
+  FC_ASSERT_OK_AND_ASSIGN(WaitResult after,
+                          uapi::dma_buf_sync_start(dmabuf(), Access::Read, Deadline::after(timeouts::kFenceSignal)));
+  EXPECT_EQ(after, WaitResult::Ready);
+  if (after == WaitResult::Ready) FC_ASSERT_OK(uapi::dma_buf_sync_end(dmabuf(), Access::Read));
+}
+
+// A fence from one exporter (vgem) imported into another comes back out of
+// the second's export as itself, and signals with it.
+TEST_P(Exporter, AFenceFromVgemComesBackOutAsItself) {
+  FC_ASSERT_OK_AND_ASSIGN(VgemBuffer producer_buffer, VgemBuffer::create(vgem(), 1, 1));
+  FC_ASSERT_OK_AND_ASSIGN(VgemFence fence, producer_buffer.attach_fence(FenceUsage::Write));
+  FC_ASSERT_OK_AND_ASSIGN(UniqueFd from_vgem, uapi::export_sync_file(producer_buffer.dmabuf(), Access::Read));
+  FC_ASSERT_OK(uapi::import_sync_file(dmabuf(), Access::Write, from_vgem.borrow()));
+
+  FC_ASSERT_OK_AND_ASSIGN(UniqueFd exported, uapi::export_sync_file(dmabuf(), Access::Read));
+  FC_ASSERT_OK_AND_ASSIGN(SyncFileInfo info, uapi::sync_file_info(exported.borrow()));
+  record_fence("vgem fence, exported from " + std::string(to_string(GetParam())), info);
+  ASSERT_EQ(info.fences.size(), 1u) << info.describe();
+  EXPECT_EQ(info.fences[0].driver, "vgem") << info.describe();
+  EXPECT_EQ(info.fences[0].status, 0);
+  FC_ASSERT_OK(fence.signal());
+  EXPECT_EQ(sync_file_pending(exported.borrow()).value(), false) << "signals with the vgem fence";
+}
+
+TEST_P(Exporter, BadInputGetsTheKernelsErrno) {
+  FC_ASSERT_OK_AND_ASSIGN(int before, count_open_fds());
+  EXPECT_EQ(uapi::export_sync_file(dmabuf(), 0u).error(), EINVAL) << "export without a direction";
+  EXPECT_EQ(uapi::export_sync_file(dmabuf(), abi::kSyncRead | 8u).error(), EINVAL) << "export, undefined bit";
+  UniqueFd event(::eventfd(0, EFD_CLOEXEC));
+  EXPECT_EQ(uapi::import_sync_file(dmabuf(), Access::Write, event.borrow()).error(), EINVAL) << "import an eventfd";
+  EXPECT_EQ(uapi::dma_buf_sync(dmabuf(), abi::kSyncEnd).error(), EINVAL) << "SYNC without a direction";
+  event.reset();
+  EXPECT_EQ(count_open_fds().value(), before) << "no descriptor created";
+  expect_state(dmabuf(), false, false, "after the rejected calls");
+}
+
+INSTANTIATE_TEST_SUITE_P(Kernel, Exporter, ::testing::Values(ExporterKind::Udmabuf, ExporterKind::SystemHeap),
+                         [](const ::testing::TestParamInfo<ExporterKind>& param_info) {
+                           return std::string(param_info.param == ExporterKind::Udmabuf ? "Udmabuf" : "SystemHeap");
+                         });
+
+// The exporters' own bad input.
+class UdmabufCreate : public ::testing::Test {
+ protected:
+  void SetUp() override { FC_REQUIRE(probe_exporter(ExporterKind::Udmabuf)); }
+};
+
+TEST_F(UdmabufCreate, AnUnsealedMemfdIsRefused) {
+  FC_ASSERT_OK_AND_ASSIGN(UniqueFd node, open_node("/dev/udmabuf"));
+  FC_ASSERT_OK_AND_ASSIGN(UniqueFd memfd, make_sealed_memfd(kSize, false));
+  EXPECT_EQ(uapi::udmabuf_create(node.borrow(), memfd.borrow(), 0, kSize).error(), EINVAL)
+      << "udmabuf requires F_SEAL_SHRINK";
+}
+
+TEST_F(UdmabufCreate, AnUnalignedSizeIsRefused) {
+  FC_ASSERT_OK_AND_ASSIGN(UniqueFd node, open_node("/dev/udmabuf"));
+  FC_ASSERT_OK_AND_ASSIGN(UniqueFd memfd, make_sealed_memfd(kSize));
+  EXPECT_EQ(uapi::udmabuf_create(node.borrow(), memfd.borrow(), 0, kSize - 1).error(), EINVAL);
+}
+
+class DmaHeapAlloc : public ::testing::Test {
+ protected:
+  void SetUp() override { FC_REQUIRE(probe_exporter(ExporterKind::SystemHeap)); }
+};
+
+TEST_F(DmaHeapAlloc, UndefinedHeapFlagsAreRefused) {
+  FC_ASSERT_OK_AND_ASSIGN(UniqueFd heap, open_node("/dev/dma_heap/system"));
+  EXPECT_EQ(uapi::dma_heap_alloc(heap.borrow(), kSize, O_RDWR | O_CLOEXEC, 1).error(), EINVAL);
+}
+
+TEST_F(DmaHeapAlloc, UndefinedFdFlagsAreRefused) {
+  FC_ASSERT_OK_AND_ASSIGN(UniqueFd heap, open_node("/dev/dma_heap/system"));
+  EXPECT_EQ(uapi::dma_heap_alloc(heap.borrow(), kSize, O_RDWR | O_CLOEXEC | O_APPEND).error(), EINVAL);
+}
+
+}  // namespace
+}  // namespace fc
