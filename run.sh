@@ -3,83 +3,94 @@
 # --bench the benchmarks (fencecheck-bench) instead.
 # Installs what is missing and builds. Then, on a machine with GPUs: every
 # render node with every producer (gl, vulkan, vgem-cpu), plus the vgem
-# reference lane where vgem is loaded. On a machine without DRM: the VM lanes
-# (vgem, llvmpipe, virgl) in one boot of a real kernel.
-# Every output goes to build/results/: LANE.json (gtest JSON), LANE.xml
+# reference lane where vgem is loaded. On a machine without DRM: the kernel x
+# Mesa matrix in VMs on real kernels: Debian's 6.1 and backports' 6.12, each
+# booted once to run every lane (vgem, llvmpipe, virgl, lavapipe) under the
+# system's Mesa and backports' Mesa 25.0 (benchmarks: 6.1, system Mesa).
+# Every output goes to build/results/: CELL.json (gtest JSON), CELL.xml
 # (JUnit), matrix.md and matrix.html, kcidb.json, lava.txt (scripts/outputs.sh).
-# Each lane ends with its summary (passed/failed/skipped and, for every fence
-# check, what the kernel returned), and lanes with expectation files are
-# compared against them.
+# Each cell ends with its summary (passed/failed/skipped and, for every fence
+# check, what the kernel returned); cells with expectation files are compared
+# against them; the run ends with the matrix (rows: behaviours, columns:
+# cells, i.e. lane x kernel x Mesa, with driver and producers in the notes).
 set -uo pipefail
 cd "$(dirname "$0")"
 bench=0
 if [[ ${1:-} == --bench ]]; then bench=1; shift; fi
 scripts/setup.sh || exit 1
 source vm/lanes.sh
+rm -rf build/results
 mkdir -p build/results
-rm -f build/results/*.json
 
-lanes=()
-declare -A own_status  # lanes run here: fencecheck's own exit status
+declare -A own_status  # cells run here: fencecheck's own exit status
 if compgen -G '/dev/dri/renderD*' >/dev/null; then
   echo "run.sh: DRM devices on this machine (kernel $(uname -r)): running here"
   build/fencecheck --list-devices
+  export FENCECHECK_MESA=$(vm/mesa system)
   for node in /dev/dri/renderD*; do
     driver=$(basename "$(readlink -f "/sys/class/drm/$(basename "$node")/device/driver")")
-    lane=$driver
-    [[ " ${lanes[*]} " == *" $lane "* ]] && lane=$driver-$(basename "$node")
-    [[ $driver == vgem ]] && lane=vgem
-    lanes+=("$lane")
+    cell=$driver@linux-$(uname -r | cut -d. -f1,2)@mesa-$(cut -d. -f1,2 <<<"$FENCECHECK_MESA")
+    [[ -n ${own_status[$cell]:-} ]] && cell+=@$(basename "$node")
     echo
-    echo "=== lane $lane ($node)"
+    echo "=== $cell ($node)"
     if ((bench)); then
       filter='^(Wake|Race)/'
-      [[ $lane == vgem ]] && filter=$(lane_bench_filter vgem)
-      build/fencecheck-bench --lane="$lane" --device="$node" --benchmark_filter="$filter" \
-        --benchmark_out="build/results/$lane-bench.json" --benchmark_out_format=json "$@"
+      [[ $driver == vgem ]] && filter=$(lane_bench_filter vgem)
+      build/fencecheck-bench --lane="$cell" --device="$node" --benchmark_filter="$filter" \
+        --benchmark_out="build/results/$cell-bench.json" --benchmark_out_format=json "$@"
     else
       filter='Gpu/*'
-      [[ $lane == vgem ]] && filter=$(lane_filter vgem)
-      build/fencecheck --lane="$lane" --device="$node" --gtest_filter="$filter" --gtest_brief=1 \
-        --gtest_output="json:build/results/$lane.json" "$@"
+      [[ $driver == vgem ]] && filter=$(lane_filter vgem)
+      build/fencecheck --lane="$cell" --device="$node" --gtest_filter="$filter" --gtest_brief=1 \
+        --journal="build/results/$cell.journal" --gtest_output="json:build/results/$cell.json" "$@"
     fi
-    own_status[$lane]=$?
+    own_status[$cell]=$?
   done
 else
-  echo "run.sh: no DRM device on this machine (kernel $(uname -r)): running the lanes in a VM on a real kernel"
-  lanes=("${FENCECHECK_LANES[@]}")
+  echo "run.sh: no DRM device on this machine (kernel $(uname -r)): the kernel x Mesa matrix in VMs on real kernels"
+  cells=()
+  for mesa in system 25.0; do for lane in "${FENCECHECK_LANES[@]}"; do cells+=("$lane:$mesa"); done; done
   if ((bench)); then
-    vm/lane --bench=full --no-tests "${lanes[@]}" -- "$@"
+    system_cells=()
+    for lane in "${FENCECHECK_LANES[@]}"; do system_cells+=("$lane:system"); done
+    vm/lane --kernel=stable --bench=full --no-tests "${system_cells[@]}" -- "$@"
   else
-    vm/lane "${lanes[@]}" -- --gtest_brief=1 "$@"
+    for kernel in stable backports; do
+      vm/lane --kernel=$kernel "${cells[@]}" -- --gtest_brief=1 "$@"
+      rc=$?
+      ((rc > 1)) && exit "$rc"
+    done
   fi
-  rc=$?
-  ((rc > 1)) && exit "$rc"
 fi
 
 if ((bench)); then
   echo
   echo "=== benchmarks (ratios to the syscall floor read the same on any machine; absolute times only"
   echo "    mean something on real hardware: a 'QEMU ... CPU' is emulated)"
-  results=()
-  for lane in "${lanes[@]}"; do results+=("build/results/$lane-bench.json"); done
-  build/fencecheck-results bench "${results[@]}"
+  build/fencecheck-results bench build/results/*-bench.json
   exit $?
 fi
 
 echo
-scripts/outputs.sh "${lanes[@]}"
+scripts/outputs.sh
 
 echo
 echo "=== verdicts"
 status=0
-for lane in "${lanes[@]}"; do
-  if compgen -G "expectations/$lane-*.txt" >/dev/null; then
-    build/fencecheck-results compare --lane "$lane" "build/results/$lane.json" || status=1
+for file in build/results/*@*.json; do
+  [[ $file == *-bench.json ]] && continue
+  cell=$(basename "$file" .json)
+  if [[ -n ${own_status[$cell]:-} ]] && ! build/fencecheck-results compare --lane "$cell" "$file" >/dev/null 2>&1 &&
+    ! compgen -G "expectations/${cell%%@*}*-fails.txt" >/dev/null; then
+    # A driver with no expectations yet: the tests' own verdicts stand.
+    echo "$cell: no expectations/${cell%%@*}-*.txt; fencecheck exit status ${own_status[$cell]}"
+    [[ ${own_status[$cell]} == 0 ]] || status=1
   else
-    # No expectations for this driver yet: the tests' own verdicts stand.
-    echo "lane $lane: no expectations/$lane-*.txt; fencecheck exit status ${own_status[$lane]:-?}"
-    [[ ${own_status[$lane]:-1} == 0 ]] || status=1
+    build/fencecheck-results compare --lane "$cell" "$file" || status=1
   fi
 done
+
+echo
+echo "=== the matrix (build/results/matrix.md; matrix.html is the same, with each cell's provenance)"
+cat build/results/matrix.md
 exit $status

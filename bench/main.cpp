@@ -5,6 +5,7 @@
 #include <benchmark/benchmark.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <string>
 #include <string_view>
@@ -88,6 +89,7 @@ int main(int argc, char** argv) {
   benchmark::AddCustomContext("kernel", fc::kernel_release() + " " + fc::kernel_version());
   benchmark::AddCustomContext("cpu", cpu_model());
   if (!lane.empty()) benchmark::AddCustomContext("lane", lane);
+  if (const char* mesa = std::getenv("FENCECHECK_MESA")) benchmark::AddCustomContext("mesa", mesa);
   auto devices = fc::discover_drm_devices();
   fc::Selection selection = fc::select_device(devices, options.device);
   benchmark::AddCustomContext("device", selection.device ? selection.device->describe() : selection.reason);

@@ -81,6 +81,32 @@ std::optional<ParseError> parse_patterns(std::string_view text, std::string_view
   });
 }
 
+std::vector<std::string> expectation_stems(const std::string& cell) {
+  std::vector<std::string> parts;
+  std::size_t start = 0;
+  for (std::size_t at; (at = cell.find('@', start)) != std::string::npos; start = at + 1) {
+    parts.push_back(cell.substr(start, at - start));
+  }
+  parts.push_back(cell.substr(start));
+  const std::size_t tags = parts.size() - 1;
+  std::vector<std::pair<std::size_t, std::string>> stems;  // (how many tags, stem)
+  for (std::size_t mask = 0; mask < (std::size_t{1} << tags); ++mask) {
+    std::string stem = parts[0];
+    std::size_t count = 0;
+    for (std::size_t i = 0; i < tags; ++i) {
+      if (mask & (std::size_t{1} << i)) {
+        stem += "@" + parts[i + 1];
+        ++count;
+      }
+    }
+    stems.emplace_back(count, stem);
+  }
+  std::stable_sort(stems.begin(), stems.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<std::string> out;
+  for (auto& [count, stem] : stems) out.push_back(std::move(stem));
+  return out;
+}
+
 std::string_view to_string(Comparison::Kind kind) {
   switch (kind) {
     case Comparison::Kind::Expected: return "expected";

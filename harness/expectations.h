@@ -53,6 +53,12 @@ struct ParseError {
 [[nodiscard]] std::optional<ParseError> parse_patterns(std::string_view text, std::string_view file,
                                                         std::vector<Pattern>& out);
 
+// The expectation-file stems that apply to a cell, general first: for
+// "virgl@linux-6.12@mesa-25.0": virgl, virgl@linux-6.12, virgl@mesa-25.0,
+// virgl@linux-6.12@mesa-25.0. Each stem's -fails/-flakes/-skips files add to
+// the ones before (a later fails line for the same test overrides).
+[[nodiscard]] std::vector<std::string> expectation_stems(const std::string& cell);
+
 struct Comparison {
   enum class Kind { Expected, Flake, NewFailure, UnexpectedPass, UnexpectedSkip, StaleExpectation };
   struct Entry {

@@ -246,7 +246,8 @@ std::string matrix_markdown(const std::vector<ResultFile>& files) {
     Tally t = tally_of(file);
     out << "- **" << markdown_escape(column_title(file.run)) << "** (`" << file.path << "`): " << t.pass << " pass, "
         << t.fail << " fail, " << t.known << " known fail, " << t.skip << " skip. Kernel "
-        << context_of(file.run, "kernel.release") << "; device " << markdown_escape(context_of(file.run, "gpu.device"))
+        << context_of(file.run, "kernel.release") << "; Mesa " << context_of(file.run, "mesa.version") << "; device "
+        << markdown_escape(context_of(file.run, "gpu.device"))
         << "; producers " << producers_of(file.run);
     std::string renderers = renderers_of(file.run);
     if (!renderers.empty()) out << "; renderer " << markdown_escape(renderers);
@@ -275,8 +276,13 @@ th, td { border-bottom: 1px solid var(--line); padding: 6px 8px; vertical-align:
 thead th { position: sticky; top: 0; background: #fff; border-bottom: 2px solid var(--ink); z-index: 1; }
 thead th .sub { display: block; font-weight: normal; color: var(--muted); font-size: 12px; }
 thead th .tally { display: block; font-weight: normal; font-size: 12px; }
-th.behaviour { width: 38%; }
-td.name { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 12px; word-break: break-all; }
+@page { size: A2 landscape; margin: 10mm; }
+table { width: max-content; min-width: 100%; }
+th, td { min-width: 8.5em; max-width: 14em; }
+th.behaviour, td.name { position: sticky; left: 0; background: #fff; z-index: 2; min-width: 22em; max-width: 30em; }
+thead th.behaviour { z-index: 3; }
+td.name { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 12px; overflow-wrap: anywhere; }
+thead th .tags { display: block; font-weight: 600; font-size: 12px; color: var(--ink); }
 tr.group td { background: #f8fafc; font-weight: 600; color: var(--muted); font-size: 12px; letter-spacing: .02em; }
 td.pass { background: var(--pass); color: var(--pass-ink); }
 td.fail { background: var(--fail); color: var(--fail-ink); font-weight: 600; }
@@ -293,7 +299,8 @@ footer { margin-top: 24px; color: var(--muted); font-size: 12px; }
 </style></head><body>
 <h1>fencecheck matrix</h1>
 <p class="lead">Implicit fences on dma-bufs written by GPUs: does <code>DMA_BUF_IOCTL_EXPORT_SYNC_FILE</code> show the write
-until it lands? One column per machine and lane; click a cell for what the kernel returned and who wrote.</p>
+until it lands? One column per cell: a lane on one machine, kernel and Mesa. Click a cell for what the kernel returned and
+who wrote.</p>
 <div class="legend"><span style="background:var(--pass)">pass</span><span style="background:var(--fail)">FAIL</span>
 <span style="background:var(--known)">known fail (in the lane's expectations)</span><span style="background:var(--skip)">skip</span>
 <span>- not run</span></div>
@@ -301,8 +308,15 @@ until it lands? One column per machine and lane; click a cell for what the kerne
   for (const ResultFile& file : files) {
     Tally t = tally_of(file);
     std::string renderers = renderers_of(file.run);
-    out << "<th>" << html_escape(column_title(file.run)) << "<span class=\"sub\">" << html_escape(column_driver(file.run))
-        << " · kernel " << html_escape(context_of(file.run, "kernel.release")) << " · " << html_escape(producers_of(file.run))
+    // A cell's name is lane@kernel@mesa[@build]: the lane on top, its tags under it.
+    std::string cell = context_of(file.run, "fencecheck.lane");
+    std::string lane = cell.substr(0, cell.find('@'));
+    std::string tags = cell.find('@') == std::string::npos ? "" : cell.substr(cell.find('@') + 1);
+    std::replace(tags.begin(), tags.end(), '@', ' ');
+    out << "<th>" << html_escape(lane) << "<span class=\"tags\">" << html_escape(tags) << "</span><span class=\"sub\">"
+        << html_escape(context_of(file.run, "fencecheck.machine")) << " · " << html_escape(column_driver(file.run))
+        << " · kernel " << html_escape(context_of(file.run, "kernel.release")) << " · Mesa "
+        << html_escape(context_of(file.run, "mesa.version")) << " · " << html_escape(producers_of(file.run))
         << (renderers.empty() ? "" : " · " + html_escape(renderers)) << "</span><span class=\"tally\">" << t.pass
         << " pass · " << t.fail << " fail · " << t.known << " known · " << t.skip << " skip</span></th>";
   }
@@ -341,7 +355,8 @@ until it lands? One column per machine and lane; click a cell for what the kerne
   for (const ResultFile& file : files) {
     out << "<div><b>" << html_escape(column_title(file.run)) << "</b>: " << html_escape(file.path) << "; devices "
         << html_escape(context_of(file.run, "drm.devices")) << "; kernel " << html_escape(context_of(file.run, "kernel.version"))
-        << "; run " << html_escape(iso_now_fallback(file.run)) << "</div>";
+        << "; Mesa " << html_escape(context_of(file.run, "mesa.version")) << "; run "
+        << html_escape(iso_now_fallback(file.run)) << "</div>";
   }
   out << "</footer>\n</body></html>\n";
   return out.str();

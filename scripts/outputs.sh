@@ -1,24 +1,36 @@
 #!/usr/bin/env bash
-# scripts/outputs.sh LANE... — everything lab CI and people consume, from the
-# lanes' results in build/results/, written (atomically) into the same folder:
-#   LANE.xml      JUnit, one per lane (from LANE.json)
-#   matrix.md     behaviours x machine/lane, markdown
+# scripts/outputs.sh [CELL...] — everything lab CI and people consume, from
+# the cells' results in build/results/ (default: every CELL.json there),
+# written (atomically) into the same folder:
+#   CELL.xml      JUnit, one per cell (from CELL.json)
+#   matrix.md     behaviours x cells (machine, kernel, Mesa, lane), markdown
 #   matrix.html   the same as one self-contained page
-#   kcidb.json    KCIDB v5 (benchmark counters as test numbers where LANE-bench.json exists)
+#   kcidb.json    KCIDB v5 (benchmark counters as test numbers where CELL-bench.json exists)
 #   lava.txt      lava-test-case lines
 set -euo pipefail
 cd "$(dirname "$0")/.."
 results=build/results
 tool=build/fencecheck-results
 
+cells=("$@")
+if ((${#cells[@]} == 0)); then
+  # Version order (linux-6.1 before linux-6.12): columns read kernel by kernel.
+  while IFS= read -r file; do
+    name=$(basename "$file" .json)
+    [[ $name == *-bench || $name == kcidb || $name == selftest-* ]] && continue
+    cells+=("$name")
+  done < <(ls "$results"/*.json | sort -V)
+fi
+((${#cells[@]})) || { echo "outputs: no results in $results" >&2; exit 2; }
+
 jsons=() benches=()
-for lane in "$@"; do
-  [[ -f $results/$lane.json ]] || { echo "outputs: no $results/$lane.json" >&2; exit 2; }
-  jsons+=("$results/$lane.json")
-  [[ -f $results/$lane-bench.json ]] && benches+=(--bench "$results/$lane-bench.json")
-  "$tool" junit -o "$results/$lane.xml" "$results/$lane.json"
+for cell in "${cells[@]}"; do
+  [[ -f $results/$cell.json ]] || { echo "outputs: no $results/$cell.json" >&2; exit 2; }
+  jsons+=("$results/$cell.json")
+  [[ -f $results/$cell-bench.json ]] && benches+=(--bench "$results/$cell-bench.json")
+  "$tool" junit -o "$results/$cell.xml" "$results/$cell.json"
 done
 "$tool" matrix -o "$results/matrix.md" --html "$results/matrix.html" "${jsons[@]}"
 "$tool" kcidb -o "$results/kcidb.json" "${benches[@]}" "${jsons[@]}"
 "$tool" lava -o "$results/lava.txt" "${benches[@]}" "${jsons[@]}"
-echo "outputs in $results/: ${*/%/.xml} matrix.md matrix.html kcidb.json lava.txt"
+echo "outputs in $results/: ${#cells[@]} cells' JUnit files, matrix.md, matrix.html, kcidb.json, lava.txt"

@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <map>
 
 #include <cerrno>
 #include <cstdio>
@@ -86,19 +87,40 @@ void write_output(const std::string& path, const std::string& content) {
   }
 }
 
+// Every expectation file that applies to the cell (harness expectation_stems), merged.
 fc::Expectations load_expectations(const std::string& dir, const std::string& lane) {
   fc::Expectations expectations;
-  auto file = [&](const char* suffix) { return dir + "/" + lane + suffix; };
-  if (auto error = fc::parse_fails(read_file(file("-fails.txt"), true), file("-fails.txt"), expectations.fails)) {
-    throw BadInput{error->message};
-  }
-  if (auto error = fc::parse_patterns(read_file(file("-flakes.txt"), true), file("-flakes.txt"), expectations.flakes)) {
-    throw BadInput{error->message};
-  }
-  if (auto error = fc::parse_patterns(read_file(file("-skips.txt"), true), file("-skips.txt"), expectations.skips)) {
-    throw BadInput{error->message};
+  for (const std::string& stem : fc::expectation_stems(lane)) {
+    auto file = [&](const char* suffix) { return dir + "/" + stem + suffix; };
+    std::map<std::string, fc::Outcome> fails;
+    if (auto error = fc::parse_fails(read_file(file("-fails.txt"), true), file("-fails.txt"), fails)) {
+      throw BadInput{error->message};
+    }
+    for (auto& [name, outcome] : fails) expectations.fails[name] = outcome;
+    if (auto error = fc::parse_patterns(read_file(file("-flakes.txt"), true), file("-flakes.txt"), expectations.flakes)) {
+      throw BadInput{error->message};
+    }
+    if (auto error = fc::parse_patterns(read_file(file("-skips.txt"), true), file("-skips.txt"), expectations.skips)) {
+      throw BadInput{error->message};
+    }
   }
   return expectations;
+}
+
+bool stem_has_files(const std::string& dir, const std::string& stem) {
+  for (const char* suffix : {"-fails.txt", "-flakes.txt", "-skips.txt"}) {
+    if (std::filesystem::exists(dir + "/" + stem + suffix)) return true;
+  }
+  return false;
+}
+
+bool has_expectations(const std::string& dir, const std::string& lane) {
+  for (const std::string& stem : fc::expectation_stems(lane)) {
+    for (const char* suffix : {"-fails.txt", "-flakes.txt", "-skips.txt"}) {
+      if (std::filesystem::exists(dir + "/" + stem + suffix)) return true;
+    }
+  }
+  return false;
 }
 
 fc::ResultFile load_results(const std::string& path, const std::string& expectations_dir) {
@@ -107,8 +129,7 @@ fc::ResultFile load_results(const std::string& path, const std::string& expectat
   if (!run) throw BadInput{path + ": " + error};
   fc::ResultFile file{path, std::move(*run), std::nullopt};
   std::string lane = fc::context_of(file.run, "fencecheck.lane", "");
-  if (!expectations_dir.empty() && !lane.empty() &&
-      std::filesystem::exists(expectations_dir + "/" + lane + "-fails.txt")) {
+  if (!expectations_dir.empty() && !lane.empty() && has_expectations(expectations_dir, lane)) {
     file.expectations = load_expectations(expectations_dir, lane);
   }
   return file;
@@ -167,8 +188,12 @@ int compare(const std::string& lane, const std::string& dir, const std::string& 
     skip += result.outcome == fc::Outcome::Skip;
   }
   using Kind = fc::Comparison::Kind;
-  std::printf("lane %s: %zu results (%d pass, %d fail, %d skip) against %s/%s-*.txt: %s\n", lane.c_str(),
-              run->results.size(), pass, fail, skip, dir.c_str(), lane.c_str(),
+  std::string stems;
+  for (const std::string& stem : fc::expectation_stems(lane)) {
+    if (stem_has_files(dir, stem)) stems += (stems.empty() ? "" : ", ") + stem;
+  }
+  std::printf("%s: %zu results (%d pass, %d fail, %d skip) against %s/{%s}: %s\n", lane.c_str(),
+              run->results.size(), pass, fail, skip, dir.c_str(), stems.c_str(),
               comparison.ok() ? "all as expected" : "MISMATCH");
   if (!comparison.ok()) {
     std::printf("  %d new failure(s), %d unexpected pass(es), %d unexpected skip(s), %d stale expectation(s)\n",
@@ -254,9 +279,11 @@ int bench(const std::vector<std::string>& paths, bool check, const std::string& 
     std::string lane = run->context.count("lane") ? run->context["lane"] : "";
     if (lane.empty()) throw BadInput{path + ": no \"lane\" in the benchmark context (run with --lane)"};
     std::vector<fc::Pattern> skips;
-    std::string skips_file = dir + "/" + lane + "-bench-skips.txt";
-    if (auto parse_error = fc::parse_patterns(read_file(skips_file, true), skips_file, skips)) {
-      throw BadInput{parse_error->message};
+    for (const std::string& stem : fc::expectation_stems(lane)) {
+      std::string skips_file = dir + "/" + stem + "-bench-skips.txt";
+      if (auto parse_error = fc::parse_patterns(read_file(skips_file, true), skips_file, skips)) {
+        throw BadInput{parse_error->message};
+      }
     }
     auto problems = fc::check_bench_run(*run, skips);
     for (const std::string& problem : problems) std::printf("  PROBLEM %s\n", problem.c_str());

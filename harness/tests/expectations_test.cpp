@@ -84,6 +84,14 @@ TEST(Compare, AListedFailureThatDidNotRunIsStale) {
   EXPECT_EQ(kind_of(c, "A.gone"), Kind::StaleExpectation);
 }
 
+TEST(Expectations, ACellsStemsGoFromGeneralToSpecific) {
+  EXPECT_EQ(expectation_stems("vgem"), std::vector<std::string>{"vgem"});
+  EXPECT_EQ(expectation_stems("virgl@linux-6.12@mesa-25.0"),
+            (std::vector<std::string>{"virgl", "virgl@linux-6.12", "virgl@mesa-25.0", "virgl@linux-6.12@mesa-25.0"}));
+  EXPECT_EQ(expectation_stems("vgem@linux-6.1@mesa-22.3@asan").size(), 8u);
+  EXPECT_EQ(expectation_stems("vgem@linux-6.1@mesa-22.3@asan").back(), "vgem@linux-6.1@mesa-22.3@asan");
+}
+
 TEST(GtestJson, ReadsOutcomesMessagesAndProperties) {
   constexpr std::string_view kJson = R"({"tests": 3, "testsuites": [
     {"name": "Gpu/GpuWrite", "testsuite": [
