@@ -8,7 +8,8 @@
 # booted once to run every lane (vgem, llvmpipe, virgl, lavapipe) under the
 # system's Mesa and backports' Mesa 25.0 (benchmarks: 6.1, system Mesa).
 # Every output goes to build/results/: CELL.json (gtest JSON), CELL.xml
-# (JUnit), matrix.md and matrix.html, kcidb.json, lava.txt (scripts/outputs.sh).
+# (JUnit), matrix.md, matrix.html and matrix.txt, kcidb.json, lava.txt
+# (scripts/outputs.sh).
 # Each cell ends with its summary (passed/failed/skipped and, for every fence
 # check, what the kernel returned); cells with expectation files are compared
 # against them; the run ends with the matrix (rows: behaviours, columns:
@@ -77,7 +78,7 @@ scripts/outputs.sh
 echo
 echo "=== verdicts"
 status=0
-for file in build/results/*@*.json; do
+for file in $(ls build/results/*@*.json | sort -V); do
   [[ $file == *-bench.json ]] && continue
   cell=$(basename "$file" .json)
   if [[ -n ${own_status[$cell]:-} ]] && ! build/fencecheck-results compare --lane "$cell" "$file" >/dev/null 2>&1 &&
@@ -91,6 +92,6 @@ for file in build/results/*@*.json; do
 done
 
 echo
-echo "=== the matrix (build/results/matrix.md; matrix.html is the same, with each cell's provenance)"
-cat build/results/matrix.md
+echo "=== the matrix (every behaviour in build/results/matrix.md, with each cell's provenance in matrix.html)"
+cat build/results/matrix.txt
 exit $status

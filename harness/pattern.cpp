@@ -87,8 +87,20 @@ std::string_view to_string(Classification::Verdict verdict) {
 
 std::string Classification::describe() const {
   return std::string(to_string(verdict)) + " (" + std::to_string(new_pixels) + " new, " +
-         std::to_string(stale_pixels) + " stale, " + std::to_string(other_pixels) + " other pixels)";
+         std::to_string(stale_pixels) + " stale, " + std::to_string(mixed_pixels) + " mixed, " +
+         std::to_string(other_pixels) + " other pixels)";
 }
+
+namespace {
+
+// Every channel is the new frame's or the stale frame's (consecutive frames
+// differ in every channel, so this cannot be either frame whole).
+bool mixes(Rgb seen, Rgb fresh, Rgb stale) {
+  return (seen.r == fresh.r || seen.r == stale.r) && (seen.g == fresh.g || seen.g == stale.g) &&
+         (seen.b == fresh.b || seen.b == stale.b);
+}
+
+}  // namespace
 
 Classification classify(std::span<const std::uint8_t> pixels, std::uint32_t stride, std::uint32_t width,
                         std::uint32_t height, const PixelFormat& format, std::uint32_t frame) {
@@ -101,6 +113,8 @@ Classification classify(std::span<const std::uint8_t> pixels, std::uint32_t stri
         ++result.new_pixels;
       } else if (frame > 0 && seen == frame_color(frame - 1, x, y)) {
         ++result.stale_pixels;
+      } else if (frame > 0 && mixes(seen, frame_color(frame, x, y), frame_color(frame - 1, x, y))) {
+        ++result.mixed_pixels;
       } else {
         ++result.other_pixels;
       }
@@ -108,9 +122,9 @@ Classification classify(std::span<const std::uint8_t> pixels, std::uint32_t stri
   }
   if (result.other_pixels > 0) {
     result.verdict = Classification::Verdict::Garbage;
-  } else if (result.stale_pixels == 0) {
+  } else if (result.stale_pixels == 0 && result.mixed_pixels == 0) {
     result.verdict = Classification::Verdict::New;
-  } else if (result.new_pixels == 0) {
+  } else if (result.new_pixels == 0 && result.mixed_pixels == 0) {
     result.verdict = Classification::Verdict::Stale;
   } else {
     result.verdict = Classification::Verdict::Torn;

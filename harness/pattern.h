@@ -43,12 +43,15 @@ struct Classification {
   Verdict verdict = Verdict::Garbage;
   std::uint64_t new_pixels = 0;    // equal to frame N
   std::uint64_t stale_pixels = 0;  // equal to frame N-1 (what the buffer held before)
-  std::uint64_t other_pixels = 0;  // neither
+  std::uint64_t mixed_pixels = 0;  // each channel from N or N-1, not all from one: a write caught mid-pixel
+  std::uint64_t other_pixels = 0;  // none of these
   [[nodiscard]] std::string describe() const;
 };
 [[nodiscard]] std::string_view to_string(Classification::Verdict verdict);
 
-// Compares a linear readback with frames N and N-1.
+// Compares a linear readback with frames N and N-1. Torn: frames N and N-1
+// both seen, or a pixel mixing them (a copy racing the reader need not write a
+// pixel at once). Garbage: any pixel from neither frame.
 [[nodiscard]] Classification classify(std::span<const std::uint8_t> pixels, std::uint32_t stride, std::uint32_t width,
                                       std::uint32_t height, const PixelFormat& format, std::uint32_t frame);
 

@@ -142,9 +142,12 @@ std::string producers_of(const GtestRun& run) {
       }
     }
   }
+  bool gpu_tests = std::any_of(run.results.begin(), run.results.end(),
+                               [](const TestResult& result) { return result.name.rfind("Gpu/", 0) == 0; });
   std::string out;
   for (const auto& p : seen) out += (out.empty() ? "" : ", ") + p;
-  return out.empty() ? "kernel fences only" : out;
+  if (out.empty()) return gpu_tests ? "no producer ran (every GPU test skipped)" : "kernel fences only";
+  return out;
 }
 
 std::string column_title(const GtestRun& run) {
@@ -255,6 +258,61 @@ std::string matrix_markdown(const std::vector<ResultFile>& files) {
   }
   out << "\nCells: outcome, then the first fence the kernel returned for the test's export "
          "(driver/timeline status). \"known fail\": listed in the lane's expectations.\n";
+  return out.str();
+}
+
+std::string matrix_text(const std::vector<ResultFile>& files) {
+  auto code = [](const Cell& cell) -> std::string {
+    if (cell.css == "pass") return "ok";
+    if (cell.css == "skip") return "sk";
+    if (cell.css == "known") return "kf";
+    if (cell.css == "none") return ".";
+    return cell.label == "FAIL" ? "FAIL" : cell.label.substr(0, 4);  // CRASH, TIMEOUT
+  };
+  std::ostringstream out;
+  out << "columns (cell @ machine: producers; pass/fail/known fail/skip):\n";
+  std::vector<std::string> heads;
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    heads.push_back("c" + std::to_string(i + 1));
+    Tally t = tally_of(files[i]);
+    out << "  " << heads.back() << std::string(4 - std::min<std::size_t>(3, heads.back().size()), ' ')
+        << column_title(files[i].run) << ": " << producers_of(files[i].run) << "; " << t.pass << "/" << t.fail << "/"
+        << t.known << "/" << t.skip << "\n";
+  }
+  std::vector<std::string> shown;
+  int uniform = 0;
+  for (const std::string& name : row_names(files)) {
+    bool all_pass = true;
+    for (const ResultFile& file : files) {
+      const TestResult* result = find_result(file.run, name);
+      all_pass = all_pass && (!result || result->outcome == Outcome::Pass);
+    }
+    if (all_pass) {
+      ++uniform;
+    } else {
+      shown.push_back(name);
+    }
+  }
+  std::size_t name_width = std::string_view("behaviour").size();
+  for (const std::string& name : shown) name_width = std::max(name_width, name.size());
+  auto pad = [](const std::string& text, std::size_t width) {
+    return text + std::string(width > text.size() ? width - text.size() : 0, ' ');
+  };
+  auto row = [&](const std::string& name, const std::vector<std::string>& cells) {
+    std::string line = pad(name, name_width);
+    for (std::size_t i = 0; i < cells.size(); ++i) line += " " + pad(cells[i], std::max<std::size_t>(4, heads[i].size()));
+    line.erase(line.find_last_not_of(' ') + 1);
+    out << line << "\n";
+  };
+  out << "\n";
+  row("behaviour", heads);
+  for (const std::string& name : shown) {
+    std::vector<std::string> cells;
+    for (const ResultFile& file : files) cells.push_back(code(cell_of(file, find_result(file.run, name))));
+    row(name, cells);
+  }
+  out << "\n" << uniform << " more behaviours pass in every cell that ran them (matrix.md lists every one).\n"
+      << "ok pass, FAIL new failure, kf known failure (the lane's expectations), sk skip, . not run\n";
   return out.str();
 }
 

@@ -41,6 +41,9 @@ struct BenchFile {
 // driver, the producers that ran); each cell carries its provenance.
 [[nodiscard]] std::string matrix_markdown(const std::vector<ResultFile>& files);
 [[nodiscard]] std::string matrix_html(const std::vector<ResultFile>& files);
+// The same for a terminal: numbered columns with a legend, two-letter cells,
+// and only the behaviours that are not a pass in every cell that ran them.
+[[nodiscard]] std::string matrix_text(const std::vector<ResultFile>& files);
 
 // A plain-text block to paste into an upstream issue: what was checked and
 // expected, what the kernel returned, the environment, the command that

@@ -5,6 +5,7 @@
 #   CELL.xml      JUnit, one per cell (from CELL.json)
 #   matrix.md     behaviours x cells (machine, kernel, Mesa, lane), markdown
 #   matrix.html   the same as one self-contained page
+#   matrix.txt    the same for a terminal: what is not a pass in every cell
 #   kcidb.json    KCIDB v5 (benchmark counters as test numbers where CELL-bench.json exists)
 #   lava.txt      lava-test-case lines
 set -euo pipefail
@@ -30,7 +31,7 @@ for cell in "${cells[@]}"; do
   [[ -f $results/$cell-bench.json ]] && benches+=(--bench "$results/$cell-bench.json")
   "$tool" junit -o "$results/$cell.xml" "$results/$cell.json"
 done
-"$tool" matrix -o "$results/matrix.md" --html "$results/matrix.html" "${jsons[@]}"
+"$tool" matrix -o "$results/matrix.md" --html "$results/matrix.html" --text "$results/matrix.txt" "${jsons[@]}"
 "$tool" kcidb -o "$results/kcidb.json" "${benches[@]}" "${jsons[@]}"
 "$tool" lava -o "$results/lava.txt" "${benches[@]}" "${jsons[@]}"
-echo "outputs in $results/: ${#cells[@]} cells' JUnit files, matrix.md, matrix.html, kcidb.json, lava.txt"
+echo "outputs in $results/: ${#cells[@]} cells' JUnit files, matrix.md, matrix.html, matrix.txt, kcidb.json, lava.txt"

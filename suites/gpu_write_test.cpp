@@ -199,7 +199,7 @@ TEST_P(GpuWrite, AnotherProcessWaitsForTheWriteThroughTheReceivedBuffer) {
                                                            Deadline::after(timeouts::kGpuFrame)));
   ASSERT_EQ(landed, WaitResult::Ready);
   FC_ASSERT_OK_AND_ASSIGN(SyncFileInfo signalled, uapi::sync_file_info(parent.sync_file.borrow()));
-  record_fence("parent export at submit, signalled", signalled);
+  record_fence("parent export at submit once signalled", signalled);
   std::int64_t landed_at_ns = 0;
   for (const FenceInfo& fence : signalled.fences) {
     landed_at_ns = std::max(landed_at_ns, static_cast<std::int64_t>(fence.timestamp_ns));

@@ -9,7 +9,7 @@
 //       floor, wake-up latencies, the race's stale ratios. --check also fails
 //       (exit 1) on a broken benchmark, a missing counter, or a skip that
 //       DIR/LANE-bench-skips.txt does not allow (LANE from the file's context).
-//   fencecheck-results matrix [-o MATRIX.md] [--html MATRIX.html] RESULTS.json...
+//   fencecheck-results matrix [-o MATRIX.md] [--html MATRIX.html] [--text MATRIX.txt] RESULTS.json...
 //       merges result files from any machines and lanes into one table.
 //   fencecheck-results bugreport TEST [RESULTS.json...]
 //       a block to paste upstream (default: build/results/*.json).
@@ -192,9 +192,10 @@ int compare(const std::string& lane, const std::string& dir, const std::string& 
   for (const std::string& stem : fc::expectation_stems(lane)) {
     if (stem_has_files(dir, stem)) stems += (stems.empty() ? "" : ", ") + stem;
   }
-  std::printf("%s: %zu results (%d pass, %d fail, %d skip) against %s/{%s}: %s\n", lane.c_str(),
-              run->results.size(), pass, fail, skip, dir.c_str(), stems.c_str(),
-              comparison.ok() ? "all as expected" : "MISMATCH");
+  std::string against = stems.empty() ? "with no expectation files in " + dir + "/ (every test must pass)"
+                                      : "against " + dir + "/{" + stems + "}";
+  std::printf("%s: %zu results (%d pass, %d fail, %d skip) %s: %s\n", lane.c_str(), run->results.size(), pass, fail,
+              skip, against.c_str(), comparison.ok() ? "all as expected" : "MISMATCH");
   if (!comparison.ok()) {
     std::printf("  %d new failure(s), %d unexpected pass(es), %d unexpected skip(s), %d stale expectation(s)\n",
                 comparison.count(Kind::NewFailure), comparison.count(Kind::UnexpectedPass),
@@ -315,10 +316,11 @@ int main(int argc, char** argv) {
 
   std::vector<std::string> results;
   std::vector<std::string> bench_inputs;
-  std::string output, html, test;
+  std::string output, html, text, test;
   CLI::App* matrix_cmd = app.add_subcommand("matrix", "merge result files into one behaviour x machine/lane table");
   matrix_cmd->add_option("-o,--output", output, "markdown file (default: stdout)");
   matrix_cmd->add_option("--html", html, "also write this self-contained HTML page");
+  matrix_cmd->add_option("--text", text, "also write this terminal table (only what is not a pass everywhere)");
   matrix_cmd->add_option("--expectations", dir, "mark failures the lanes' expectations know")->capture_default_str();
   matrix_cmd->add_option("results", results, "gtest JSON result files")->required();
 
@@ -361,6 +363,7 @@ int main(int argc, char** argv) {
     if (*matrix_cmd) {
       auto files = load_all(results, dir);
       if (!html.empty()) write_output(html, fc::matrix_html(files));
+      if (!text.empty()) write_output(text, fc::matrix_text(files));
       write_output(output, fc::matrix_markdown(files));
       return 0;
     }

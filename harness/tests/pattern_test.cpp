@@ -55,6 +55,24 @@ TEST(Pattern, HalfWrittenIsTorn) {
   EXPECT_EQ(c.new_pixels, std::uint64_t{kWidth} * (kHeight / 2));
 }
 
+// A copy racing the reader may have written part of a pixel: its bytes come
+// from both frames. That is a torn read, not garbage.
+TEST(Pattern, APixelWrittenHalfWayIsTorn) {
+  auto pixels = frame(DRM_FORMAT_ARGB8888, 4);
+  auto newer = frame(DRM_FORMAT_ARGB8888, 5);
+  std::copy(newer.begin(), newer.begin() + 64 + 2, pixels.begin());  // 16 pixels and two bytes of the 17th
+  Classification c = classify(pixels, kStride, kWidth, kHeight, *find_format(DRM_FORMAT_ARGB8888), 5);
+  EXPECT_EQ(c.verdict, Classification::Verdict::Torn) << c.describe();
+  EXPECT_EQ(c.new_pixels, 16u);
+  EXPECT_EQ(c.mixed_pixels, 1u);
+  EXPECT_EQ(c.other_pixels, 0u);
+
+  auto stale_but_one = frame(DRM_FORMAT_ARGB8888, 4);
+  stale_but_one[0] = newer[0];  // one byte of the new frame: still torn
+  EXPECT_EQ(classify(stale_but_one, kStride, kWidth, kHeight, *find_format(DRM_FORMAT_ARGB8888), 5).verdict,
+            Classification::Verdict::Torn);
+}
+
 TEST(Pattern, SwappedChannelsOrAnotherFrameAreGarbage) {
   auto bgra = frame(DRM_FORMAT_ARGB8888, 5);
   EXPECT_EQ(classify(bgra, kStride, kWidth, kHeight, *find_format(DRM_FORMAT_ABGR8888), 5).verdict,

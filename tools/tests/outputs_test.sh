@@ -35,6 +35,15 @@ check "the matrix has one column per cell ($cells)" test "$(columns)" = "$cells"
 check "matrix cells carry provenance (the fence each lane's kernel returned)" \
   grep -q 'pass · virtio_gpu/controlq active' "$results/matrix.md"
 
+# The terminal table: a column per cell, the known llvmpipe failure next to virgl's pass,
+# and nothing listed that passes everywhere.
+check "matrix.txt has one numbered column per cell" \
+  test "$(grep -m1 '^behaviour ' "$results/matrix.txt" | wc -w)" = "$((cells + 1))"
+check "matrix.txt shows the fenceless driver as a known failure and the fencing one as a pass" \
+  bash -c "grep '^Gpu/GpuWrite.ExportRightAfterSubmitIsPending/gl ' '$results/matrix.txt' | grep -q ' kf .* ok'"
+check "matrix.txt leaves out what passes in every cell" \
+  bash -c "! grep -q '^ExportSyncFile.ExportedSyncFileIsCloseOnExec ' '$results/matrix.txt'"
+
 render() {
   timeout 120 chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
     --disable-background-networking --disable-component-update --disable-sync \
