@@ -64,9 +64,10 @@ same_test_ids() {
   for file in build/results/*.tests.txt; do
     diff -u --label host --label "$(basename "$file" .tests.txt)" build/host-tests.txt "$file" || status=1
   done
-  echo "$(ls build/results/*.tests.txt | wc -l) cells, $(grep -c '^  ' build/host-tests.txt) test IDs each"
+  echo "$(ls build/results/*.tests.txt | wc -l) cells' test lists compared with the host's ($(grep -c '^  ' build/host-tests.txt) test IDs)"
   return $status
 }
+
 rm -rf build/results
 step "host: unit tests, host suite, selftests" ctest --test-dir build --output-on-failure
 step "sanitizers: ASan + UBSan build" sanitizer_build
