@@ -9,9 +9,9 @@
 #include <string_view>
 #include <vector>
 
-#include "harness/expectations.h"
+#include "results/expectations.h"
 #include "harness/fd.h"
-#include "harness/gtest_json.h"
+#include "results/gtest_json.h"
 #include "harness/result.h"
 
 namespace fc {

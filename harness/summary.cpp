@@ -1,6 +1,6 @@
 #include "harness/summary.h"
 
-#include "harness/report.h"
+#include "results/report.h"
 
 #include <algorithm>
 #include <sstream>

@@ -34,10 +34,10 @@
 #include <iostream>
 #include <sstream>
 
-#include "harness/expectations.h"
-#include "harness/bench_json.h"
-#include "harness/gtest_json.h"
-#include "harness/report.h"
+#include "results/expectations.h"
+#include "results/bench_json.h"
+#include "results/gtest_json.h"
+#include "results/report.h"
 
 namespace {
 

@@ -1,4 +1,4 @@
-#include "harness/bench_json.h"
+#include "results/bench_json.h"
 
 #include <nlohmann/json.hpp>
 

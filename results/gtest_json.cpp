@@ -1,4 +1,4 @@
-#include "harness/gtest_json.h"
+#include "results/gtest_json.h"
 
 #include <nlohmann/json.hpp>
 

@@ -1,4 +1,4 @@
-#include "harness/expectations.h"
+#include "results/expectations.h"
 
 #include <algorithm>
 

@@ -1,5 +1,5 @@
 // Benchmark results are read, and judged complete or not, as the smoke test needs.
-#include "harness/bench_json.h"
+#include "results/bench_json.h"
 
 #include <gtest/gtest.h>
 

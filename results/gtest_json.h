@@ -9,7 +9,7 @@
 #include <utility>
 #include <vector>
 
-#include "harness/expectations.h"
+#include "results/expectations.h"
 
 namespace fc {
 

@@ -1,10 +1,10 @@
 // Expectations apply like deqp-runner baselines: every mismatch is named and
 // fails the run; comments, flakes and skips behave as drm-ci's files do.
-#include "harness/expectations.h"
+#include "results/expectations.h"
 
 #include <gtest/gtest.h>
 
-#include "harness/gtest_json.h"
+#include "results/gtest_json.h"
 
 namespace fc {
 namespace {

@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "harness/expectations.h"
+#include "results/expectations.h"
 
 namespace fc {
 

@@ -1,4 +1,4 @@
-#include "harness/report.h"
+#include "results/report.h"
 
 #include <algorithm>
 #include <regex>

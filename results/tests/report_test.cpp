@@ -1,5 +1,5 @@
 // The lab and people outputs: matrix, bug report, KCIDB v5, LAVA, JUnit.
-#include "harness/report.h"
+#include "results/report.h"
 
 #include <gtest/gtest.h>
 

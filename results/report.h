@@ -11,9 +11,9 @@
 #include <string>
 #include <vector>
 
-#include "harness/bench_json.h"
-#include "harness/expectations.h"
-#include "harness/gtest_json.h"
+#include "results/bench_json.h"
+#include "results/expectations.h"
+#include "results/gtest_json.h"
 
 namespace fc {
 
