@@ -5,9 +5,9 @@
 #include <cstdint>
 
 #include "harness/deadline.h"
-#include "harness/gbm.h"
-#include "harness/pattern.h"
-#include "harness/producer.h"
+#include "harness/gpu/gbm.h"
+#include "harness/gpu/pattern.h"
+#include "harness/gpu/producer.h"
 #include "harness/result.h"
 
 namespace fc {

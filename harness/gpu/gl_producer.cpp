@@ -15,10 +15,10 @@
 #include <algorithm>
 
 #include "harness/deadline.h"
-#include "harness/gbm.h"
-#include "harness/pattern.h"
-#include "harness/producer.h"
-#include "harness/workload.h"
+#include "harness/gpu/gbm.h"
+#include "harness/gpu/pattern.h"
+#include "harness/gpu/producer.h"
+#include "harness/gpu/workload.h"
 
 namespace fc {
 namespace {

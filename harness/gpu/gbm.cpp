@@ -1,9 +1,9 @@
-#include "harness/gbm.h"
+#include "harness/gpu/gbm.h"
 
 #include <drm_fourcc.h>
 
 #include "harness/device.h"
-#include "harness/pattern.h"
+#include "harness/gpu/pattern.h"
 #include "harness/uapi.h"
 
 namespace fc {

@@ -16,10 +16,10 @@
 
 #include "harness/deadline.h"
 #include "harness/device.h"
-#include "harness/gbm.h"
+#include "harness/gpu/gbm.h"
 #include "harness/probe.h"
-#include "harness/producer.h"
-#include "harness/readback.h"
+#include "harness/gpu/producer.h"
+#include "harness/gpu/readback.h"
 #include "harness/uapi.h"
 
 namespace fc {

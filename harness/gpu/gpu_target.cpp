@@ -1,8 +1,8 @@
-#include "harness/gpu_target.h"
+#include "harness/gpu/gpu_target.h"
 
 #include <drm_fourcc.h>
 
-#include "harness/pattern.h"
+#include "harness/gpu/pattern.h"
 
 namespace fc {
 

@@ -1,7 +1,7 @@
-#include "harness/producer.h"
+#include "harness/gpu/producer.h"
 
 #include "harness/device.h"
-#include "harness/gbm.h"
+#include "harness/gpu/gbm.h"
 
 namespace fc {
 

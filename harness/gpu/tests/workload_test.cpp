@@ -1,5 +1,5 @@
 // Workload calibration converges on the target frame time and stays bounded.
-#include "harness/workload.h"
+#include "harness/gpu/workload.h"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
 // The vulkan producer's device matching and import planning, without a GPU.
-#include "harness/vulkan_select.h"
+#include "harness/gpu/vulkan_select.h"
 
 #include <drm_fourcc.h>
 #include <gtest/gtest.h>

@@ -1,4 +1,4 @@
-#include "harness/readback.h"
+#include "harness/gpu/readback.h"
 
 #include "harness/uapi.h"
 

@@ -7,8 +7,8 @@
 #include <thread>
 
 #include "harness/device.h"
-#include "harness/pattern.h"
-#include "harness/producer.h"
+#include "harness/gpu/pattern.h"
+#include "harness/gpu/producer.h"
 #include "harness/uapi.h"
 #include "harness/vgem.h"
 

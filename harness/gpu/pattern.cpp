@@ -1,4 +1,4 @@
-#include "harness/pattern.h"
+#include "harness/gpu/pattern.h"
 
 #include <drm_fourcc.h>
 

@@ -1,4 +1,4 @@
-#include "harness/workload.h"
+#include "harness/gpu/workload.h"
 
 #include <algorithm>
 

@@ -19,10 +19,10 @@
 #include "harness/deadline.h"
 #include "harness/device.h"
 #include "frame_comp.h"  // kFrameShader: SPIR-V of shaders/frame.comp, compiled at build time
-#include "harness/pattern.h"
-#include "harness/producer.h"
-#include "harness/vulkan_select.h"
-#include "harness/workload.h"
+#include "harness/gpu/pattern.h"
+#include "harness/gpu/producer.h"
+#include "harness/gpu/vulkan_select.h"
+#include "harness/gpu/workload.h"
 
 namespace fc {
 namespace {
