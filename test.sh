@@ -36,7 +36,7 @@ sanitizer_build() {
   # -O1 -g1: half the build time of -O2 -g on two cores; reports keep file:line.
   cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=None -DCMAKE_CXX_FLAGS="-O1 -g1" -DCMAKE_C_FLAGS="-O1 -g1" \
     -DFENCECHECK_SANITIZE=ON -DFENCECHECK_WERROR=ON >/dev/null &&
-    cmake --build build-asan --target fencecheck fencecheck-unit fencecheck-gpu-unit fencecheck-results-unit fencecheck-selftest fencecheck-results
+    cmake --build build-asan --target fencecheck fencecheck-unit fencecheck-gpu-unit fencecheck-runner-unit fencecheck-results-unit fencecheck-selftest fencecheck-results
 }
 
 cells=()

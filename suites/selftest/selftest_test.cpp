@@ -16,7 +16,7 @@
 #include <thread>
 
 #include "fixtures/assertions.h"
-#include "fixtures/runner.h"
+#include "runner/runner.h"
 #include "fixtures/vgem_fixture.h"
 
 namespace fc {

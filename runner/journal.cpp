@@ -1,4 +1,4 @@
-#include "harness/journal.h"
+#include "runner/journal.h"
 
 #include <fcntl.h>
 #include <unistd.h>

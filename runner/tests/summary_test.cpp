@@ -1,5 +1,5 @@
 // The run summary counts verdicts, lists fence observations, and groups skips by reason.
-#include "harness/summary.h"
+#include "runner/summary.h"
 
 #include <gtest/gtest.h>
 

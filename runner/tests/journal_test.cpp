@@ -1,6 +1,6 @@
 // The journal survives what kills runs: torn lines, tests that never ended,
 // reruns; and turns back into a result file the tools read.
-#include "harness/journal.h"
+#include "runner/journal.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>

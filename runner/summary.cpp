@@ -1,4 +1,4 @@
-#include "harness/summary.h"
+#include "runner/summary.h"
 
 #include "results/report.h"
 

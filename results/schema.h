@@ -1,0 +1,62 @@
+// The result schema: every key fencecheck records, named once. A result file
+// (gtest JSON, JUnit, the benchmarks' JSON) carries the run's context at its
+// top level (the benchmarks: in "context") and, per test, properties under
+// the keys below. Reports read only these names.
+#pragma once
+
+#include <string_view>
+
+namespace fc::schema {
+
+// ---- the run's context: the same keys in conformance and benchmark results ----
+inline constexpr std::string_view kMachine = "fencecheck.machine";      // host name
+inline constexpr std::string_view kCell = "fencecheck.cell";            // LANE@linux-X.Y@mesa-X.Y[@BUILD], or "host"
+inline constexpr std::string_view kCommand = "fencecheck.command";      // the run's own command line
+inline constexpr std::string_view kReproduce = "fencecheck.reproduce";  // how to rerun one test (VM cells)
+inline constexpr std::string_view kKernelRelease = "kernel.release";    // uname -r
+inline constexpr std::string_view kKernelVersion = "kernel.version";    // uname -v
+inline constexpr std::string_view kDrmDevices = "drm.devices";          // every DRM device found
+inline constexpr std::string_view kGpuDevice = "gpu.device";            // the device the GPU tests used
+inline constexpr std::string_view kMesaVersion = "mesa.version";        // the Mesa the run used
+inline constexpr std::string_view kCpuModel = "cpu.model";              // benchmarks: "QEMU ... CPU" is emulated
+inline constexpr std::string_view kTimestamp = "timestamp";             // gtest's own: when the run started
+
+// ---- per test ----
+// "fence.<label>": what SYNC_IOC_FILE_INFO said of one export ("1 fence: vgem/unbound active").
+inline constexpr std::string_view kFencePrefix = "fence.";
+// The producer that wrote the buffer (a ProducerKind's name), and its own words.
+inline constexpr std::string_view kProducer = "producer";
+inline constexpr std::string_view kProducerDriver = "producer.driver";
+inline constexpr std::string_view kProducerNode = "producer.node";
+inline constexpr std::string_view kProducerWriteLatency = "producer.write_latency_ms";
+// The DRM device and the buffer it allocated.
+inline constexpr std::string_view kDevicePrefix = "device.";
+inline constexpr std::string_view kDeviceDriver = "device.driver";
+inline constexpr std::string_view kDeviceNode = "device.node";
+inline constexpr std::string_view kGbmBackend = "gbm.backend";
+inline constexpr std::string_view kBufferPrefix = "buffer.";
+inline constexpr std::string_view kBufferFormat = "buffer.format";
+inline constexpr std::string_view kBufferModifier = "buffer.modifier";
+inline constexpr std::string_view kReadbackPath = "readback.path";
+// GL through EGL.
+inline constexpr std::string_view kGlVendor = "gl.vendor";
+inline constexpr std::string_view kGlRenderer = "gl.renderer";
+inline constexpr std::string_view kGlVersion = "gl.version";
+inline constexpr std::string_view kEglVendor = "egl.vendor";
+inline constexpr std::string_view kEglVersion = "egl.version";
+inline constexpr std::string_view kGlWorkload = "gl.workload_iterations";
+// Vulkan.
+inline constexpr std::string_view kVulkanDevice = "vulkan.device";
+inline constexpr std::string_view kVulkanDriver = "vulkan.driver";
+inline constexpr std::string_view kVulkanApiVersion = "vulkan.api_version";
+inline constexpr std::string_view kVulkanConformance = "vulkan.conformance";
+inline constexpr std::string_view kVulkanDeviceMatch = "vulkan.device_match";
+inline constexpr std::string_view kVulkanImport = "vulkan.import";
+inline constexpr std::string_view kVulkanWorkload = "vulkan.workload_iterations";
+// What a GPU test observed.
+inline constexpr std::string_view kSubmits = "submits";    // frames submitted until one was pending
+inline constexpr std::string_view kReadback = "readback";  // what the consumer read after the wait
+inline constexpr std::string_view kRace = "race";          // new/stale/torn counts of the fenceless race
+inline constexpr std::string_view kChild = "child";        // what the receiving process saw
+
+}  // namespace fc::schema
