@@ -37,12 +37,12 @@ if compgen -G '/dev/dri/renderD*' >/dev/null; then
     if ((bench)); then
       filter='^(Wake|Race)/'
       [[ $driver == vgem ]] && filter=$(lane_bench_filter vgem)
-      build/fencecheck-bench --lane="$cell" --device="$node" --benchmark_filter="$filter" \
+      build/fencecheck-bench --cell="$cell" --device="$node" --benchmark_filter="$filter" \
         --benchmark_out="build/results/$cell-bench.json" --benchmark_out_format=json "$@"
     else
       filter='Gpu/*'
       [[ $driver == vgem ]] && filter=$(lane_filter vgem)
-      build/fencecheck --lane="$cell" --device="$node" --gtest_filter="$filter" --gtest_brief=1 \
+      build/fencecheck --cell="$cell" --device="$node" --gtest_filter="$filter" --gtest_brief=1 \
         --journal="build/results/$cell.journal" --gtest_output="json:build/results/$cell.json" "$@"
     fi
     own_status[$cell]=$?
@@ -81,13 +81,13 @@ status=0
 for file in $(ls build/results/*@*.json | sort -V); do
   [[ $file == *-bench.json ]] && continue
   cell=$(basename "$file" .json)
-  if [[ -n ${own_status[$cell]:-} ]] && ! build/fencecheck-results compare --lane "$cell" "$file" >/dev/null 2>&1 &&
+  if [[ -n ${own_status[$cell]:-} ]] && ! build/fencecheck-results compare --cell "$cell" "$file" >/dev/null 2>&1 &&
     ! compgen -G "expectations/${cell%%@*}*-fails.txt" >/dev/null; then
     # A driver with no expectations yet: the tests' own verdicts stand.
     echo "$cell: no expectations/${cell%%@*}-*.txt; fencecheck exit status ${own_status[$cell]}"
     [[ ${own_status[$cell]} == 0 ]] || status=1
   else
-    build/fencecheck-results compare --lane "$cell" "$file" || status=1
+    build/fencecheck-results compare --cell "$cell" "$file" || status=1
   fi
 done
 

@@ -3,6 +3,7 @@
 // (--benchmark_filter, --benchmark_out=FILE --benchmark_out_format=json,
 // --benchmark_min_time, ...); fencecheck adds its own, below.
 #include <benchmark/benchmark.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -13,6 +14,7 @@
 #include "bench/bench.h"
 #include "harness/device.h"
 #include "harness/probe.h"
+#include "results/schema.h"
 
 namespace fc::bench {
 void register_idle_benchmarks();
@@ -25,7 +27,7 @@ namespace {
 constexpr const char* kUsage =
     "fencecheck-bench options (Google Benchmark's own follow):\n"
     "  --device=SPEC       the DRM device GPU benchmarks write with (node or driver; as fencecheck)\n"
-    "  --lane=NAME         recorded in the context\n"
+    "  --cell=NAME         the cell (LANE@linux-X.Y@mesa-X.Y), recorded in the context\n"
     "  --race-frames=N     frames per Race benchmark (default 24)\n"
     "  --wake-samples=N    wake-ups per vgem Wake benchmark (default 200; GPU: a tenth)\n"
     "  --short             smoke-test sizes: 4 race frames, 20 wake-ups\n"
@@ -59,13 +61,13 @@ int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);
 
   fc::bench::Options options;
-  std::string lane;
+  std::string cell;
   for (int i = 1; i < argc; ++i) {
     std::string_view arg = argv[i];
     if (arg.starts_with("--device=")) {
       options.device = arg.substr(9);
-    } else if (arg.starts_with("--lane=")) {
-      lane = arg.substr(7);
+    } else if (arg.starts_with("--cell=")) {
+      cell = arg.substr(7);
     } else if (arg.starts_with("--race-frames=")) {
       if (!parse_count(arg.substr(14), options.race_frames)) {
         std::fprintf(stderr, "fencecheck-bench: bad --race-frames '%s'\n", argv[i]);
@@ -86,14 +88,19 @@ int main(int argc, char** argv) {
   }
   fc::bench::set_options(options);
 
-  benchmark::AddCustomContext("kernel", fc::kernel_release() + " " + fc::kernel_version());
-  benchmark::AddCustomContext("cpu", cpu_model());
-  if (!lane.empty()) benchmark::AddCustomContext("lane", lane);
-  if (const char* mesa = std::getenv("FENCECHECK_MESA")) benchmark::AddCustomContext("mesa", mesa);
+  // The run's context under the same keys as the conformance results' (results/schema.h).
+  auto context = [](std::string_view key, const std::string& value) { benchmark::AddCustomContext(std::string(key), value); };
+  char host[256] = {};
+  ::gethostname(host, sizeof host - 1);
+  context(fc::schema::kMachine, host);
+  context(fc::schema::kCell, cell.empty() ? "host" : cell);
+  context(fc::schema::kKernelRelease, fc::kernel_release());
+  context(fc::schema::kKernelVersion, fc::kernel_version());
+  context(fc::schema::kCpuModel, cpu_model());
+  if (const char* mesa = std::getenv("FENCECHECK_MESA")) context(fc::schema::kMesaVersion, mesa);
   auto devices = fc::discover_drm_devices();
   fc::Selection selection = fc::select_device(devices, options.device);
-  benchmark::AddCustomContext("device", selection.device ? selection.device->describe() : selection.reason);
-  if (selection.device) benchmark::AddCustomContext("driver", selection.device->driver + " " + selection.device->version);
+  context(fc::schema::kGpuDevice, selection.device ? selection.device->describe() : selection.reason);
 
   const std::vector<std::string> producers = {"gl", "vulkan", "vgem-cpu"};
   fc::bench::register_idle_benchmarks();

@@ -105,7 +105,7 @@ std::vector<std::string> check_bench_run(const BenchRun& run, const std::vector<
     } else if (result.unsupported) {
       bool allowed = std::any_of(allowed_skips.begin(), allowed_skips.end(),
                                  [&](const Pattern& p) { return std::regex_match(result.name, p.regex); });
-      if (!allowed) problems.push_back(result.name + ": skipped, not allowed on this lane: " + result.message);
+      if (!allowed) problems.push_back(result.name + ": skipped, not allowed in this cell: " + result.message);
     } else {
       for (const std::string& counter : required_counters(result.name)) {
         if (!result.counters.count(counter)) problems.push_back(result.name + ": no counter " + counter);

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "results/expectations.h"
+#include "results/gtest_json.h"
 
 namespace fc {
 
@@ -21,8 +22,15 @@ struct BenchResult {
 };
 
 struct BenchRun {
-  std::map<std::string, std::string> context;
+  // Google Benchmark's context (host_name, num_cpus, ...) and fencecheck-bench's
+  // own, under the context keys of results/schema.h.
+  Context context;
   std::vector<BenchResult> results;
+
+  // The context value for key, or fallback where it is absent or empty.
+  [[nodiscard]] std::string context_of(std::string_view key, const std::string& fallback = "?") const {
+    return context_value(context, key, fallback);
+  }
 };
 
 [[nodiscard]] std::optional<BenchRun> parse_bench_json(std::string_view text, std::string& error);

@@ -35,24 +35,6 @@ bool matches(const std::vector<Pattern>& patterns, const std::string& name) {
 
 }  // namespace
 
-std::string_view to_string(Outcome outcome) {
-  switch (outcome) {
-    case Outcome::Pass: return "Pass";
-    case Outcome::Fail: return "Fail";
-    case Outcome::Skip: return "Skip";
-    case Outcome::Crash: return "Crash";
-    case Outcome::Timeout: return "Timeout";
-  }
-  return "?";
-}
-
-std::optional<Outcome> parse_outcome(std::string_view text) {
-  for (Outcome o : {Outcome::Pass, Outcome::Fail, Outcome::Skip, Outcome::Crash, Outcome::Timeout}) {
-    if (text == to_string(o)) return o;
-  }
-  return std::nullopt;
-}
-
 std::optional<ParseError> parse_fails(std::string_view text, std::string_view file,
                                       std::map<std::string, Outcome>& out) {
   return for_each_line(text, [&](int number, std::string_view line) -> std::optional<ParseError> {
@@ -128,9 +110,9 @@ int Comparison::count(Kind kind) const {
   return static_cast<int>(std::count_if(entries.begin(), entries.end(), [&](const Entry& e) { return e.kind == kind; }));
 }
 
-Comparison compare(const std::vector<TestResult>& results, const Expectations& expectations) {
+Comparison compare(const std::vector<TestRecord>& results, const Expectations& expectations) {
   Comparison comparison;
-  for (const TestResult& result : results) {
+  for (const TestRecord& result : results) {
     auto listed = expectations.fails.find(result.name);
     Outcome expected = listed != expectations.fails.end() ? listed->second
                        : matches(expectations.skips, result.name) ? Outcome::Skip
@@ -150,7 +132,7 @@ Comparison compare(const std::vector<TestResult>& results, const Expectations& e
     comparison.entries.push_back({kind, result.name, result.outcome, expected, result.message});
   }
   for (const auto& [name, outcome] : expectations.fails) {
-    bool ran = std::any_of(results.begin(), results.end(), [&](const TestResult& r) { return r.name == name; });
+    bool ran = std::any_of(results.begin(), results.end(), [&](const TestRecord& r) { return r.name == name; });
     if (!ran) comparison.entries.push_back({Comparison::Kind::StaleExpectation, name, Outcome::Skip, outcome, "not in the results"});
   }
   return comparison;

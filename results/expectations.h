@@ -18,19 +18,9 @@
 #include <string_view>
 #include <vector>
 
+#include "results/record.h"
+
 namespace fc {
-
-enum class Outcome { Pass, Fail, Skip, Crash, Timeout };
-[[nodiscard]] std::string_view to_string(Outcome outcome);
-[[nodiscard]] std::optional<Outcome> parse_outcome(std::string_view text);
-
-struct TestResult {
-  std::string name;  // "Suite.Test/param", as --gtest_list_tests composes it
-  Outcome outcome = Outcome::Pass;
-  std::string message;  // first failure or skip message
-  double seconds = 0;    // how long it ran
-  std::string started;   // ISO 8601 timestamp, where the result file has one
-};
 
 struct Pattern {
   std::string source;
@@ -75,6 +65,6 @@ struct Comparison {
 };
 [[nodiscard]] std::string_view to_string(Comparison::Kind kind);
 
-[[nodiscard]] Comparison compare(const std::vector<TestResult>& results, const Expectations& expectations);
+[[nodiscard]] Comparison compare(const std::vector<TestRecord>& results, const Expectations& expectations);
 
 }  // namespace fc

@@ -1,6 +1,6 @@
 // fencecheck-results: turns result files into verdicts and tables.
 //
-//   fencecheck-results compare --lane LANE [--expectations DIR] RESULTS.json
+//   fencecheck-results compare --cell CELL [--expectations DIR] RESULTS.json
 //       applies DIR/LANE-{fails,flakes,skips}.txt to the results the way
 //       deqp-runner applies a baseline; exit 0 when every result matches,
 //       1 on a new failure, unexpected pass or skip, or stale expectation.
@@ -8,9 +8,9 @@
 //       prints the benchmark summary: each strategy against the syscall
 //       floor, wake-up latencies, the race's stale ratios. --check also fails
 //       (exit 1) on a broken benchmark, a missing counter, or a skip that
-//       DIR/LANE-bench-skips.txt does not allow (LANE from the file's context).
+//       the cell's STEM-bench-skips.txt files in DIR do not allow (the cell from the file's context).
 //   fencecheck-results matrix [-o MATRIX.md] [--html MATRIX.html] [--text MATRIX.txt] RESULTS.json...
-//       merges result files from any machines and lanes into one table.
+//       merges result files from any machines and cells into one table.
 //   fencecheck-results bugreport TEST [RESULTS.json...]
 //       a block to paste upstream (default: build/results/*.json).
 //   fencecheck-results kcidb [-o FILE] [--bench BENCH.json]... RESULTS.json...
@@ -38,6 +38,7 @@
 #include "results/bench_json.h"
 #include "results/gtest_json.h"
 #include "results/report.h"
+#include "results/schema.h"
 
 namespace {
 
@@ -88,9 +89,9 @@ void write_output(const std::string& path, const std::string& content) {
 }
 
 // Every expectation file that applies to the cell (harness expectation_stems), merged.
-fc::Expectations load_expectations(const std::string& dir, const std::string& lane) {
+fc::Expectations load_expectations(const std::string& dir, const std::string& cell) {
   fc::Expectations expectations;
-  for (const std::string& stem : fc::expectation_stems(lane)) {
+  for (const std::string& stem : fc::expectation_stems(cell)) {
     auto file = [&](const char* suffix) { return dir + "/" + stem + suffix; };
     std::map<std::string, fc::Outcome> fails;
     if (auto error = fc::parse_fails(read_file(file("-fails.txt"), true), file("-fails.txt"), fails)) {
@@ -114,8 +115,8 @@ bool stem_has_files(const std::string& dir, const std::string& stem) {
   return false;
 }
 
-bool has_expectations(const std::string& dir, const std::string& lane) {
-  for (const std::string& stem : fc::expectation_stems(lane)) {
+bool has_expectations(const std::string& dir, const std::string& cell) {
+  for (const std::string& stem : fc::expectation_stems(cell)) {
     for (const char* suffix : {"-fails.txt", "-flakes.txt", "-skips.txt"}) {
       if (std::filesystem::exists(dir + "/" + stem + suffix)) return true;
     }
@@ -128,9 +129,9 @@ fc::ResultFile load_results(const std::string& path, const std::string& expectat
   auto run = fc::parse_gtest_json(read_file(path, false), error);
   if (!run) throw BadInput{path + ": " + error};
   fc::ResultFile file{path, std::move(*run), std::nullopt};
-  std::string lane = fc::context_of(file.run, "fencecheck.lane", "");
-  if (!expectations_dir.empty() && !lane.empty() && has_expectations(expectations_dir, lane)) {
-    file.expectations = load_expectations(expectations_dir, lane);
+  std::string cell = file.run.context_of(fc::schema::kCell, "");
+  if (!expectations_dir.empty() && !cell.empty() && has_expectations(expectations_dir, cell)) {
+    file.expectations = load_expectations(expectations_dir, cell);
   }
   return file;
 }
@@ -167,11 +168,11 @@ std::vector<std::string> default_results() {
   return paths;
 }
 
-int compare(const std::string& lane, const std::string& dir, const std::string& path) {
+int compare(const std::string& cell, const std::string& dir, const std::string& path) {
   std::string error;
   auto run = fc::parse_gtest_json(read_file(path, false), error);
   if (!run) throw BadInput{path + ": " + error};
-  fc::Comparison comparison = fc::compare(run->results, load_expectations(dir, lane));
+  fc::Comparison comparison = fc::compare(run->results, load_expectations(dir, cell));
 
   for (const auto& entry : comparison.entries) {
     if (entry.kind == fc::Comparison::Kind::Expected) continue;
@@ -181,21 +182,16 @@ int compare(const std::string& lane, const std::string& dir, const std::string& 
       std::printf("                    %s\n", fc::first_line(entry.message).c_str());
     }
   }
-  int pass = 0, fail = 0, skip = 0;
-  for (const auto& result : run->results) {
-    pass += result.outcome == fc::Outcome::Pass;
-    fail += result.outcome != fc::Outcome::Pass && result.outcome != fc::Outcome::Skip;
-    skip += result.outcome == fc::Outcome::Skip;
-  }
+  const fc::Tally counts = fc::tally(run->results);
   using Kind = fc::Comparison::Kind;
   std::string stems;
-  for (const std::string& stem : fc::expectation_stems(lane)) {
+  for (const std::string& stem : fc::expectation_stems(cell)) {
     if (stem_has_files(dir, stem)) stems += (stems.empty() ? "" : ", ") + stem;
   }
   std::string against = stems.empty() ? "with no expectation files in " + dir + "/ (every test must pass)"
                                       : "against " + dir + "/{" + stems + "}";
-  std::printf("%s: %zu results (%d pass, %d fail, %d skip) %s: %s\n", lane.c_str(), run->results.size(), pass, fail,
-              skip, against.c_str(), comparison.ok() ? "all as expected" : "MISMATCH");
+  std::printf("%s: %zu results (%d pass, %d fail, %d skip) %s: %s\n", cell.c_str(), run->results.size(), counts.passed,
+              counts.failed, counts.skipped, against.c_str(), comparison.ok() ? "all as expected" : "MISMATCH");
   if (!comparison.ok()) {
     std::printf("  %d new failure(s), %d unexpected pass(es), %d unexpected skip(s), %d stale expectation(s)\n",
                 comparison.count(Kind::NewFailure), comparison.count(Kind::UnexpectedPass),
@@ -216,12 +212,8 @@ std::string counter(const fc::BenchResult& result, const char* name, int precisi
 }
 
 void print_bench_table(const fc::BenchRun& run) {
-  auto context = [&](const char* key) {
-    auto it = run.context.find(key);
-    return it == run.context.end() ? std::string("?") : it->second;
-  };
-  std::printf("== lane %s: kernel %s; cpu %s\n", context("lane").c_str(), context("kernel").c_str(),
-              context("cpu").c_str());
+  std::printf("== cell %s: kernel %s; cpu %s\n", run.context_of(fc::schema::kCell).c_str(),
+              run.context_of(fc::schema::kKernelRelease).c_str(), run.context_of(fc::schema::kCpuModel).c_str());
   const fc::BenchResult* recipe = nullptr;
   const fc::BenchResult* bare = nullptr;
   bool idle = false, wake = false, race = false;
@@ -277,10 +269,10 @@ int bench(const std::vector<std::string>& paths, bool check, const std::string& 
     if (!run) throw BadInput{path + ": " + error};
     print_bench_table(*run);
     if (!check) continue;
-    std::string lane = run->context.count("lane") ? run->context["lane"] : "";
-    if (lane.empty()) throw BadInput{path + ": no \"lane\" in the benchmark context (run with --lane)"};
+    std::string cell = run->context_of(fc::schema::kCell, "");
+    if (cell.empty()) throw BadInput{path + ": no \"" + std::string(fc::schema::kCell) + "\" in the benchmark context (run with --cell)"};
     std::vector<fc::Pattern> skips;
-    for (const std::string& stem : fc::expectation_stems(lane)) {
+    for (const std::string& stem : fc::expectation_stems(cell)) {
       std::string skips_file = dir + "/" + stem + "-bench-skips.txt";
       if (auto parse_error = fc::parse_patterns(read_file(skips_file, true), skips_file, skips)) {
         throw BadInput{parse_error->message};
@@ -288,7 +280,7 @@ int bench(const std::vector<std::string>& paths, bool check, const std::string& 
     }
     auto problems = fc::check_bench_run(*run, skips);
     for (const std::string& problem : problems) std::printf("  PROBLEM %s\n", problem.c_str());
-    std::printf("lane %s: %zu benchmarks, %s\n", lane.c_str(), run->results.size(),
+    std::printf("cell %s: %zu benchmarks, %s\n", cell.c_str(), run->results.size(),
                 problems.empty() ? "every one ran and reported every counter (or skipped as allowed)" : "INCOMPLETE");
     if (!problems.empty()) status = kMismatch;
   }
@@ -301,9 +293,9 @@ int main(int argc, char** argv) {
   CLI::App app{"fencecheck-results: verdicts from fencecheck's gtest JSON results"};
   app.require_subcommand(1);
 
-  std::string lane, dir = "expectations", path;
-  CLI::App* compare_cmd = app.add_subcommand("compare", "apply a lane's expectations (drm-ci style) to a result file");
-  compare_cmd->add_option("--lane", lane, "lane whose LANE-fails/flakes/skips.txt apply")->required();
+  std::string cell, dir = "expectations", path;
+  CLI::App* compare_cmd = app.add_subcommand("compare", "apply a cell's expectations (drm-ci style) to a result file");
+  compare_cmd->add_option("--cell", cell, "the cell (LANE@linux-X.Y@mesa-X.Y[@BUILD]) whose expectation files apply")->required();
   compare_cmd->add_option("--expectations", dir, "directory of expectation files")->capture_default_str();
   compare_cmd->add_option("results", path, "gtest JSON result file")->required();
 
@@ -317,17 +309,17 @@ int main(int argc, char** argv) {
   std::vector<std::string> results;
   std::vector<std::string> bench_inputs;
   std::string output, html, text, test;
-  CLI::App* matrix_cmd = app.add_subcommand("matrix", "merge result files into one behaviour x machine/lane table");
+  CLI::App* matrix_cmd = app.add_subcommand("matrix", "merge result files into one behaviour x machine/cell table");
   matrix_cmd->add_option("-o,--output", output, "markdown file (default: stdout)");
   matrix_cmd->add_option("--html", html, "also write this self-contained HTML page");
   matrix_cmd->add_option("--text", text, "also write this terminal table (only what is not a pass everywhere)");
-  matrix_cmd->add_option("--expectations", dir, "mark failures the lanes' expectations know")->capture_default_str();
+  matrix_cmd->add_option("--expectations", dir, "mark failures the cells' expectations know")->capture_default_str();
   matrix_cmd->add_option("results", results, "gtest JSON result files")->required();
 
   CLI::App* bugreport_cmd = app.add_subcommand("bugreport", "a plain-text block to paste into an upstream issue");
   bugreport_cmd->add_option("test", test, "the test ID, as --gtest_list_tests prints it")->required();
   bugreport_cmd->add_option("results", results, "gtest JSON result files (default: build/results/*.json)");
-  bugreport_cmd->add_option("--expectations", dir, "say when a lane already expects it")->capture_default_str();
+  bugreport_cmd->add_option("--expectations", dir, "say when the cell already expects it")->capture_default_str();
 
   CLI::App* kcidb_cmd = app.add_subcommand("kcidb", "KCIDB I/O v5 JSON");
   kcidb_cmd->add_option("-o,--output", output, "output file (default: stdout)");
@@ -358,7 +350,7 @@ int main(int argc, char** argv) {
     return kBadInput;
   }
   try {
-    if (*compare_cmd) return compare(lane, dir, path);
+    if (*compare_cmd) return compare(cell, dir, path);
     if (*bench_cmd) return bench(bench_paths, check, dir);
     if (*matrix_cmd) {
       auto files = load_all(results, dir);

@@ -2,7 +2,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstdio>
 #include <cstdlib>
+#include <map>
 
 namespace fc {
 namespace {
@@ -19,9 +21,14 @@ bool is_gtest_key(const std::string& key) {
 
 }  // namespace
 
-const std::string* find_property(const Properties& properties, const std::string& key) {
-  for (const auto& [name, value] : properties) {
-    if (name == key) return &value;
+std::string context_value(const Context& context, std::string_view key, const std::string& fallback) {
+  auto it = context.find(std::string(key));
+  return it == context.end() || it->second.empty() ? fallback : it->second;
+}
+
+const TestRecord* GtestRun::find(const std::string& name) const {
+  for (const TestRecord& record : results) {
+    if (record.name == name) return &record;
   }
   return nullptr;
 }
@@ -47,7 +54,7 @@ std::optional<GtestRun> parse_gtest_json(std::string_view text, std::string& err
     for (const auto& suite : document["testsuites"]) {
       const std::string suite_name = suite.at("name").get<std::string>();
       for (const auto& test : suite.at("testsuite")) {
-        TestResult result;
+        TestRecord result;
         result.name = suite_name + "." + test.at("name").get<std::string>();
         if (test.value("status", "RUN") == "NOTRUN") continue;  // filtered or disabled
         const std::string verdict = test.value("result", "COMPLETED");
@@ -65,9 +72,8 @@ std::optional<GtestRun> parse_gtest_json(std::string_view text, std::string& err
           result.outcome = Outcome::Skip;
           if (test.contains("skipped")) result.message = test["skipped"][0].value("message", "");
         }
-        auto& properties = run.properties[result.name];
         for (const auto& [key, value] : test.items()) {
-          if (!is_gtest_key(key) && value.is_string()) properties.emplace_back(key, value.get<std::string>());
+          if (!is_gtest_key(key) && value.is_string()) result.properties.emplace_back(key, value.get<std::string>());
         }
         run.results.push_back(std::move(result));
       }
@@ -77,6 +83,50 @@ std::optional<GtestRun> parse_gtest_json(std::string_view text, std::string& err
     return std::nullopt;
   }
   return run;
+}
+
+std::string gtest_json_text(const std::vector<TestRecord>& records, const Properties& context,
+                            const std::string& timestamp) {
+  nlohmann::ordered_json root;
+  root["tests"] = records.size();
+  root["failures"] = tally(records).failed;
+  root["disabled"] = 0;
+  root["errors"] = 0;
+  root["timestamp"] = timestamp;
+  for (const auto& [key, value] : context) root[key] = value;
+  root["name"] = "AllTests";
+
+  nlohmann::ordered_json suites = nlohmann::ordered_json::array();
+  std::map<std::string, std::size_t> suite_index;
+  for (const TestRecord& record : records) {
+    auto dot = record.name.find('.');
+    std::string suite = record.name.substr(0, dot);
+    auto it = suite_index.find(suite);
+    if (it == suite_index.end()) {
+      it = suite_index.emplace(suite, suites.size()).first;
+      suites.push_back({{"name", suite}, {"testsuite", nlohmann::ordered_json::array()}});
+    }
+    nlohmann::ordered_json test;
+    test["name"] = record.name.substr(dot + 1);
+    test["status"] = "RUN";
+    test["result"] = record.outcome == Outcome::Skip      ? "SKIPPED"
+                     : record.outcome == Outcome::Crash   ? "CRASH"
+                     : record.outcome == Outcome::Timeout ? "TIMEOUT"
+                                                          : "COMPLETED";
+    char seconds[32];
+    std::snprintf(seconds, sizeof seconds, "%.3fs", record.seconds);
+    test["time"] = seconds;
+    test["timestamp"] = record.started;
+    for (const auto& [key, value] : record.properties) test[key] = value;
+    if (record.outcome == Outcome::Skip && !record.message.empty()) {
+      test["skipped"] = nlohmann::ordered_json::array({{{"message", record.message}}});
+    } else if (is_failure(record.outcome)) {
+      test["failures"] = nlohmann::ordered_json::array({{{"failure", record.message}, {"type", ""}}});
+    }
+    suites[it->second]["testsuite"].push_back(std::move(test));
+  }
+  root["testsuites"] = suites;
+  return root.dump(2) + "\n";
 }
 
 }  // namespace fc

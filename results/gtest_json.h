@@ -1,33 +1,43 @@
-// Reading GoogleTest's --gtest_output=json files: every test's name, outcome,
-// message and recorded properties.
+// GoogleTest's --gtest_output=json files, read and written: every test's
+// record (name, outcome, message, properties) and the run's context.
 #pragma once
 
 #include <map>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <utility>
 #include <vector>
 
-#include "results/expectations.h"
+#include "results/record.h"
 
 namespace fc {
 
-// A test's recorded properties, in the order the test recorded them.
-using Properties = std::vector<std::pair<std::string, std::string>>;
-// The value of key in properties, or nullptr.
-[[nodiscard]] const std::string* find_property(const Properties& properties, const std::string& key);
+// A run's context: key -> value (results/schema.h names the keys).
+using Context = std::map<std::string, std::string>;
+// The context value for key, or fallback where it is absent or empty.
+[[nodiscard]] std::string context_value(const Context& context, std::string_view key, const std::string& fallback = "?");
 
 struct GtestRun {
-  // The run as a whole: fencecheck's top-level properties (kernel, machine,
-  // lane, devices, command) and gtest's timestamp.
-  std::map<std::string, std::string> context;
-  std::vector<TestResult> results;
-  // Properties recorded per test (RecordProperty), by test name.
-  std::map<std::string, Properties> properties;
+  // The run as a whole: the context keys of results/schema.h and gtest's timestamp.
+  Context context;
+  std::vector<TestRecord> results;
+
+  // The context value for key, or fallback where it is absent or empty.
+  [[nodiscard]] std::string context_of(std::string_view key, const std::string& fallback = "?") const {
+    return context_value(context, key, fallback);
+  }
+  // The record of the test called name, or nullptr.
+  [[nodiscard]] const TestRecord* find(const std::string& name) const;
 };
 
 // Parses the JSON text; on malformed input returns nullopt and sets error.
 [[nodiscard]] std::optional<GtestRun> parse_gtest_json(std::string_view text, std::string& error);
+
+// A gtest-style JSON result (what --gtest_output=json writes, with "result":
+// "CRASH" or "TIMEOUT" where a test never reported) from records and the
+// run's context: what fencecheck writes where gtest does not (--isolate,
+// --resume). timestamp: when the run started.
+[[nodiscard]] std::string gtest_json_text(const std::vector<TestRecord>& records, const Properties& context,
+                                          const std::string& timestamp);
 
 }  // namespace fc

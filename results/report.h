@@ -1,12 +1,12 @@
-// Result files turned into what people and lab farms consume: a driver
-// matrix (markdown and one self-contained HTML page), a bug-report block,
-// KCIDB v5 JSON, LAVA test-case lines and JUnit XML. Pure functions of
-// parsed results; fencecheck-results does the file handling.
+// Result files turned into what people and lab farms consume, one file per
+// format: the driver matrix as markdown, HTML and a terminal table
+// (matrix.cpp), a bug-report block (bugreport.cpp), KCIDB v5 JSON
+// (kcidb.cpp), LAVA test-case lines (lava.cpp) and JUnit XML (junit.cpp).
+// Pure functions of parsed results; fencecheck-results does the file handling.
 #pragma once
 
 #include <nlohmann/json.hpp>
 
-#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -17,11 +17,11 @@
 
 namespace fc {
 
-// One gtest result file: one machine, one lane.
+// One gtest result file: one machine, one cell.
 struct ResultFile {
   std::string path;
   GtestRun run;
-  // The lane's expectations, where known: the matrix marks known failures.
+  // The cell's expectations, where known: the matrix marks known failures.
   std::optional<Expectations> expectations;
 };
 
@@ -31,13 +31,7 @@ struct BenchFile {
   BenchRun run;
 };
 
-// The first line of a failure message that says something (gtest starts with "file:line").
-[[nodiscard]] std::string first_line(const std::string& message);
-
-// The context value for key, or fallback.
-[[nodiscard]] std::string context_of(const GtestRun& run, const std::string& key, const std::string& fallback = "?");
-
-// Rows are behaviours (test IDs), columns are result files (machine, lane,
+// Rows are behaviours (test IDs), columns are result files (machine, cell,
 // driver, the producers that ran); each cell carries its provenance.
 [[nodiscard]] std::string matrix_markdown(const std::vector<ResultFile>& files);
 [[nodiscard]] std::string matrix_html(const std::vector<ResultFile>& files);

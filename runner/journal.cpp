@@ -20,10 +20,11 @@ std::string iso_timestamp_now() {
   return text;
 }
 
-std::string journal_line(const JournalEntry& entry) {
+std::string journal_line(const JournalEvent& event) {
+  const TestRecord& entry = event.record;
   nlohmann::ordered_json line;
   line["name"] = entry.name;
-  if (!entry.finished) {
+  if (!event.finished) {
     line["event"] = "start";
     line["started"] = entry.started;
     return line.dump();
@@ -39,16 +40,17 @@ std::string journal_line(const JournalEntry& entry) {
   return line.dump();
 }
 
-std::optional<JournalEntry> parse_journal_line(std::string_view text) {
+std::optional<JournalEvent> parse_journal_line(std::string_view text) {
   try {
     auto line = nlohmann::ordered_json::parse(text);
-    JournalEntry entry;
+    JournalEvent event;
+    TestRecord& entry = event.record;
     entry.name = line.at("name").get<std::string>();
     entry.started = line.value("started", "");
-    std::string event = line.at("event").get<std::string>();
-    if (event == "start") return entry;
-    if (event != "end") return std::nullopt;
-    entry.finished = true;
+    std::string kind = line.at("event").get<std::string>();
+    if (kind == "start") return event;
+    if (kind != "end") return std::nullopt;
+    event.finished = true;
     auto outcome = parse_outcome(line.at("outcome").get<std::string>());
     if (!outcome) return std::nullopt;
     entry.outcome = *outcome;
@@ -57,7 +59,7 @@ std::optional<JournalEntry> parse_journal_line(std::string_view text) {
     if (line.contains("properties")) {
       for (const auto& pair : line["properties"]) entry.properties.emplace_back(pair.at(0), pair.at(1));
     }
-    return entry;
+    return event;
   } catch (const nlohmann::json::exception&) {
     return std::nullopt;
   }
@@ -69,10 +71,11 @@ JournalState read_journal_text(std::string_view text) {
   std::vector<std::pair<std::string, int>> open;  // started, not ended: how many times
   std::istringstream lines{std::string(text)};
   for (std::string line; std::getline(lines, line);) {
-    auto entry = parse_journal_line(line);
-    if (!entry) continue;
+    auto event = parse_journal_line(line);
+    if (!event) continue;
+    TestRecord* entry = &event->record;
     auto pending = std::find_if(open.begin(), open.end(), [&](const auto& o) { return o.first == entry->name; });
-    if (!entry->finished) {
+    if (!event->finished) {
       // A start after an unfinished start: the run died in this test before.
       if (pending != open.end()) ++pending->second;
       else open.emplace_back(entry->name, 1);
@@ -97,8 +100,17 @@ Result<Journal> Journal::open(const std::string& path) {
   return Journal(UniqueFd(fd), path);
 }
 
-Status Journal::append(const JournalEntry& entry) {
-  std::string line = journal_line(entry) + "\n";
+Status Journal::append_start(const std::string& name, const std::string& started) {
+  JournalEvent event;
+  event.record.name = name;
+  event.record.started = started;
+  return append(event);
+}
+
+Status Journal::append_end(const TestRecord& record) { return append(JournalEvent{true, record}); }
+
+Status Journal::append(const JournalEvent& event) {
+  std::string line = journal_line(event) + "\n";
   std::size_t written = 0;
   while (written < line.size()) {
     ssize_t n = ::write(fd_.get(), line.data() + written, line.size() - written);
@@ -127,51 +139,6 @@ Result<JournalState> read_journal(const std::string& path) {
     text.append(chunk, static_cast<std::size_t>(n));
   }
   return read_journal_text(text);
-}
-
-std::string results_json(const std::vector<JournalEntry>& entries, const Properties& context) {
-  nlohmann::ordered_json root;
-  int failures = 0;
-  for (const JournalEntry& entry : entries) failures += entry.outcome != Outcome::Pass && entry.outcome != Outcome::Skip;
-  root["tests"] = entries.size();
-  root["failures"] = failures;
-  root["disabled"] = 0;
-  root["errors"] = 0;
-  root["timestamp"] = entries.empty() ? iso_timestamp_now() : entries.front().started;
-  for (const auto& [key, value] : context) root[key] = value;
-  root["name"] = "AllTests";
-
-  nlohmann::ordered_json suites = nlohmann::ordered_json::array();
-  std::map<std::string, std::size_t> suite_index;
-  for (const JournalEntry& entry : entries) {
-    auto dot = entry.name.find('.');
-    std::string suite = entry.name.substr(0, dot);
-    auto it = suite_index.find(suite);
-    if (it == suite_index.end()) {
-      it = suite_index.emplace(suite, suites.size()).first;
-      suites.push_back({{"name", suite}, {"testsuite", nlohmann::ordered_json::array()}});
-    }
-    nlohmann::ordered_json test;
-    test["name"] = entry.name.substr(dot + 1);
-    test["status"] = "RUN";
-    test["result"] = entry.outcome == Outcome::Skip      ? "SKIPPED"
-                     : entry.outcome == Outcome::Crash   ? "CRASH"
-                     : entry.outcome == Outcome::Timeout ? "TIMEOUT"
-                                                         : "COMPLETED";
-    char seconds[32];
-    std::snprintf(seconds, sizeof seconds, "%.3fs", entry.seconds);
-    test["time"] = seconds;
-    test["timestamp"] = entry.started;
-    for (const auto& [key, value] : entry.properties) test[key] = value;
-    if (entry.outcome == Outcome::Skip && !entry.message.empty()) {
-      test["skipped"] = nlohmann::ordered_json::array({{{"message", entry.message}}});
-    } else if (entry.outcome != Outcome::Pass && entry.outcome != Outcome::Skip) {
-      test["failures"] = nlohmann::ordered_json::array({{{"failure", entry.message}, {"type", ""}}});
-    }
-    suites[it->second]["testsuite"].push_back(std::move(test));
-  }
-  root["testsuites"] = suites;
-  return root.dump(2) + "\n";
 }
 
 }  // namespace fc

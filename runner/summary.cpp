@@ -1,55 +1,43 @@
 #include "runner/summary.h"
 
-#include "results/report.h"
-
 #include <algorithm>
 #include <sstream>
 
 namespace fc {
 namespace {
 
-const char* tag(TestOutcome::Verdict verdict) {
-  switch (verdict) {
-    case TestOutcome::Verdict::Passed: return "PASS";
-    case TestOutcome::Verdict::Failed: return "FAIL";
-    case TestOutcome::Verdict::Skipped: return "SKIP";
+const char* tag(Outcome outcome) {
+  switch (outcome) {
+    case Outcome::Pass: return "PASS";
+    case Outcome::Skip: return "SKIP";
+    case Outcome::Fail: return "FAIL";
+    case Outcome::Crash: return "CRASH";
+    case Outcome::Timeout: return "TIMEOUT";
   }
   return "?";
 }
 
 }  // namespace
 
-Tally tally(const RunSummary& summary) {
-  Tally counts;
-  for (const TestOutcome& test : summary.tests) {
-    switch (test.verdict) {
-      case TestOutcome::Verdict::Passed: ++counts.passed; break;
-      case TestOutcome::Verdict::Failed: ++counts.failed; break;
-      case TestOutcome::Verdict::Skipped: ++counts.skipped; break;
-    }
-  }
-  return counts;
-}
-
 std::string format_summary(const RunSummary& summary) {
   std::ostringstream out;
-  Tally counts = tally(summary);
-  out << "fencecheck summary: lane " << (summary.lane.empty() ? "host" : summary.lane) << ", kernel "
+  Tally counts = tally(summary.tests);
+  out << "fencecheck summary: cell " << (summary.cell.empty() ? "host" : summary.cell) << ", kernel "
       << summary.kernel_release << "\n";
   out << "  " << counts.passed << " passed, " << counts.failed << " failed, " << counts.skipped << " skipped ("
       << summary.tests.size() << " tests)\n";
 
   bool header = false;
-  for (const TestOutcome& test : summary.tests) {
-    if (test.fences.empty()) continue;
+  for (const TestRecord& test : summary.tests) {
+    auto fences = test.fences();
+    if (fences.empty()) continue;
     if (!header) out << "fence checks (what the kernel returned):\n";
     header = true;
-    out << "  " << tag(test.verdict) << " " << test.name << "  [";
+    out << "  " << tag(test.outcome) << " " << test.name << "  [";
     const char* sep = "";
-    for (const auto& [label, fence] : test.fences) {
-      std::string shown = label;
-      std::replace(shown.begin(), shown.end(), '_', ' ');
-      out << sep << shown << ": " << fence;
+    for (auto& [label, fence] : fences) {
+      std::replace(label.begin(), label.end(), '_', ' ');
+      out << sep << label << ": " << fence;
       sep = "; ";
     }
     out << "]\n";
@@ -57,9 +45,9 @@ std::string format_summary(const RunSummary& summary) {
 
   // Skips grouped by reason: on a host without DRM that is one line, not fifty.
   std::vector<std::pair<std::string, int>> reasons;
-  for (const TestOutcome& test : summary.tests) {
-    if (test.verdict != TestOutcome::Verdict::Skipped) continue;
-    std::string reason = first_line(test.reason);
+  for (const TestRecord& test : summary.tests) {
+    if (test.outcome != Outcome::Skip) continue;
+    std::string reason = first_line(test.message);
     auto it = std::find_if(reasons.begin(), reasons.end(), [&](const auto& r) { return r.first == reason; });
     if (it == reasons.end()) reasons.emplace_back(reason, 1);
     else ++it->second;
@@ -68,8 +56,8 @@ std::string format_summary(const RunSummary& summary) {
   for (const auto& [reason, count] : reasons) out << "  " << count << " x " << reason << "\n";
 
   if (counts.failed > 0) out << "failed:\n";
-  for (const TestOutcome& test : summary.tests) {
-    if (test.verdict == TestOutcome::Verdict::Failed) out << "  FAIL " << test.name << ": " << first_line(test.reason) << "\n";
+  for (const TestRecord& test : summary.tests) {
+    if (is_failure(test.outcome)) out << "  " << tag(test.outcome) << " " << test.name << ": " << first_line(test.message) << "\n";
   }
   return out.str();
 }

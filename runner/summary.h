@@ -1,35 +1,22 @@
-// The per-lane summary printed at the end of a run: counts, and for every
+// The per-cell summary printed at the end of a run: counts, and for every
 // fence check what the kernel returned. Pure formatting, no gtest.
 #pragma once
 
 #include <string>
-#include <utility>
 #include <vector>
+
+#include "results/record.h"
 
 namespace fc {
 
-struct TestOutcome {
-  enum class Verdict { Passed, Failed, Skipped };
-  std::string name;  // "Suite.Test/Param"
-  Verdict verdict = Verdict::Passed;
-  std::string reason;  // skip reason or first failure line
-  std::vector<std::pair<std::string, std::string>> fences;  // label -> what FILE_INFO said
-};
-
 struct RunSummary {
-  std::string lane;            // "vgem", or empty
+  std::string cell;  // "vgem@linux-6.1@mesa-22.3", or empty on the host
   std::string kernel_release;
-  std::vector<TestOutcome> tests;
+  std::vector<TestRecord> tests;
 };
-
-// Counts per verdict.
-struct Tally {
-  int passed = 0, failed = 0, skipped = 0;
-};
-[[nodiscard]] Tally tally(const RunSummary& summary);
 
 // Human-readable block, e.g.
-//   fencecheck summary: lane vgem, kernel 6.1.0-56-amd64
+//   fencecheck summary: cell vgem@linux-6.1@mesa-22.3, kernel 6.1.0-56-amd64
 //     52 passed, 0 failed, 0 skipped (52 tests)
 //   fence checks (what the kernel returned):
 //     PASS ExportSyncFile.X  [write fence READ: 1 fence: vgem/unbound active; ...]

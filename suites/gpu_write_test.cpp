@@ -17,6 +17,7 @@
 #include "fixtures/gpu_fixture.h"
 #include "fixtures/record.h"
 #include "harness/process.h"
+#include "results/schema.h"
 
 namespace fc {
 namespace {
@@ -33,7 +34,7 @@ TEST_P(GpuWrite, ExportRightAfterSubmitIsPending) {
   int attempts = 0;
   FC_ASSERT_OK_AND_ASSIGN(Snapshot snapshot, submit_until_pending(frame, attempts));
   record_fence("after submit", snapshot.info);
-  RecordProperty("submits", std::to_string(attempts) + " of at most " + std::to_string(kSubmitAttempts));
+  RecordProperty(std::string(schema::kSubmits), std::to_string(attempts) + " of at most " + std::to_string(kSubmitAttempts));
   EXPECT_TRUE(snapshot.pending) << "EXPORT_SYNC_FILE(READ) right after submit was already signalled in all "
                                 << attempts << " frames: the driver attached no implicit fence for the write, "
                                    "so a consumer reads whatever is there.\n  kernel returned: "
@@ -54,7 +55,7 @@ TEST_P(GpuWrite, WaitingOnTheExportThenReadingSeesTheNewFrame) {
   ASSERT_EQ(waited, WaitResult::Ready) << "the fence did not signal within " << timeouts::kGpuFrame.count()
                                        << " ms\n" << context();
   FC_ASSERT_OK_AND_ASSIGN(Classification seen, read_frame(1, ReadMode::Immediate, Deadline::now()));
-  RecordProperty("readback", seen.describe());
+  RecordProperty(std::string(schema::kReadback), seen.describe());
   EXPECT_EQ(seen.verdict, Classification::Verdict::New)
       << "after the exported fence signalled, the consumer read " << seen.describe() << " instead of frame 1.\n"
       << "  kernel returned: " << snapshot.info.describe() << "\n" << context();
@@ -132,7 +133,7 @@ TEST_P(GpuWrite, ReadingWithoutWaitingRacesTheWrite) {
   const std::string counts = std::to_string(fresh) + " new, " + std::to_string(stale) + " stale, " +
                              std::to_string(torn) + " torn of " + std::to_string(kFrames) + " frames; " +
                              std::to_string(fenced) + " had a pending fence at submit [" + per_frame + "]";
-  RecordProperty("race", counts);
+  RecordProperty(std::string(schema::kRace), counts);
   std::printf("  race (%s, %s): %s\n", std::string(producer().name()).c_str(), device().driver.c_str(),
               counts.c_str());
   if (fenced == 0) {
@@ -205,7 +206,7 @@ TEST_P(GpuWrite, AnotherProcessWaitsForTheWriteThroughTheReceivedBuffer) {
     landed_at_ns = std::max(landed_at_ns, static_cast<std::int64_t>(fence.timestamp_ns));
   }
   const bool had_landed = parent.pending && report.exported_at_ns > landed_at_ns;
-  RecordProperty("child", std::string(report.pending ? "pending" : "already signalled") + " at receipt" +
+  RecordProperty(std::string(schema::kChild), std::string(report.pending ? "pending" : "already signalled") + " at receipt" +
                               (had_landed ? " (the write had landed)" : "") +
                               "; read after its wait: " + seen.describe());
   if (!had_landed) {

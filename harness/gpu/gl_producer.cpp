@@ -19,6 +19,7 @@
 #include "harness/gpu/pattern.h"
 #include "harness/gpu/producer.h"
 #include "harness/gpu/workload.h"
+#include "results/schema.h"
 
 namespace fc {
 namespace {
@@ -173,13 +174,13 @@ class GlProducer final : public Producer {
   std::string_view name() const override { return "gl"; }
 
   Environment environment() const override {
-    return {{"gl.vendor", vendor_},
-            {"gl.renderer", renderer_},
-            {"gl.version", version_},
-            {"egl.vendor", egl_vendor_},
-            {"egl.version", egl_version_},
-            {"gbm.backend", gbm_backend_},
-            {"gl.workload_iterations", std::to_string(iterations_)}};
+    return {{std::string(schema::kGlVendor), vendor_},
+            {std::string(schema::kGlRenderer), renderer_},
+            {std::string(schema::kGlVersion), version_},
+            {std::string(schema::kEglVendor), egl_vendor_},
+            {std::string(schema::kEglVersion), egl_version_},
+            {std::string(schema::kGbmBackend), gbm_backend_},
+            {std::string(schema::kGlWorkload), std::to_string(iterations_)}};
   }
 
   Probe supports(const DmaBufImage& image) const override {

@@ -3,6 +3,7 @@
 #include <drm_fourcc.h>
 
 #include "harness/gpu/pattern.h"
+#include "results/schema.h"
 
 namespace fc {
 
@@ -99,15 +100,15 @@ Probe GpuTarget::prepare(std::string_view producer_name) {
 }
 
 Environment GpuTarget::environment() const {
-  Environment env = {{"device.driver", device_.driver + " " + device_.version},
-                     {"device.node", gbm_.node()},
-                     {"gbm.backend", gbm_.backend_name()},
-                     {"buffer.format", fourcc_name(image_.fourcc)},
-                     {"buffer.modifier", modifier_name(image_.modifier) + (image_.linear ? ", linear" : "")}};
+  Environment env = {{std::string(schema::kDeviceDriver), device_.driver + " " + device_.version},
+                     {std::string(schema::kDeviceNode), gbm_.node()},
+                     {std::string(schema::kGbmBackend), gbm_.backend_name()},
+                     {std::string(schema::kBufferFormat), fourcc_name(image_.fourcc)},
+                     {std::string(schema::kBufferModifier), modifier_name(image_.modifier) + (image_.linear ? ", linear" : "")}};
   if (producer_) {
     for (auto& entry : producer_->environment()) env.push_back(std::move(entry));
   }
-  env.emplace_back("readback.path", std::string(read_path()));
+  env.emplace_back(schema::kReadbackPath, std::string(read_path()));
   return env;
 }
 

@@ -11,6 +11,7 @@
 #include "harness/gpu/producer.h"
 #include "harness/uapi.h"
 #include "harness/vgem.h"
+#include "results/schema.h"
 
 namespace fc {
 namespace {
@@ -31,9 +32,9 @@ class VgemCpuProducer final : public Producer {
   std::string_view name() const override { return "vgem-cpu"; }
 
   Environment environment() const override {
-    return {{"producer.driver", "vgem " + vgem_.info().version},
-            {"producer.node", vgem_.info().primary_node},
-            {"producer.write_latency_ms", std::to_string(kWriteLatency.count())}};
+    return {{std::string(schema::kProducerDriver), "vgem " + vgem_.info().version},
+            {std::string(schema::kProducerNode), vgem_.info().primary_node},
+            {std::string(schema::kProducerWriteLatency), std::to_string(kWriteLatency.count())}};
   }
 
   Probe supports(const DmaBufImage& image) const override {

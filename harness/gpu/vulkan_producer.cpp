@@ -23,6 +23,7 @@
 #include "harness/gpu/producer.h"
 #include "harness/gpu/vulkan_select.h"
 #include "harness/gpu/workload.h"
+#include "results/schema.h"
 
 namespace fc {
 namespace {
@@ -137,15 +138,15 @@ class VulkanProducer final : public Producer {
   Environment environment() const override {
     VkPhysicalDeviceProperties props{};
     vkGetPhysicalDeviceProperties(physical_, &props);
-    return {{"vulkan.device", info_.name},
-            {"vulkan.driver", info_.driver},
-            {"vulkan.api_version", std::to_string(VK_API_VERSION_MAJOR(props.apiVersion)) + "." +
+    return {{std::string(schema::kVulkanDevice), info_.name},
+            {std::string(schema::kVulkanDriver), info_.driver},
+            {std::string(schema::kVulkanApiVersion), std::to_string(VK_API_VERSION_MAJOR(props.apiVersion)) + "." +
                                        std::to_string(VK_API_VERSION_MINOR(props.apiVersion)) + "." +
                                        std::to_string(VK_API_VERSION_PATCH(props.apiVersion))},
-            {"vulkan.conformance", info_.conformance},
-            {"vulkan.device_match", match_},
-            {"vulkan.import", import_ == VulkanImport::Buffer ? "VkBuffer (linear)" : "VkImage (explicit modifier)"},
-            {"vulkan.workload_iterations", std::to_string(iterations_)}};
+            {std::string(schema::kVulkanConformance), info_.conformance},
+            {std::string(schema::kVulkanDeviceMatch), match_},
+            {std::string(schema::kVulkanImport), import_ == VulkanImport::Buffer ? "VkBuffer (linear)" : "VkImage (explicit modifier)"},
+            {std::string(schema::kVulkanWorkload), std::to_string(iterations_)}};
   }
 
   Probe supports(const DmaBufImage& image) const override {

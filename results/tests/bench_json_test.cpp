@@ -7,7 +7,7 @@ namespace fc {
 namespace {
 
 constexpr std::string_view kRun = R"json({
-  "context": {"kernel": "6.1.0-56-amd64", "lane": "vgem", "num_cpus": 2},
+  "context": {"kernel.release": "6.1.0-56-amd64", "fencecheck.cell": "vgem", "num_cpus": 2},
   "benchmarks": [
     {"name": "Floor/getppid", "run_type": "iteration", "iterations": 10, "real_time": 400, "time_unit": "ns",
      "ns_per_op": 400.0, "floor_ns": 398.0, "x_floor": 1.005},
@@ -26,7 +26,7 @@ TEST(BenchJson, ReadsNamesCountersSkipsAndContext) {
   std::string error;
   auto run = parse_bench_json(kRun, error);
   ASSERT_TRUE(run) << error;
-  EXPECT_EQ(run->context["lane"], "vgem");
+  EXPECT_EQ(run->context_of("fencecheck.cell"), "vgem");
   EXPECT_EQ(run->context["num_cpus"], "2");
   ASSERT_EQ(run->results.size(), 5u) << "aggregates are not results";
   EXPECT_EQ(run->results[1].name, "Race/gl/no_wait");

@@ -92,39 +92,5 @@ TEST(Expectations, ACellsStemsGoFromGeneralToSpecific) {
   EXPECT_EQ(expectation_stems("vgem@linux-6.1@mesa-22.3@asan").back(), "vgem@linux-6.1@mesa-22.3@asan");
 }
 
-TEST(GtestJson, ReadsOutcomesMessagesAndProperties) {
-  constexpr std::string_view kJson = R"({"tests": 3, "testsuites": [
-    {"name": "Gpu/GpuWrite", "testsuite": [
-      {"name": "Pending/gl", "status": "RUN", "result": "COMPLETED", "fence.after_submit": "1 fence: stub/stub signalled",
-       "failures": [{"failure": "not pending\nmore", "type": ""}]},
-      {"name": "Pending/vulkan", "status": "RUN", "result": "SKIPPED", "skipped": [{"message": "no dma-buf import"}]},
-      {"name": "Pending/vgem_cpu", "status": "RUN", "result": "COMPLETED", "time": "0.1s"},
-      {"name": "Disabled", "status": "NOTRUN", "result": "SUPPRESSED"}]}]})";
-  std::string error;
-  auto run = parse_gtest_json(kJson, error);
-  ASSERT_TRUE(run) << error;
-  ASSERT_EQ(run->results.size(), 3u);
-  EXPECT_EQ(run->results[0].name, "Gpu/GpuWrite.Pending/gl");
-  EXPECT_EQ(run->results[0].outcome, Outcome::Fail);
-  EXPECT_EQ(run->results[0].message, "not pending\nmore");
-  EXPECT_EQ(run->results[1].outcome, Outcome::Skip);
-  EXPECT_EQ(run->results[1].message, "no dma-buf import");
-  EXPECT_EQ(run->results[2].outcome, Outcome::Pass);
-  const std::string* fence = find_property(run->properties["Gpu/GpuWrite.Pending/gl"], "fence.after_submit");
-  ASSERT_NE(fence, nullptr);
-  EXPECT_EQ(*fence, "1 fence: stub/stub signalled");
-  EXPECT_EQ(find_property(run->properties["Gpu/GpuWrite.Pending/vgem_cpu"], "time"), nullptr);
-  EXPECT_EQ(run->results[0].seconds, 0.0);
-}
-
-TEST(GtestJson, MalformedInputIsAnErrorNotACrash) {
-  std::string error;
-  EXPECT_FALSE(parse_gtest_json("{not json", error));
-  EXPECT_NE(error.find("not JSON"), std::string::npos);
-  EXPECT_FALSE(parse_gtest_json(R"({"tests": 1})", error));
-  EXPECT_NE(error.find("testsuites"), std::string::npos);
-  EXPECT_FALSE(parse_gtest_json(R"({"testsuites": [{"name": 3, "testsuite": []}]})", error));
-}
-
 }  // namespace
 }  // namespace fc

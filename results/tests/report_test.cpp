@@ -12,22 +12,25 @@ namespace {
 GtestRun lane(const std::string& name, const std::string& driver, Outcome pending, const std::string& fence) {
   GtestRun run;
   run.context = {{"fencecheck.machine", "lab-7"},
-                 {"fencecheck.lane", name},
+                 {"fencecheck.cell", name},
                  {"kernel.release", "6.12.9-amd64"},
                  {"kernel.version", "#1 SMP Debian"},
                  {"gpu.device", driver + " 1.0.0  render /dev/dri/renderD128"},
                  {"drm.devices", driver + " 1.0.0"},
-                 {"fencecheck.command", "build/fencecheck --lane=" + name},
+                 {"fencecheck.command", "build/fencecheck --cell=" + name},
                  {"fencecheck.reproduce", "vm/lane " + name + " --"},
                  {"timestamp", "2026-11-25T20:00:00Z"}};
   run.results.push_back({"Gpu/GpuWrite.ExportRightAfterSubmitIsPending/gl", pending,
                          pending == Outcome::Fail ? "file.cpp:37\nValue of: snapshot.pending\n  kernel returned: " + fence
                                                   : "",
-                         0.25, "2026-11-25T20:00:01Z"});
-  run.results.push_back({"UapiAbi.Numbers", Outcome::Pass, "", 0.0, ""});
-  run.results.push_back({"Gpu/GpuWrite.ExportRightAfterSubmitIsPending/vulkan", Outcome::Skip, "no dma-buf import", 0, ""});
-  run.properties["Gpu/GpuWrite.ExportRightAfterSubmitIsPending/gl"] = {
-      {"fence.after_submit", fence}, {"gl.renderer", name + " renderer <3>"}, {"buffer.modifier", "LINEAR"}};
+                         0.25, "2026-11-25T20:00:01Z",
+                         {{"producer", "gl"},
+                          {"fence.after_submit", fence},
+                          {"gl.renderer", name + " renderer <3>"},
+                          {"buffer.modifier", "LINEAR"}}});
+  run.results.push_back({"UapiAbi.Numbers", Outcome::Pass, "", 0.0, "", {}});
+  run.results.push_back({"Gpu/GpuWrite.ExportRightAfterSubmitIsPending/vulkan", Outcome::Skip, "no dma-buf import", 0,
+                         "", {{"producer", "vulkan"}}});
   return run;
 }
 
@@ -88,7 +91,8 @@ TEST(BugReport, NamesTheFenceTheKernelReturnedTheKernelAndTheCommand) {
 
 TEST(Kcidb, AReportValidatesAgainstTheV5Schema) {
   BenchFile bench{"b.json", {}};
-  bench.run.context = {{"host_name", "lab-7"}, {"lane", "vgem"}, {"kernel", "6.12.9-amd64 #1 SMP"}};
+  bench.run.context = {{"fencecheck.machine", "lab-7"}, {"fencecheck.cell", "vgem"}, {"kernel.release", "6.12.9-amd64"},
+                       {"kernel.version", "#1 SMP"}};
   bench.run.results.push_back({"Idle/poll_dmabuf", false, false, "", {{"ns_per_op", 1200}, {"x_floor", 3.1}}});
   bench.run.results.push_back({"Race/vulkan/no_wait", true, false, "unsupported: no import", {}});
   nlohmann::json report = kcidb_report(three_lanes(), {bench});
@@ -125,7 +129,7 @@ TEST(Lava, TestCaseNamesHaveNoSpacesAndMeasurementsHaveUnits) {
   auto files = three_lanes();
   files[0].run.results.push_back({"Odd Suite.name with spaces/and:colons", Outcome::Pass, "", 0, ""});
   BenchFile bench{"b.json", {}};
-  bench.run.context = {{"lane", "virgl"}};
+  bench.run.context = {{"fencecheck.cell", "virgl"}};
   bench.run.results.push_back({"Wake/gl/poll_dmabuf", false, false, "", {{"p50_us", 199.5}, {"samples", 20}}});
   std::string lines = lava_lines(files, {bench});
   const std::regex line_format(

@@ -6,40 +6,41 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 
 namespace fc {
 namespace {
 
-JournalEntry ended(std::string name, Outcome outcome, std::string message = "") {
-  JournalEntry entry;
+JournalEvent ended(std::string name, Outcome outcome, std::string message = "") {
+  JournalEvent event{true, {}};
+  TestRecord& entry = event.record;
   entry.name = std::move(name);
-  entry.finished = true;
   entry.outcome = outcome;
   entry.message = std::move(message);
   entry.seconds = 0.5;
   entry.started = "2026-11-25T20:00:00Z";
   entry.properties = {{"fence.after_submit", "1 fence: vgem/unbound active"}};
-  return entry;
+  return event;
 }
 
-JournalEntry started(std::string name) {
-  JournalEntry entry;
-  entry.name = std::move(name);
-  entry.started = "2026-11-25T20:00:00Z";
-  return entry;
+JournalEvent started(std::string name) {
+  JournalEvent event;
+  event.record.name = std::move(name);
+  event.record.started = "2026-11-25T20:00:00Z";
+  return event;
 }
 
 TEST(Journal, LinesRoundTrip) {
-  JournalEntry entry = ended("Suite.Test/param", Outcome::Fail, "line one\n\"quoted\"");
-  auto back = parse_journal_line(journal_line(entry));
+  JournalEvent event = ended("Suite.Test/param", Outcome::Fail, "line one\n\"quoted\"");
+  auto back = parse_journal_line(journal_line(event));
   ASSERT_TRUE(back);
-  EXPECT_EQ(back->name, entry.name);
   EXPECT_TRUE(back->finished);
-  EXPECT_EQ(back->outcome, Outcome::Fail);
-  EXPECT_EQ(back->message, entry.message);
-  EXPECT_EQ(back->properties, entry.properties);
-  EXPECT_FALSE(parse_journal_line(journal_line(entry).substr(0, 20))) << "a torn line is not an entry";
+  EXPECT_EQ(back->record.name, event.record.name);
+  EXPECT_EQ(back->record.outcome, Outcome::Fail);
+  EXPECT_EQ(back->record.message, event.record.message);
+  EXPECT_EQ(back->record.properties, event.record.properties);
+  EXPECT_FALSE(parse_journal_line(journal_line(event).substr(0, 20))) << "a torn line is not an entry";
 }
 
 TEST(Journal, StateKnowsFinishedAndInterruptedTestsAndSkipsATornLastLine) {
@@ -68,40 +69,22 @@ TEST(Journal, ARerunsResultReplacesTheEarlierOne) {
 }
 
 TEST(Journal, AppendsDurablyAndReadsBack) {
-  char path[] = "/tmp/fencecheck-journal-XXXXXX";
-  int fd = ::mkstemp(path);
+  std::string path = (std::filesystem::temp_directory_path() / "fencecheck-journal-XXXXXX").string();
+  int fd = ::mkstemp(path.data());
   ASSERT_GE(fd, 0);
   ::close(fd);
   {
     auto journal = Journal::open(path);
     ASSERT_TRUE(journal.ok()) << describe(journal);
-    ASSERT_TRUE(journal->append(started("A.one")).ok());
-    ASSERT_TRUE(journal->append(ended("A.one", Outcome::Skip, "no vgem")).ok());
+    ASSERT_TRUE(journal->append_start("A.one", "2026-11-25T20:00:00Z").ok());
+    ASSERT_TRUE(journal->append_end(ended("A.one", Outcome::Skip, "no vgem").record).ok());
   }
   auto state = read_journal(path);
-  ::unlink(path);
+  ::unlink(path.c_str());
   ASSERT_TRUE(state.ok());
   ASSERT_EQ(state->finished.size(), 1u);
   EXPECT_EQ(state->finished[0].outcome, Outcome::Skip);
   EXPECT_TRUE(read_journal("/nonexistent/journal").ok()) << "no journal yet: nothing done yet";
-}
-
-TEST(Journal, ResultsJsonIsReadByTheResultsTools) {
-  std::vector<JournalEntry> entries = {ended("A.one", Outcome::Pass), ended("A.two", Outcome::Crash, "killed by signal 11"),
-                                       ended("B.three", Outcome::Timeout, "no result within 60 s"),
-                                       ended("B.four", Outcome::Skip, "no vgem")};
-  std::string text = results_json(entries, {{"kernel.release", "6.1.0"}});
-  std::string error;
-  auto run = parse_gtest_json(text, error);
-  ASSERT_TRUE(run) << error;
-  ASSERT_EQ(run->results.size(), 4u);
-  EXPECT_EQ(run->results[1].name, "A.two");
-  EXPECT_EQ(run->results[1].outcome, Outcome::Crash);
-  EXPECT_EQ(run->results[1].message, "killed by signal 11");
-  EXPECT_EQ(run->results[2].outcome, Outcome::Timeout);
-  EXPECT_EQ(run->results[3].outcome, Outcome::Skip);
-  EXPECT_EQ(run->context["kernel.release"], "6.1.0");
-  EXPECT_NE(find_property(run->properties["A.one"], "fence.after_submit"), nullptr);
 }
 
 }  // namespace

@@ -47,7 +47,7 @@ isolated() {
     [[ $(outcome "$work/isolated.json" Selftest.LeaksAnEventfd) == Fail ]] &&
     [[ $(outcome "$work/isolated.json" Selftest.PassesAfterTheOthers) == Pass ]] || return 1
   # The results tools read CRASH and TIMEOUT as such.
-  "$results" compare --lane x --expectations /nonexistent "$work/isolated.json" >"$work/compare.txt"
+  "$results" compare --cell x --expectations /nonexistent "$work/isolated.json" >"$work/compare.txt"
   grep -q 'Crash (expected Pass)' "$work/compare.txt" && grep -q 'Timeout (expected Pass)' "$work/compare.txt"
 }
 check "--isolate: a crash is CRASH, a hang TIMEOUT at 3 s, a leak a failure, and the next test runs" isolated

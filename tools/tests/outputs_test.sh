@@ -80,10 +80,10 @@ check "a bug report names the fence the kernel returned, the kernel release and 
 compare_flips() {
   cp -r expectations "$work/expectations"
   sed -i '/ExportRightAfterSubmitIsPending/d' "$work/expectations/llvmpipe-fails.txt"
-  "$tool" compare --lane "$(basename "$llvmpipe" .json)" --expectations "$work/expectations" "$llvmpipe"
+  "$tool" compare --cell "$(basename "$llvmpipe" .json)" --expectations "$work/expectations" "$llvmpipe"
   [[ $? == 1 ]] || return 1
   cp expectations/llvmpipe-fails.txt "$work/expectations/virgl-fails.txt"  # virgl "known" not to fence
-  "$tool" compare --lane "$(basename "$virgl" .json)" --expectations "$work/expectations" "$virgl"
+  "$tool" compare --cell "$(basename "$virgl" .json)" --expectations "$work/expectations" "$virgl"
   [[ $? == 1 ]]
 }
 check "compare exits 1 when a known result changes (a line removed; a fencing lane that fences)" compare_flips

@@ -1,0 +1,78 @@
+// The bug-report block: what a test checked and expected, what the kernel
+// returned, the environment and the command that reproduces it.
+#include <algorithm>
+#include <sstream>
+
+#include "results/report.h"
+#include "results/schema.h"
+
+namespace fc {
+
+std::optional<std::string> bug_report(const std::vector<ResultFile>& files, const std::string& test) {
+  const ResultFile* chosen = nullptr;
+  const TestRecord* result = nullptr;
+  for (const ResultFile& file : files) {
+    const TestRecord* found = file.run.find(test);
+    if (!found) continue;
+    if (!chosen || (result->outcome == Outcome::Pass && found->outcome != Outcome::Pass)) {
+      chosen = &file;
+      result = found;
+    }
+  }
+  if (!chosen) return std::nullopt;
+  const GtestRun& run = chosen->run;
+  const Properties& properties = result->properties;
+
+  std::ostringstream out;
+  out << "### fencecheck: " << test << " — " << to_string(result->outcome) << "\n\n";
+  out << "Expected: the test to pass. fencecheck checks that a dma-buf written by a GPU carries an implicit\n"
+         "fence, visible through DMA_BUF_IOCTL_EXPORT_SYNC_FILE (and poll() on the dma-buf and\n"
+         "DMA_BUF_IOCTL_SYNC), until the write lands, and that a consumer then reads the new contents.\n";
+  if (chosen->expectations) {
+    auto listed = chosen->expectations->fails.find(test);
+    if (listed != chosen->expectations->fails.end()) {
+      out << "(Already listed as a known " << to_string(listed->second) << " in this cell's expectations.)\n";
+    }
+  }
+  out << "\nWhat happened:\n";
+  std::istringstream message(result->message.empty() ? std::string("(no message: ") +
+                                                            std::string(to_string(result->outcome)) + ")"
+                                                      : result->message);
+  for (std::string line; std::getline(message, line);) {
+    if (is_location_line(line)) continue;
+    out << "    " << line << "\n";
+  }
+
+  out << "\nWhat the kernel returned (SYNC_IOC_FILE_INFO of each export):\n";
+  bool any_fence = false;
+  for (auto [label, value] : result->fences()) {
+    std::replace(label.begin(), label.end(), '_', ' ');
+    out << "    " << label << ": " << value << "\n";
+    any_fence = true;
+  }
+  if (!any_fence) out << "    (no export recorded)\n";
+
+  out << "\nEnvironment:\n";
+  out << "    kernel: " << run.context_of(schema::kKernelRelease) << " " << run.context_of(schema::kKernelVersion) << "\n";
+  out << "    machine: " << run.context_of(schema::kMachine) << ", cell " << run.context_of(schema::kCell) << "\n";
+  out << "    device: " << run.context_of(schema::kGpuDevice) << "\n";
+  out << "    all DRM devices: " << run.context_of(schema::kDrmDevices) << "\n";
+  for (const auto& [key, value] : properties) {
+    if (key.starts_with(schema::kFencePrefix)) continue;
+    out << "    " << key << ": " << value << "\n";
+  }
+
+  std::string filter = "--gtest_filter='" + test + "'";
+  out << "\nReproduce:\n";
+  std::string reproduce = run.context_of(schema::kReproduce, "");
+  if (!reproduce.empty()) {
+    out << "    " << reproduce << " " << filter << "\n";
+  } else {
+    std::string device = run.context_of(schema::kGpuDevice, "");
+    out << "    build/fencecheck --device=" << device.substr(0, device.find(' ')) << " " << filter << "\n";
+  }
+  out << "    (the run's own command: " << run.context_of(schema::kCommand) << ")\n";
+  return out.str();
+}
+
+}  // namespace fc

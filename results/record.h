@@ -1,0 +1,51 @@
+// One test's result, as every part of fencecheck sees it: the runner's
+// listeners build it from gtest's result, the journal stores it, the summary
+// prints it, and every report reads it back from a result file.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace fc {
+
+enum class Outcome { Pass, Fail, Skip, Crash, Timeout };
+[[nodiscard]] std::string_view to_string(Outcome outcome);
+[[nodiscard]] std::optional<Outcome> parse_outcome(std::string_view text);
+// Pass and Skip are not failures; Fail, Crash and Timeout are.
+[[nodiscard]] constexpr bool is_failure(Outcome outcome) { return outcome != Outcome::Pass && outcome != Outcome::Skip; }
+
+// Key/value pairs (results/schema.h names the keys), in the order recorded.
+using Properties = std::vector<std::pair<std::string, std::string>>;
+// The value of key in properties, or nullptr.
+[[nodiscard]] const std::string* find_property(const Properties& properties, std::string_view key);
+
+struct TestRecord {
+  std::string name;  // "Suite.Test/param", as --gtest_list_tests composes it
+  Outcome outcome = Outcome::Pass;
+  std::string message;  // every failure or skip message, each after its "file:line"
+  double seconds = 0;   // how long it ran
+  std::string started;  // ISO 8601 UTC, where known
+  Properties properties;
+
+  // What the kernel returned for each export: (label, FILE_INFO description),
+  // from the schema::kFencePrefix properties.
+  [[nodiscard]] std::vector<std::pair<std::string, std::string>> fences() const;
+};
+
+// Counts per outcome; `failed` counts Fail, Crash and Timeout.
+struct Tally {
+  int passed = 0, failed = 0, skipped = 0;
+  [[nodiscard]] int total() const { return passed + failed + skipped; }
+};
+[[nodiscard]] Tally tally(const std::vector<TestRecord>& records);
+
+// The first line of a message that says something: gtest starts each part
+// with its "file:line", and ADD_FAILURE() with a bare "Failed".
+[[nodiscard]] std::string first_line(const std::string& message);
+// Is line gtest's "file:line" location line?
+[[nodiscard]] bool is_location_line(const std::string& line);
+
+}  // namespace fc

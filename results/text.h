@@ -1,0 +1,16 @@
+// Text helpers the output formats share: escaping for HTML/XML and markdown,
+// and names made safe for lab systems (KCIDB paths, LAVA test cases).
+#pragma once
+
+#include <string>
+
+namespace fc {
+
+[[nodiscard]] std::string html_escape(const std::string& text);      // & < > " (also right for XML attributes)
+[[nodiscard]] std::string markdown_escape(const std::string& text);  // | escaped, newlines as spaces
+// [A-Za-z0-9_-] kept (and any character in also_allowed), anything else becomes '_'.
+[[nodiscard]] std::string sanitize(const std::string& text, const std::string& also_allowed = "");
+// "Gpu/GpuWrite.Pending/gl" -> "Gpu.GpuWrite.Pending.gl": dot-separated, each part sanitized.
+[[nodiscard]] std::string dotted(const std::string& name);
+
+}  // namespace fc
