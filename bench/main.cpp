@@ -18,8 +18,8 @@
 
 namespace fc::bench {
 void register_idle_benchmarks();
-void register_wake_benchmarks(const std::vector<std::string>& producers);
-void register_race_benchmarks(const std::vector<std::string>& producers);
+void register_wake_benchmarks();
+void register_race_benchmarks();
 }  // namespace fc::bench
 
 namespace {
@@ -102,10 +102,9 @@ int main(int argc, char** argv) {
   fc::Selection selection = fc::select_device(devices, options.device);
   context(fc::schema::kGpuDevice, selection.device ? selection.device->describe() : selection.reason);
 
-  const std::vector<std::string> producers = {"gl", "vulkan", "vgem-cpu"};
   fc::bench::register_idle_benchmarks();
-  fc::bench::register_wake_benchmarks(producers);
-  fc::bench::register_race_benchmarks(producers);
+  fc::bench::register_wake_benchmarks();
+  fc::bench::register_race_benchmarks();
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
   return 0;

@@ -64,13 +64,12 @@ void race(benchmark::State& state, std::string producer, Strategy strategy) {
 
 }  // namespace
 
-void register_race_benchmarks(const std::vector<std::string>& producers) {
-  for (const std::string& producer : producers) {
+void register_race_benchmarks() {
+  for (const ProducerKind& kind : kProducers) {
     for (Strategy strategy : {Strategy::NoWait, Strategy::ExportPoll, Strategy::PollDmaBuf, Strategy::SyncIoctl,
                               Strategy::ConsumerWait}) {
-      std::string name = "Race/" + producer + "/" + std::string(name_of(strategy));
-      for (char& c : name) c = c == '-' ? '_' : c;
-      benchmark::RegisterBenchmark(name.c_str(), race, producer, strategy)
+      std::string name = "Race/" + std::string(kind.param) + "/" + std::string(name_of(strategy));
+      benchmark::RegisterBenchmark(name.c_str(), race, std::string(kind.name), strategy)
           ->Iterations(static_cast<benchmark::IterationCount>(options().race_frames))
           ->Unit(benchmark::kMillisecond);
     }

@@ -131,7 +131,7 @@ void gpu_wake(benchmark::State& state, std::string producer, Strategy strategy) 
 
 }  // namespace
 
-void register_wake_benchmarks(const std::vector<std::string>& producers) {
+void register_wake_benchmarks() {
   const auto vgem_samples = static_cast<benchmark::IterationCount>(options().wake_samples);
   const auto gpu_samples = std::max<benchmark::IterationCount>(3, vgem_samples / 10);
   benchmark::RegisterBenchmark("Floor/eventfd_wake", eventfd_wake)->UseManualTime()->Iterations(vgem_samples);
@@ -140,11 +140,10 @@ void register_wake_benchmarks(const std::vector<std::string>& producers) {
         ->UseManualTime()
         ->Iterations(vgem_samples);
   }
-  for (const std::string& producer : producers) {
+  for (const ProducerKind& kind : kProducers) {
     for (Strategy strategy : kWaitingStrategies) {
-      std::string name = "Wake/" + producer + "/" + std::string(name_of(strategy));
-      for (char& c : name) c = c == '-' ? '_' : c;
-      benchmark::RegisterBenchmark(name.c_str(), gpu_wake, producer, strategy)
+      std::string name = "Wake/" + std::string(kind.param) + "/" + std::string(name_of(strategy));
+      benchmark::RegisterBenchmark(name.c_str(), gpu_wake, std::string(kind.name), strategy)
           ->UseManualTime()
           ->Iterations(gpu_samples)
           ->Unit(benchmark::kMicrosecond);

@@ -34,22 +34,58 @@ lane_device() {
   esac
 }
 
-# The tests a lane runs (a gtest filter). GPU test names end in their producer.
-lane_filter() {
+# The producer each lane writes with: a name from the producer table
+# (`fencecheck --list-producers`, harness/gpu/producer.h); the test-ID and
+# benchmark-name endings below come from that table, not from a copy.
+lane_producer() {
   case $1 in
-    vgem) echo '-*gl:*vulkan' ;;
-    llvmpipe | virgl) echo 'Gpu/*gl' ;;
-    lavapipe) echo 'Gpu/*vulkan' ;;
+    vgem) echo vgem-cpu ;;
+    llvmpipe | virgl) echo gl ;;
+    lavapipe) echo vulkan ;;
   esac
 }
 
-# The benchmarks a lane runs (a Google Benchmark filter regex).
+# The reference lane runs every kernel suite besides its producer's GPU tests.
+lane_runs_kernel_suites() { [[ $1 == vgem ]]; }
+
+# producer_params [BUILD]: "NAME PARAM" per producer, from BUILD/fencecheck (default build).
+producer_params() { "${1:-build}/fencecheck" --list-producers | cut -f1,2; }
+
+# lane_param LANE [BUILD]: the test-ID ending of the lane's producer.
+lane_param() {
+  local name param producer
+  producer=$(lane_producer "$1")
+  while IFS=$'\t' read -r name param; do
+    [[ $name == "$producer" ]] && { echo "$param"; return 0; }
+  done < <(producer_params "${2:-}")
+  echo "lanes.sh: ${2:-build}/fencecheck has no producer '$producer' (lane $1)" >&2
+  return 1
+}
+
+# lane_filter LANE [BUILD]: the tests a lane runs (a gtest filter). GPU test
+# names end in their producer's parameter.
+lane_filter() {
+  local own other param filter=""
+  own=$(lane_param "$1" "${2:-}") || return 1
+  if lane_runs_kernel_suites "$1"; then
+    while IFS=$'\t' read -r _ param; do
+      [[ $param == "$own" ]] || filter+=${filter:+:}"*$param"
+    done < <(producer_params "${2:-}")
+    echo "-$filter"
+  else
+    echo "Gpu/*$own"
+  fi
+}
+
+# lane_bench_filter LANE [BUILD]: the benchmarks a lane runs (a Google Benchmark filter regex).
 lane_bench_filter() {
-  case $1 in
-    vgem) echo '^(Floor|Idle|Wake/vgem|Race/vgem_cpu)/' ;;
-    llvmpipe | virgl) echo '^(Wake|Race)/gl/' ;;
-    lavapipe) echo '^(Wake|Race)/vulkan/' ;;
-  esac
+  local own
+  own=$(lane_param "$1" "${2:-}") || return 1
+  if lane_runs_kernel_suites "$1"; then
+    echo "^(Floor|Idle|Wake/vgem|Race/$own)/"
+  else
+    echo "^(Wake|Race)/$own/"
+  fi
 }
 
 # Does the lane need QEMU's virtio-gpu-gl device (and an X display for it)?

@@ -171,7 +171,7 @@ class GlProducer final : public Producer {
     return {};
   }
 
-  std::string_view name() const override { return "gl"; }
+  const ProducerKind& kind() const override { return producer_kind(ProducerId::Gl); }
 
   Environment environment() const override {
     return {{std::string(schema::kGlVendor), vendor_},

@@ -1,8 +1,8 @@
 // Producers: "submit a write of frame N into this buffer and return without
-// waiting". Each one is a real writer of dma-bufs, selected by name:
-//   gl        EGL on GBM, the dma-buf imported as an EGLImage, drawn into through an FBO
-//   vulkan    the dma-buf imported as Vulkan external memory, written by a compute shader
-//   vgem-cpu  the reference: a vgem write fence, a thread writes the frame, then signals
+// waiting". Each one is a real writer of dma-bufs; kProducers below is the one
+// table of them (names, test parameters, what each needs), which the suites,
+// the benchmarks, the reports and the VM lanes (`fencecheck --list-producers`)
+// all read.
 #pragma once
 
 #include <cstdint>
@@ -42,13 +42,39 @@ struct DmaBufImage {
   }
 };
 
+enum class ProducerId { Gl, Vulkan, VgemCpu };
+
+struct ProducerKind {
+  ProducerId id;
+  std::string_view name;   // selects it (--list-producers, the results' "producer" property)
+  std::string_view param;  // its gtest parameter and benchmark name part: the end of a test ID
+  std::string_view api;    // how it writes
+  std::string_view needs;  // what the machine must have for it to run
+};
+
+// Every producer, in the order tests are parameterised over.
+inline constexpr ProducerKind kProducers[] = {
+    {ProducerId::Gl, "gl", "gl", "OpenGL ES 3 through EGL on GBM: the dma-buf imported as an EGLImage, drawn into via an FBO",
+     "EGL_EXT_image_dma_buf_import on the device's GBM"},
+    {ProducerId::Vulkan, "vulkan", "vulkan",
+     "Vulkan: the dma-buf imported as external memory, written by a compute shader",
+     "a Vulkan device matching the DRM node with VK_EXT_external_memory_dma_buf"},
+    {ProducerId::VgemCpu, "vgem-cpu", "vgem_cpu",
+     "the reference: a vgem write fence on the buffer, a CPU thread writes the frame, then signals",
+     "vgem (the kernel's own fences)"},
+};
+[[nodiscard]] const ProducerKind& producer_kind(ProducerId id);
+// The kind called name, or nullptr.
+[[nodiscard]] const ProducerKind* find_producer(std::string_view name);
+
 using Environment = std::vector<std::pair<std::string, std::string>>;
 
 class Producer {
  public:
   virtual ~Producer() = default;
 
-  [[nodiscard]] virtual std::string_view name() const = 0;
+  [[nodiscard]] virtual const ProducerKind& kind() const = 0;
+  [[nodiscard]] std::string_view name() const { return kind().name; }
   // What a bug report needs: API, driver and renderer strings.
   [[nodiscard]] virtual Environment environment() const = 0;
   // Can this producer write image at all (format, layout)? Unsupported says why.
@@ -65,9 +91,6 @@ class Producer {
   // (EGL/GL/Vulkan error codes, which call); empty if nothing did.
   [[nodiscard]] virtual std::string last_error() const = 0;
 };
-
-// The producer kinds, in the order tests are parameterised over.
-inline constexpr std::string_view kProducerNames[] = {"gl", "vulkan", "vgem-cpu"};
 
 // Creating a producer either works or says why not, in probe terms:
 // unsupported (no Vulkan driver that imports dma-bufs, ...) or broken (an API call failed).

@@ -29,7 +29,7 @@ class VgemCpuProducer final : public Producer {
     if (handle_ != 0) (void)uapi::drm_gem_close(vgem_.fd(), handle_);
   }
 
-  std::string_view name() const override { return "vgem-cpu"; }
+  const ProducerKind& kind() const override { return producer_kind(ProducerId::VgemCpu); }
 
   Environment environment() const override {
     return {{std::string(schema::kProducerDriver), "vgem " + vgem_.info().version},
@@ -38,9 +38,9 @@ class VgemCpuProducer final : public Producer {
   }
 
   Probe supports(const DmaBufImage& image) const override {
-    if (find_format(image.fourcc) == nullptr) return Probe::unsupported("vgem-cpu writes 32-bit RGB formats only");
+    if (find_format(image.fourcc) == nullptr) return Probe::unsupported(std::string(name()) + " writes 32-bit RGB formats only");
     if (!image.linear) {
-      return Probe::unsupported("vgem-cpu writes known-linear buffers only; this one has modifier " +
+      return Probe::unsupported(std::string(name()) + " writes known-linear buffers only; this one has modifier " +
                                 modifier_name(image.modifier));
     }
     return Probe::supported();

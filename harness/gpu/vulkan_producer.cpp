@@ -133,7 +133,7 @@ class VulkanProducer final : public Producer {
     return Probe::supported();
   }
 
-  std::string_view name() const override { return "vulkan"; }
+  const ProducerKind& kind() const override { return producer_kind(ProducerId::Vulkan); }
 
   Environment environment() const override {
     VkPhysicalDeviceProperties props{};
