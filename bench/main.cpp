@@ -2,6 +2,7 @@
 // not waiting costs. A Google Benchmark program: all its flags work
 // (--benchmark_filter, --benchmark_out=FILE --benchmark_out_format=json,
 // --benchmark_min_time, ...); fencecheck adds its own, below.
+#include <CLI/CLI.hpp>
 #include <benchmark/benchmark.h>
 #include <unistd.h>
 
@@ -24,24 +25,6 @@ void register_race_benchmarks();
 
 namespace {
 
-constexpr const char* kUsage =
-    "fencecheck-bench options (Google Benchmark's own follow):\n"
-    "  --device=SPEC       the DRM device GPU benchmarks write with (node or driver; as fencecheck)\n"
-    "  --cell=NAME         the cell (LANE@linux-X.Y@mesa-X.Y), recorded in the context\n"
-    "  --race-frames=N     frames per Race benchmark (default 24)\n"
-    "  --wake-samples=N    wake-ups per vgem Wake benchmark (default 200; GPU: a tenth)\n"
-    "  --short             smoke-test sizes: 4 race frames, 20 wake-ups\n"
-    "\n";
-
-bool parse_count(std::string_view text, std::uint32_t& out) {
-  char* end = nullptr;
-  std::string copy(text);
-  unsigned long value = std::strtoul(copy.c_str(), &end, 10);
-  if (copy.empty() || *end != '\0' || value == 0 || value > 100000) return false;
-  out = static_cast<std::uint32_t>(value);
-  return true;
-}
-
 // "QEMU TCG CPU ..." in an emulated lane: the numbers are then ratios only.
 std::string cpu_model() {
   std::ifstream cpuinfo("/proc/cpuinfo");
@@ -55,36 +38,36 @@ std::string cpu_model() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  for (int i = 1; i < argc; ++i) {
-    if (std::string_view(argv[i]) == "--help") std::fputs(kUsage, stdout);
-  }
-  benchmark::Initialize(&argc, argv);
-
   fc::bench::Options options;
   std::string cell;
-  for (int i = 1; i < argc; ++i) {
-    std::string_view arg = argv[i];
-    if (arg.starts_with("--device=")) {
-      options.device = arg.substr(9);
-    } else if (arg.starts_with("--cell=")) {
-      cell = arg.substr(7);
-    } else if (arg.starts_with("--race-frames=")) {
-      if (!parse_count(arg.substr(14), options.race_frames)) {
-        std::fprintf(stderr, "fencecheck-bench: bad --race-frames '%s'\n", argv[i]);
-        return 2;
-      }
-    } else if (arg.starts_with("--wake-samples=")) {
-      if (!parse_count(arg.substr(15), options.wake_samples)) {
-        std::fprintf(stderr, "fencecheck-bench: bad --wake-samples '%s'\n", argv[i]);
-        return 2;
-      }
-    } else if (arg == "--short") {
-      options.race_frames = 4;
-      options.wake_samples = 20;
-    } else {
-      std::fprintf(stderr, "fencecheck-bench: unknown option '%s' (see --help)\n", argv[i]);
-      return 2;
-    }
+  bool smoke = false;
+  CLI::App app{"fencecheck-bench: what waiting on a dma-buf's implicit fence costs, and what not waiting costs",
+               "fencecheck-bench"};
+  app.set_help_flag();  // --help: ours, then Google Benchmark's
+  app.footer("Google Benchmark's own options follow (--benchmark_filter, --benchmark_out=FILE, ...).");
+  app.add_option("--device", options.device, "the DRM device GPU benchmarks write with (node or driver; as fencecheck)");
+  app.add_option("--cell", cell, "the cell (LANE@linux-X.Y@mesa-X.Y), recorded in the context");
+  app.add_option("--race-frames", options.race_frames, "frames per Race benchmark")
+      ->check(CLI::Range(1, 100000))
+      ->capture_default_str();
+  app.add_option("--wake-samples", options.wake_samples, "wake-ups per vgem Wake benchmark (GPU: a tenth)")
+      ->check(CLI::Range(1, 100000))
+      ->capture_default_str();
+  app.add_flag("--short", smoke, "smoke-test sizes: 4 race frames, 20 wake-ups");
+  bool help = false;
+  for (int i = 1; i < argc; ++i) help = help || std::string_view(argv[i]) == "--help";
+  if (help) std::fputs(app.help().c_str(), stdout);
+  benchmark::Initialize(&argc, argv);  // takes its own flags out (and prints its help)
+  if (help) return 0;
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    std::fprintf(stderr, "fencecheck-bench: %s (see --help)\n", error.what());
+    return 2;
+  }
+  if (smoke) {
+    options.race_frames = 4;
+    options.wake_samples = 20;
   }
   fc::bench::set_options(options);
 

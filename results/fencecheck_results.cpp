@@ -35,6 +35,7 @@
 #include <sstream>
 
 #include "results/expectations.h"
+#include "results/atomic_file.h"
 #include "results/bench_json.h"
 #include "results/gtest_json.h"
 #include "results/report.h"
@@ -60,31 +61,14 @@ std::string read_file(const std::string& path, bool optional) {
   return text.str();
 }
 
-// Writes path atomically: a temporary file beside it, fsync'd, renamed over it.
+// Writes path atomically (results/atomic_file.h), or to stdout for "" and "-".
 void write_output(const std::string& path, const std::string& content) {
   if (path.empty() || path == "-") {
     std::fwrite(content.data(), 1, content.size(), stdout);
     return;
   }
-  std::string temporary = path + ".tmp." + std::to_string(::getpid());
-  int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) throw BadInput{"cannot write " + path + ": " + std::strerror(errno)};
-  std::size_t written = 0;
-  while (written < content.size()) {
-    ssize_t n = ::write(fd, content.data() + written, content.size() - written);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      ::close(fd);
-      ::unlink(temporary.c_str());
-      throw BadInput{"cannot write " + path + ": " + std::strerror(errno)};
-    }
-    written += static_cast<std::size_t>(n);
-  }
-  bool ok = ::fsync(fd) == 0;
-  ok = ::close(fd) == 0 && ok;
-  if (!ok || ::rename(temporary.c_str(), path.c_str()) != 0) {
-    ::unlink(temporary.c_str());
-    throw BadInput{"cannot write " + path + ": " + std::strerror(errno)};
+  if (std::error_code error = fc::write_file_atomically(path, content)) {
+    throw BadInput{"cannot write " + path + ": " + error.message()};
   }
 }
 
