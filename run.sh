@@ -30,7 +30,7 @@ if compgen -G '/dev/dri/renderD*' >/dev/null; then
   export FENCECHECK_MESA=$(vm/mesa system)
   for node in /dev/dri/renderD*; do
     driver=$(basename "$(readlink -f "/sys/class/drm/$(basename "$node")/device/driver")")
-    cell=$driver@linux-$(uname -r | cut -d. -f1,2)@mesa-$(cut -d. -f1,2 <<<"$FENCECHECK_MESA")
+    cell=$(cell_name "$driver" "$(uname -r)" "$FENCECHECK_MESA")
     [[ -n ${own_status[$cell]:-} ]] && cell+=@$(basename "$node")
     echo
     echo "=== $cell ($node)"
@@ -68,7 +68,8 @@ if ((bench)); then
   echo
   echo "=== benchmarks (ratios to the syscall floor read the same on any machine; absolute times only"
   echo "    mean something on real hardware: a 'QEMU ... CPU' is emulated)"
-  build/fencecheck-results bench build/results/*-bench.json
+  mapfile -t benches < <(result_files --bench)
+  build/fencecheck-results bench "${benches[@]}"
   exit $?
 fi
 
@@ -78,8 +79,7 @@ scripts/outputs.sh
 echo
 echo "=== verdicts"
 status=0
-for file in $(ls build/results/*@*.json | sort -V); do
-  [[ $file == *-bench.json ]] && continue
+for file in $(result_files); do
   cell=$(basename "$file" .json)
   if [[ -n ${own_status[$cell]:-} ]] && ! build/fencecheck-results compare --cell "$cell" "$file" >/dev/null 2>&1 &&
     ! compgen -G "expectations/${cell%%@*}*-fails.txt" >/dev/null; then

@@ -52,8 +52,7 @@ boot() {
 
 every_cell_as_expected() {
   local status=0 file
-  for file in $(ls build/results/*@*.json | sort -V); do
-    [[ $file == *-bench.json ]] && continue
+  for file in $(result_files); do
     build/fencecheck-results compare --cell "$(basename "$file" .json)" "$file" || status=1
   done
   return $status
@@ -78,7 +77,8 @@ step "vm: linux 6.1 x {Mesa 22.3, 25.0} x {${FENCECHECK_LANES[*]}}, sanitized vg
 step "vm: linux 6.12 x {Mesa 22.3, 25.0} x {${FENCECHECK_LANES[*]}}" boot --kernel=backports "${cells[@]}"
 step "vm: every cell matches its expectations" every_cell_as_expected
 step "vm: benchmarks ran on every lane and reported every counter" \
-  bash -c 'build/fencecheck-results bench --check build/results/*-bench.json | grep -E "^cell|PROBLEM"; exit ${PIPESTATUS[0]}'
+  bash -c 'source vm/lanes.sh; mapfile -t benches < <(result_files --bench)
+    build/fencecheck-results bench --check "${benches[@]}" | grep -E "^cell|PROBLEM"; exit ${PIPESTATUS[0]}'
 step "vm: a wait on a never-signalled fence fails at its deadline; the run goes on" \
   suites/selftest/check_vm.sh build/results/selftest-vgem.json
 step "results: matrix, KCIDB, LAVA, JUnit and bug reports from the cells" tools/tests/outputs_test.sh

@@ -16,6 +16,8 @@
 //   fencecheck-results kcidb [-o FILE] [--bench BENCH.json]... RESULTS.json...
 //   fencecheck-results lava [-o FILE] [--bench BENCH.json]... RESULTS.json...
 //   fencecheck-results junit -o FILE RESULTS.json
+//   fencecheck-results list [--bench] [DIR]
+//       the cells' result files in DIR (default build/results), in version order.
 // Outputs go to stdout or, with -o, to a file written atomically (a new
 // file renamed over the old one: never half a file over a good one). Bad
 // input (missing or malformed files, unknown tests, unknown options) is one
@@ -37,6 +39,7 @@
 #include "results/expectations.h"
 #include "results/atomic_file.h"
 #include "results/bench_json.h"
+#include "results/discover.h"
 #include "results/gtest_json.h"
 #include "results/report.h"
 #include "results/schema.h"
@@ -137,17 +140,9 @@ std::vector<fc::BenchFile> load_benches(const std::vector<std::string>& paths) {
   return files;
 }
 
-// build/results/*.json without the benchmark files: where bugreport looks by default.
+// The cells' result files in build/results/: where bugreport looks by default.
 std::vector<std::string> default_results() {
-  std::vector<std::string> paths;
-  std::error_code ec;
-  for (const auto& entry : std::filesystem::directory_iterator("build/results", ec)) {
-    std::string name = entry.path().filename().string();
-    if (entry.path().extension() == ".json" && name.find("-bench") == std::string::npos && name != "kcidb.json") {
-      paths.push_back(entry.path().string());
-    }
-  }
-  std::sort(paths.begin(), paths.end());
+  auto paths = fc::discover_results("build/results", fc::ResultKind::Conformance);
   if (paths.empty()) throw BadInput{"no result files given and none in build/results/"};
   return paths;
 }
@@ -321,6 +316,12 @@ int main(int argc, char** argv) {
       ->allow_extra_args(false);
   lava_cmd->add_option("results", results, "gtest JSON result files");
 
+  bool list_bench = false;
+  std::string list_dir = "build/results";
+  CLI::App* list_cmd = app.add_subcommand("list", "the result files in a folder, one per line, in version order");
+  list_cmd->add_flag("--bench", list_bench, "the benchmark results (CELL-bench.json) instead of the cells' (CELL.json)");
+  list_cmd->add_option("dir", list_dir, "the results folder")->capture_default_str();
+
   CLI::App* junit_cmd = app.add_subcommand("junit", "JUnit XML of one result file");
   junit_cmd->add_option("-o,--output", output, "output file (default: stdout)");
   std::string junit_input;
@@ -365,6 +366,13 @@ int main(int argc, char** argv) {
         return kMismatch;
       }
       write_output(output, report.dump(2) + "\n");
+      return 0;
+    }
+    if (*list_cmd) {
+      for (const std::string& file :
+           fc::discover_results(list_dir, list_bench ? fc::ResultKind::Benchmark : fc::ResultKind::Conformance)) {
+        std::printf("%s\n", file.c_str());
+      }
       return 0;
     }
     if (*junit_cmd) {

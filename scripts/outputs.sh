@@ -3,7 +3,7 @@
 # the cells' results in build/results/ (default: every CELL.json there),
 # written (atomically) into the same folder:
 #   CELL.xml      JUnit, one per cell (from CELL.json)
-#   matrix.md     behaviours x cells (machine, kernel, Mesa, lane), markdown
+#   matrix.md     behaviours x cells (machine, lane, kernel, Mesa), markdown
 #   matrix.html   the same as one self-contained page
 #   matrix.txt    the same for a terminal: what is not a pass in every cell
 #   kcidb.json    KCIDB v5 (benchmark counters as test numbers where CELL-bench.json exists)
@@ -16,11 +16,7 @@ tool=build/fencecheck-results
 cells=("$@")
 if ((${#cells[@]} == 0)); then
   # Version order (linux-6.1 before linux-6.12): columns read kernel by kernel.
-  while IFS= read -r file; do
-    name=$(basename "$file" .json)
-    [[ $name == *-bench || $name == kcidb || $name == selftest-* ]] && continue
-    cells+=("$name")
-  done < <(ls "$results"/*.json | sort -V)
+  while IFS= read -r file; do cells+=("$(basename "$file" .json)"); done < <("$tool" list "$results")
 fi
 ((${#cells[@]})) || { echo "outputs: no results in $results" >&2; exit 2; }
 

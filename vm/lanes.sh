@@ -16,6 +16,20 @@
 
 FENCECHECK_LANES=(vgem llvmpipe virgl lavapipe)
 
+# cell_name LANE KERNEL_RELEASE MESA_VERSION [BUILD]: the one spelling of a
+# cell's name, LANE@linux-X.Y@mesa-X.Y[@BUILD] ("vgem@linux-6.1@mesa-22.3@asan"
+# for build-asan; the default build adds nothing). Result files and
+# expectation stems are named after it.
+cell_name() {
+  local name=$1@linux-$(cut -d. -f1,2 <<<"$2")@mesa-$(cut -d. -f1,2 <<<"$3")
+  [[ -n ${4:-} && $4 != build ]] && name+=@${4#build-}
+  echo "$name"
+}
+
+# result_files [--bench]: the cells' result files in build/results, in version
+# order (fencecheck-results list: the same rule the results tool uses).
+result_files() { build/fencecheck-results list "$@" build/results; }
+
 lane_known() { [[ " ${FENCECHECK_LANES[*]} " == *" $1 "* ]]; }
 
 lane_modules() {
