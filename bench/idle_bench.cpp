@@ -75,8 +75,8 @@ void export_poll_close(benchmark::State& state) {
   run_idle(state, [](BorrowedFd dmabuf) -> Status {
     auto sync_file = uapi::export_sync_file(dmabuf, Access::Read);
     if (!sync_file) return sync_file.err();
-    auto polled = uapi::poll_fd(sync_file->borrow(), POLLIN, Deadline::now());
-    return polled ? ok_if(*polled == WaitResult::Ready) : Status{polled.err()};
+    auto busy = uapi::is_busy(sync_file->borrow(), POLLIN);
+    return busy ? ok_if(!*busy) : Status{busy.err()};
   });
 }
 
@@ -91,8 +91,8 @@ void export_poll_close_bare(benchmark::State& state) {
 // (2) poll() on the dma-buf itself.
 void poll_dmabuf(benchmark::State& state) {
   run_idle(state, [](BorrowedFd dmabuf) -> Status {
-    auto polled = uapi::poll_fd(dmabuf, POLLIN, Deadline::now());
-    return polled ? ok_if(*polled == WaitResult::Ready) : Status{polled.err()};
+    auto busy = uapi::is_busy(dmabuf, POLLIN);
+    return busy ? ok_if(!*busy) : Status{busy.err()};
   });
 }
 

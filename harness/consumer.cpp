@@ -3,9 +3,9 @@
 namespace fc {
 
 Result<ConsumerWait> wait_for_writers(BorrowedFd dmabuf, Deadline deadline) {
-  auto now = uapi::poll_fd(dmabuf, POLLIN, Deadline::now());
-  if (!now) return now.err();
-  if (*now == WaitResult::Ready) return ConsumerWait{false, WaitResult::Ready};
+  auto busy = uapi::is_busy(dmabuf, POLLIN);
+  if (!busy) return busy.err();
+  if (!*busy) return ConsumerWait{false, WaitResult::Ready};
   auto waited = uapi::poll_fd(dmabuf, POLLIN, deadline);
   if (!waited) return waited.err();
   return ConsumerWait{true, *waited};

@@ -197,6 +197,12 @@ Result<WaitResult> poll_fd(BorrowedFd fd, short events, Deadline deadline) {
   }
 }
 
+Result<bool> is_busy(BorrowedFd fd, short events) {
+  auto polled = poll_fd(fd, events, Deadline::now());
+  if (!polled) return polled.err();
+  return *polled == WaitResult::TimedOut;
+}
+
 Result<SyncFileInfo> sync_file_info(BorrowedFd sync_file) {
   // First ask for the count only (num_fences = 0), then for every fence.
   abi::SyncFileInfo query{};

@@ -120,6 +120,8 @@ namespace uapi {
 // events (or POLLERR/POLLHUP) is reported, TimedOut when the deadline passes,
 // EBADF for POLLNVAL. Deadline::now() checks the state without waiting.
 [[nodiscard]] Result<WaitResult> poll_fd(BorrowedFd fd, short events, Deadline deadline);
+// poll() with a zero timeout: true while none of events is ready (still pending); the errno as poll_fd's.
+[[nodiscard]] Result<bool> is_busy(BorrowedFd fd, short events);
 
 // ---- sync_file (linux/sync_file.h) ----
 

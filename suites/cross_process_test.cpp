@@ -55,21 +55,21 @@ int capture_client(BorrowedFd socket) {
 
   auto sync_file = uapi::export_sync_file(dmabuf, Access::Read);
   if (!sync_file) return fail(2, sync_file.err());
-  auto exported = uapi::poll_fd(sync_file->borrow(), POLLIN, Deadline::now());
+  auto exported = uapi::is_busy(sync_file->borrow(), POLLIN);
   if (!exported) return fail(3, exported.err());
-  auto polled = uapi::poll_fd(dmabuf, POLLIN, Deadline::now());
+  auto polled = uapi::is_busy(dmabuf, POLLIN);
   if (!polled) return fail(4, polled.err());
-  report.export_pending = *exported == WaitResult::TimedOut;
-  report.dmabuf_pending = *polled == WaitResult::TimedOut;
+  report.export_pending = *exported;
+  report.dmabuf_pending = *polled;
   if (!send_report(socket, report)) return 1;
 
   auto woke = uapi::poll_fd(sync_file->borrow(), POLLIN, Deadline::after(timeouts::kFenceSignal));
   if (!woke) return fail(5, woke.err());
   report.woke = *woke == WaitResult::Ready;
   report.woke_at_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch()).count();
-  auto after = uapi::poll_fd(dmabuf, POLLIN, Deadline::now());
+  auto after = uapi::is_busy(dmabuf, POLLIN);
   if (!after) return fail(6, after.err());
-  report.dmabuf_pending = *after == WaitResult::TimedOut;
+  report.dmabuf_pending = *after;
   return send_report(socket, report) ? 0 : 1;
 }
 

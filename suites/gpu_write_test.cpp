@@ -69,9 +69,8 @@ TEST_P(GpuWrite, WaitingOnTheExportThenReadingSeesTheNewFrame) {
 TEST_P(GpuWrite, TheThreeConsumerWaitsAgree) {
   FC_ASSERT_OK(producer().submit(1));
   FC_ASSERT_OK_AND_ASSIGN(Snapshot snapshot, export_now());
-  FC_ASSERT_OK_AND_ASSIGN(WaitResult polled, uapi::poll_fd(image().fd(), POLLIN, Deadline::now()));
+  FC_ASSERT_OK_AND_ASSIGN(const bool poll_pending, uapi::is_busy(image().fd(), POLLIN));
   const auto polled_at = Clock::now();
-  const bool poll_pending = polled == WaitResult::TimedOut;
   FC_ASSERT_OK_AND_ASSIGN(WaitResult synced,
                           uapi::dma_buf_sync_start(image().fd(), Access::Read, Deadline::after(timeouts::kGpuFrame)));
   const auto sync_returned = Clock::now();
@@ -169,10 +168,11 @@ TEST_P(GpuWrite, AnotherProcessWaitsForTheWriteThroughTheReceivedBuffer) {
     auto file = !message               ? Result<UniqueFd>(message.err())
                 : !message->fd.valid() ? Result<UniqueFd>(Errno{EPROTO})
                                        : uapi::export_sync_file(message->fd.borrow(), Access::Read);
-    auto now = file ? uapi::poll_fd(file->borrow(), POLLIN, Deadline::now()) : Result<WaitResult>(file.err());
-    auto waited = now ? uapi::poll_fd(file->borrow(), POLLIN, Deadline::after(timeouts::kGpuFrame)) : now;
+    auto busy = file ? uapi::is_busy(file->borrow(), POLLIN) : Result<bool>(file.err());
+    auto waited = busy ? uapi::poll_fd(file->borrow(), POLLIN, Deadline::after(timeouts::kGpuFrame))
+                       : Result<WaitResult>(busy.err());
     report.error = waited.error();
-    report.pending = now && *now == WaitResult::TimedOut;
+    report.pending = busy && *busy;
     report.ready = waited && *waited == WaitResult::Ready;
     return send_message(child_end, std::as_bytes(std::span(&report, 1))).ok() ? 0 : 1;
   }));

@@ -13,9 +13,9 @@ Result<Snapshot> export_snapshot(BorrowedFd dmabuf, Access access) {
   auto file = uapi::export_sync_file(dmabuf, access);
   if (!file) return file.err();
   Snapshot snapshot;
-  auto polled = uapi::poll_fd(file->borrow(), POLLIN, Deadline::now());
-  if (!polled) return polled.err();
-  snapshot.pending = *polled == WaitResult::TimedOut;
+  auto pending = uapi::is_busy(file->borrow(), POLLIN);
+  if (!pending) return pending.err();
+  snapshot.pending = *pending;
   auto info = uapi::sync_file_info(file->borrow());
   if (!info) return info.err();
   snapshot.info = std::move(*info);

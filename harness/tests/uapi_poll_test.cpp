@@ -1,5 +1,6 @@
-// The uapi layer's waits and error paths that need no DRM: poll_fd bounds,
-// POLLNVAL, and errno pass-through for descriptors that are not dma-bufs.
+// The uapi layer's waits and error paths that need no DRM: poll_fd bounds
+// (and is_busy, its zero-timeout form), POLLNVAL, and errno pass-through for
+// descriptors that are not dma-bufs.
 #include <fcntl.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
@@ -30,6 +31,7 @@ TEST(PollFd, ZeroDeadlineReportsTheCurrentStateWithoutWaiting) {
   auto result = uapi::poll_fd(pipe.reader.borrow(), POLLIN, Deadline::now());
   ASSERT_TRUE(result.ok()) << describe(result);
   EXPECT_EQ(*result, WaitResult::TimedOut);
+  EXPECT_EQ(uapi::is_busy(pipe.reader.borrow(), POLLIN).value(), true);
 }
 
 TEST(PollFd, ReportsReadyOnceTheDescriptorIs) {
@@ -38,6 +40,7 @@ TEST(PollFd, ReportsReadyOnceTheDescriptorIs) {
   auto result = uapi::poll_fd(pipe.reader.borrow(), POLLIN, Deadline::now());
   ASSERT_TRUE(result.ok()) << describe(result);
   EXPECT_EQ(*result, WaitResult::Ready);
+  EXPECT_EQ(uapi::is_busy(pipe.reader.borrow(), POLLIN).value(), false);
 }
 
 TEST(PollFd, WaitsUntilTheDeadlineAndNoLonger) {
@@ -57,6 +60,7 @@ TEST(PollFd, ClosedDescriptorIsEbadf) {
     raw = pipe.reader.get();
   }
   EXPECT_EQ(uapi::poll_fd(BorrowedFd(raw), POLLIN, Deadline::now()).error(), EBADF);
+  EXPECT_EQ(uapi::is_busy(BorrowedFd(raw), POLLIN).error(), EBADF);
 }
 
 TEST(UapiErrno, DmaBufIoctlsOnAnEventfdKeepEnotty) {
