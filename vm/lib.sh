@@ -1,8 +1,8 @@
-# Shared by vm/run and vm/mesa (sourced): the cache, messages, and apt through
-# a private configuration (its own sources and lists folders, this machine's
-# Debian mirror reused), for packages from other suites (trixie's virtme-ng,
-# bookworm-backports' kernel and Mesa): download and extract only; nothing on
-# the system changes.
+# Shared by vm/run and vm/mesa (sourced): the cache, apt through a private
+# configuration (its own sources and lists folders, this machine's Debian
+# mirror reused) for packages from other suites (trixie's virtme-ng,
+# bookworm-backports' kernel and Mesa), and cached_debs, the one way either
+# gets a package: download and extract only; nothing on the system changes.
 
 FENCECHECK_CACHE=${FENCECHECK_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/fencecheck}
 
@@ -40,4 +40,37 @@ SOURCES
     touch "$apt/.updated"
   fi
   "$tool" "${opts[@]}" "$@"
+}
+
+# cached_debs SUITE DIR TREE PACKAGE[=VERSION]... [-- FINISH [ARGS...]]
+# Debian packages downloaded and extracted once, then reused: if DIR (a folder
+# under $FENCECHECK_CACHE) has DIR/.complete, nothing happens. Otherwise DIR is
+# emptied, the packages are fetched into DIR/deb with apt-get download (from
+# SUITE through private_apt; SUITE "" means this machine's own apt sources),
+# each .deb is extracted into TREE (dpkg-deb -x; TREE may be DIR itself), the
+# .debs are deleted, FINISH runs (its failure is the download's) and
+# DIR/.complete is written. It never installs anything. Messages go through
+# the caller's say; on any failure it says what failed and returns 1.
+cached_debs() {
+  local suite=$1 dir=$2 tree=$3 packages=() finish=() deb
+  shift 3
+  while (($#)) && [[ $1 != -- ]]; do packages+=("$1"); shift; done
+  (($#)) && finish=("${@:2}")
+  [[ -f $dir/.complete ]] && return 0
+  local from="Debian $suite" apt_get=(private_apt "$suite" apt-get)
+  if [[ -z $suite ]]; then
+    from="this machine's apt sources" apt_get=(apt-get -o APT::Sandbox::User=root)
+  fi
+  say "downloading ${packages[*]} from $from (cached in $dir; download only, nothing is installed)"
+  rm -rf "$dir" && mkdir -p "$dir/deb" "$tree" || { say "cannot create $dir"; return 1; }
+  (cd "$dir/deb" && "${apt_get[@]}" download "${packages[@]}" >&2) ||
+    { say "could not download ${packages[*]} from $from"; return 1; }
+  for deb in "$dir"/deb/*.deb; do
+    dpkg-deb -x "$deb" "$tree" || { say "could not extract $deb"; return 1; }
+  done
+  rm -rf "$dir/deb" || { say "cannot remove $dir/deb"; return 1; }
+  if ((${#finish[@]})); then
+    "${finish[@]}" || { say "could not finish $dir: ${finish[*]} failed"; return 1; }
+  fi
+  touch "$dir/.complete"
 }
