@@ -25,12 +25,9 @@ struct IdleBuffer {
 
 IdleBuffer make_idle_buffer() {
   IdleBuffer idle;
-  auto devices = discover_drm_devices();
-  idle.probe = probe_vgem(devices);
-  if (!idle.probe.is_supported()) return idle;
-  auto device = VgemDevice::open(*find_device(devices, "vgem"));
-  if (!device) return {std::nullopt, std::nullopt, Probe::broken("opening vgem", device.err())};
-  idle.vgem.emplace(std::move(*device));
+  OpenedVgem opened = VgemDevice::open_first(discover_drm_devices());
+  if (!opened.device) return {std::nullopt, std::nullopt, opened.probe};
+  idle.vgem = std::move(opened.device);
   auto buffer = VgemBuffer::create(*idle.vgem);
   if (!buffer) return {std::nullopt, std::nullopt, Probe::broken("creating a vgem buffer", buffer.err())};
   idle.buffer.emplace(std::move(*buffer));

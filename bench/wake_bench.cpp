@@ -61,11 +61,10 @@ void eventfd_wake(benchmark::State& state) {
 }
 
 void vgem_wake(benchmark::State& state, Strategy strategy) {
-  auto devices = discover_drm_devices();
-  if (Probe vgem = probe_vgem(devices); !vgem.is_supported()) return skip_unsupported(state, vgem.reason());
-  auto device = VgemDevice::open(*find_device(devices, "vgem"));
-  if (!device) return skip_broken(state, "opening vgem", device.err());
-  auto buffer = VgemBuffer::create(*device);
+  OpenedVgem vgem = VgemDevice::open_first(discover_drm_devices());
+  if (vgem.probe.outcome() == Probe::Outcome::Unsupported) return skip_unsupported(state, vgem.probe.reason());
+  if (!vgem.device) return skip_broken(state, vgem.probe.reason(), vgem.probe.err());
+  auto buffer = VgemBuffer::create(*vgem.device);
   if (!buffer) return skip_broken(state, "creating a vgem buffer", buffer.err());
   if (Probe p = probe_export_sync_file(buffer->dmabuf()); !p.is_supported()) return skip_unsupported(state, p.reason());
 

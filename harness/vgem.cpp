@@ -10,6 +10,17 @@ Result<VgemDevice> VgemDevice::open(const DrmDevice& device) {
   return VgemDevice(std::move(*fd), device);
 }
 
+OpenedVgem VgemDevice::open_first(const std::vector<DrmDevice>& devices) {
+  Probe probe = probe_vgem(devices);
+  if (!probe.is_supported()) return {std::nullopt, std::move(probe)};
+  auto device = find_device(devices, "vgem");
+  auto opened = open(*device);
+  if (!opened) {
+    return {std::nullopt, Probe::broken("opening the vgem primary node " + device->primary_node, opened.err())};
+  }
+  return {std::move(*opened), Probe::supported()};
+}
+
 VgemFence::VgemFence(VgemFence&& other) noexcept
     : drm_(other.drm_), id_(other.id_), pending_(std::exchange(other.pending_, false)) {}
 

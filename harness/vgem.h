@@ -4,18 +4,25 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
+#include <vector>
 
 #include "harness/device.h"
 #include "harness/fd.h"
+#include "harness/probe.h"
 #include "harness/result.h"
 #include "harness/uapi.h"
 
 namespace fc {
 
+struct OpenedVgem;
+
 // The vgem primary node, open. (Its render node refuses dumb buffers: EACCES.)
 class VgemDevice {
  public:
   [[nodiscard]] static Result<VgemDevice> open(const DrmDevice& device);
+  // probe_vgem(devices), then open() of the first vgem device.
+  [[nodiscard]] static OpenedVgem open_first(const std::vector<DrmDevice>& devices);
   [[nodiscard]] BorrowedFd fd() const { return fd_.borrow(); }
   [[nodiscard]] const DrmDevice& info() const { return info_; }
 
@@ -23,6 +30,13 @@ class VgemDevice {
   VgemDevice(UniqueFd fd, DrmDevice info) : fd_(std::move(fd)), info_(std::move(info)) {}
   UniqueFd fd_;
   DrmDevice info_;
+};
+
+// What open_first() found: the device, or why there is none in probe terms:
+// unsupported (no vgem: skip with the reason) or broken (the open failed: its errno).
+struct OpenedVgem {
+  std::optional<VgemDevice> device;
+  Probe probe = Probe::supported();
 };
 
 // How a vgem fence is attached: as a reader or as a writer of the buffer.

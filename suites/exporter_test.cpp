@@ -28,10 +28,9 @@ class Exporter : public ::testing::TestWithParam<ExporterKind> {
     FC_REQUIRE(probe_export_sync_file(dmabuf()));
     FC_REQUIRE(probe_import_sync_file(dmabuf()));
     // Pending sync_files come from vgem, the other exporter in these tests.
-    const auto devices = discover_drm_devices();
-    FC_REQUIRE(probe_vgem(devices));
-    FC_ASSERT_OK_AND_ASSIGN(VgemDevice vgem, VgemDevice::open(*find_device(devices, "vgem")));
-    vgem_.emplace(std::move(vgem));
+    OpenedVgem opened = VgemDevice::open_first(discover_drm_devices());
+    FC_REQUIRE(opened.probe);
+    vgem_ = std::move(opened.device);
   }
 
   BorrowedFd dmabuf() const { return buffer_.borrow(); }

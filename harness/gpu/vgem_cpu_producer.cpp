@@ -104,12 +104,9 @@ class VgemCpuProducer final : public Producer {
 }  // namespace
 
 MadeProducer make_vgem_cpu_producer() {
-  auto devices = discover_drm_devices();
-  Probe vgem = probe_vgem(devices);
-  if (!vgem.is_supported()) return {nullptr, vgem};
-  auto device = VgemDevice::open(*find_device(devices, "vgem"));
-  if (!device) return {nullptr, Probe::broken("opening the vgem primary node", device.err())};
-  return {std::make_unique<VgemCpuProducer>(std::move(*device)), Probe::supported()};
+  OpenedVgem vgem = VgemDevice::open_first(discover_drm_devices());
+  if (!vgem.device) return {nullptr, vgem.probe};
+  return {std::make_unique<VgemCpuProducer>(std::move(*vgem.device)), vgem.probe};
 }
 
 }  // namespace fc

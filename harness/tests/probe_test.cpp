@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include "harness/vgem.h"
+
 namespace fc {
 namespace {
 
@@ -18,6 +20,9 @@ TEST(ProbeVgem, WithoutAnyDeviceNamesTheKernelAndTheRemedy) {
   EXPECT_EQ(probe.outcome(), Probe::Outcome::Unsupported);
   EXPECT_NE(probe.describe().find(kernel_release()), std::string::npos) << probe.describe();
   EXPECT_NE(probe.describe().find("modprobe vgem"), std::string::npos) << probe.describe();
+  OpenedVgem opened = VgemDevice::open_first({});
+  EXPECT_FALSE(opened.device.has_value());
+  EXPECT_EQ(opened.probe.describe(), probe.describe()) << "open_first skips with probe_vgem's reason";
 }
 
 TEST(ProbeVgem, OtherDriversAreNotVgem) {
@@ -27,6 +32,12 @@ TEST(ProbeVgem, OtherDriversAreNotVgem) {
   DrmDevice vgem;
   vgem.driver = "vgem";
   EXPECT_TRUE(probe_vgem({other, vgem}).is_supported());
+  // Found but not openable: broken, with the open's errno.
+  vgem.primary_node = "/nonexistent/fencecheck-card0";
+  OpenedVgem opened = VgemDevice::open_first({other, vgem});
+  EXPECT_FALSE(opened.device.has_value());
+  EXPECT_EQ(opened.probe.outcome(), Probe::Outcome::Broken);
+  EXPECT_EQ(opened.probe.err(), Errno{ENOENT}) << opened.probe.describe();
 }
 
 TEST(ProbeExportSyncFile, EnottyIsUnsupportedNotBroken) {

@@ -64,10 +64,9 @@ TEST_F(SelftestVgem, RunsAfterTheFailedWait) { SUCCEED(); }
 
 TEST(SelftestVgemLeak, LeaksASyncFile) {
   // An idle dma-buf's export is a sync_file too: leaked, it fails the test.
-  auto devices = discover_drm_devices();
-  FC_REQUIRE(probe_vgem(devices));
-  FC_ASSERT_OK_AND_ASSIGN(VgemDevice vgem, VgemDevice::open(*find_device(devices, "vgem")));
-  FC_ASSERT_OK_AND_ASSIGN(VgemBuffer buffer, VgemBuffer::create(vgem));
+  OpenedVgem vgem = VgemDevice::open_first(discover_drm_devices());
+  FC_REQUIRE(vgem.probe);
+  FC_ASSERT_OK_AND_ASSIGN(VgemBuffer buffer, VgemBuffer::create(*vgem.device));
   FC_ASSERT_OK_AND_ASSIGN(UniqueFd sync_file, uapi::export_sync_file(buffer.dmabuf(), Access::Read));
   (void)sync_file.release();  // the leak
 }
