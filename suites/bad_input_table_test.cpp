@@ -15,6 +15,7 @@
 #include <functional>
 #include <vector>
 
+#include "fixtures/descriptors.h"
 #include "fixtures/vgem_fixture.h"
 
 namespace fc {
@@ -77,11 +78,6 @@ Errno each_undefined_bit(std::uint64_t valid, int bits, Call&& call) {
   return Errno{EINVAL};
 }
 
-int closed_descriptor() {
-  UniqueFd fd(::eventfd(0, EFD_CLOEXEC));
-  return fd.get();
-}
-
 const std::vector<Row>& rows() {
   static const std::vector<Row> table = {
       // ---- DMA_BUF_IOCTL_EXPORT_SYNC_FILE ----
@@ -98,7 +94,7 @@ const std::vector<Row>& rows() {
          return errno_of(uapi::export_sync_file(file.borrow(), Access::Read));
        }},
       {"Export_OnAClosedFd", EBADF,
-       [](BadInputTable&) { return errno_of(uapi::export_sync_file(BorrowedFd(closed_descriptor()), Access::Read)); }},
+       [](BadInputTable&) { return errno_of(uapi::export_sync_file(BorrowedFd(closed_fd()), Access::Read)); }},
       {"Export_OnANegativeFd", EBADF,
        [](BadInputTable&) { return errno_of(uapi::export_sync_file(BorrowedFd(-1), Access::Read)); }},
 
@@ -127,7 +123,7 @@ const std::vector<Row>& rows() {
       // sync_file_get_fence() looks the descriptor up itself and folds "no such file" into EINVAL.
       {"Import_AClosedSyncFileFd", EINVAL,
        [](BadInputTable& t) {
-         return errno_of(uapi::import_sync_file(t.dmabuf(), Access::Write, BorrowedFd(closed_descriptor())));
+         return errno_of(uapi::import_sync_file(t.dmabuf(), Access::Write, BorrowedFd(closed_fd())));
        }},
       {"Import_ANegativeSyncFileFd", EINVAL,
        [](BadInputTable& t) { return errno_of(uapi::import_sync_file(t.dmabuf(), Access::Write, BorrowedFd(-1))); }},
@@ -206,7 +202,7 @@ const std::vector<Row>& rows() {
       {"Merge_AClosedSecond", ENOENT,
        [](BadInputTable& t) {
          UniqueFd a = t.pending_sync_file();
-         return errno_of(uapi::sync_file_merge(a.borrow(), BorrowedFd(closed_descriptor()), "x"));
+         return errno_of(uapi::sync_file_merge(a.borrow(), BorrowedFd(closed_fd()), "x"));
        }},
       {"Merge_OnADmaBuf", ENOTTY,
        [](BadInputTable& t) {
@@ -258,7 +254,7 @@ const std::vector<Row>& rows() {
        }},
       {"PrimeFdToHandle_AClosedFd", EBADF,
        [](BadInputTable& t) {
-         return errno_of(uapi::drm_prime_fd_to_handle(t.vgem().fd(), BorrowedFd(closed_descriptor())));
+         return errno_of(uapi::drm_prime_fd_to_handle(t.vgem().fd(), BorrowedFd(closed_fd())));
        }},
       {"GemClose_UnknownHandle", EINVAL,
        [](BadInputTable& t) { return errno_of(uapi::drm_gem_close(t.vgem().fd(), 0xfffffu)); }},

@@ -18,6 +18,7 @@
 
 #include <cstdlib>
 
+#include "fixtures/descriptors.h"
 #include "fixtures/vgem_fixture.h"
 
 namespace fc {
@@ -82,12 +83,6 @@ void PrintTo(FdKind kind, std::ostream* out) { *out << name_of(kind); }
 const auto kWrongKinds =
     ::testing::Values(FdKind::RegularFile, FdKind::Pipe, FdKind::EventFd, FdKind::UnixSocket, FdKind::MemFd);
 const auto kWrongKindName = [](const ::testing::TestParamInfo<FdKind>& param_info) { return name_of(param_info.param); };
-
-// A descriptor number that is certainly closed.
-int closed_fd() {
-  UniqueFd fd(::eventfd(0, EFD_CLOEXEC));
-  return fd.get();  // closed when fd goes out of scope
-}
 
 // ---- invalid flag words ----
 
