@@ -54,7 +54,7 @@ inline constexpr std::string_view kVulkanDeviceMatch = "vulkan.device_match";
 inline constexpr std::string_view kVulkanImport = "vulkan.import";
 inline constexpr std::string_view kVulkanWorkload = "vulkan.workload_iterations";
 // What a GPU test observed.
-inline constexpr std::string_view kSubmits = "submits";    // frames submitted until one was pending
+inline constexpr std::string_view kSubmits = "submits";    // how many observed frames were fenced at submit
 inline constexpr std::string_view kReadback = "readback";  // what the consumer read after the wait
 inline constexpr std::string_view kRace = "race";          // new/stale/torn counts of the fenceless race
 inline constexpr std::string_view kChild = "child";        // what the receiving process saw

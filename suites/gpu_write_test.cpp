@@ -29,36 +29,58 @@ class GpuWrite : public GpuTestBase, public ::testing::WithParamInterface<std::s
   void SetUp() override { set_up(GetParam(), default_buffer_spec()); }
 };
 
+// Frames a pending check observes. Each frame is judged on its own, with no
+// retry: an export already signalled while the producer, asked right after,
+// still says the write has not landed fails the test at once (the kernel
+// showed no fence for a write in flight); a frame the producer had finished
+// before it was asked is inconclusive. A driver that fences only some of its
+// writes is caught by the frames it does not fence.
+constexpr std::uint32_t kObservedFrames = 4;
+
+// The failure for a frame whose write was in flight without a fence.
+std::string unfenced_write(const Observation& seen) {
+  return "the export was already signalled while the producer said the write of frame " + std::to_string(seen.frame) +
+         " had not landed: the driver attached no implicit fence for it, so a consumer handed the buffer now "
+         "reads the previous frame or a mix.\n  " + seen.describe() + "\n";
+}
+
 TEST_P(GpuWrite, ExportRightAfterSubmitIsPending) {
-  std::uint32_t frame = 1;
-  int attempts = 0;
-  FC_ASSERT_OK_AND_ASSIGN(Snapshot snapshot, submit_until_pending(frame, attempts));
-  record_fence("after submit", snapshot.info);
-  RecordProperty(std::string(schema::kSubmits), std::to_string(attempts) + " of at most " + std::to_string(kSubmitAttempts));
-  EXPECT_TRUE(snapshot.pending) << "EXPORT_SYNC_FILE(READ) right after submit was already signalled in all "
-                                << attempts << " frames: the driver attached no implicit fence for the write, "
-                                   "so a consumer reads whatever is there.\n  kernel returned: "
-                                << snapshot.info.describe() << "\n"
-                                << context();
-  if (snapshot.pending) {
-    ASSERT_FALSE(snapshot.info.fences.empty());
-    EXPECT_NE(snapshot.info.fences[0].driver, "stub") << snapshot.info.describe();
+  std::uint32_t fenced = 0;
+  for (std::uint32_t frame = 1; frame <= kObservedFrames; ++frame) {
+    FC_ASSERT_OK_AND_ASSIGN(Observation seen, submit_and_observe(frame));
+    if (frame == 1) {
+      record_fence("after submit", seen.read.info);
+      record_fence("after submit WRITE", seen.write.info);
+    }
+    ASSERT_FALSE(seen.contradiction()) << unfenced_write(seen) << context();
+    if (seen.fenced()) {
+      ++fenced;
+      ASSERT_FALSE(seen.read.info.fences.empty());
+      EXPECT_NE(seen.read.info.fences[0].driver, "stub") << seen.describe();
+    }
+    FC_ASSERT_OK(producer().finish());
+  }
+  RecordProperty(std::string(schema::kSubmits), std::to_string(fenced) + " of " + std::to_string(kObservedFrames) +
+                                                    " frames fenced at submit, the rest landed before the export");
+  if (fenced == 0) {
+    GTEST_SKIP() << "nothing to judge: the producer had finished each of " << kObservedFrames
+                 << " frames before the export was made (the writes were never seen in flight)\n" << context();
   }
 }
 
 TEST_P(GpuWrite, WaitingOnTheExportThenReadingSeesTheNewFrame) {
-  FC_ASSERT_OK(producer().submit(1));
-  FC_ASSERT_OK_AND_ASSIGN(Snapshot snapshot, export_now());
-  record_fence("after submit", snapshot.info);
+  FC_ASSERT_OK_AND_ASSIGN(Observation seen, submit_and_observe(1));
+  record_fence("after submit", seen.read.info);
+  ASSERT_FALSE(seen.contradiction()) << unfenced_write(seen) << context();
   FC_ASSERT_OK_AND_ASSIGN(WaitResult waited,
-                          uapi::poll_fd(snapshot.sync_file.borrow(), POLLIN, Deadline::after(timeouts::kGpuFrame)));
+                          uapi::poll_fd(seen.read.sync_file.borrow(), POLLIN, Deadline::after(timeouts::kGpuFrame)));
   ASSERT_EQ(waited, WaitResult::Ready) << "the fence did not signal within " << timeouts::kGpuFrame.count()
                                        << " ms\n" << context();
-  FC_ASSERT_OK_AND_ASSIGN(Classification seen, read_frame(1, ReadMode::Immediate, Deadline::now()));
-  RecordProperty(std::string(schema::kReadback), seen.describe());
-  EXPECT_EQ(seen.verdict, Classification::Verdict::New)
-      << "after the exported fence signalled, the consumer read " << seen.describe() << " instead of frame 1.\n"
-      << "  kernel returned: " << snapshot.info.describe() << "\n" << context();
+  FC_ASSERT_OK_AND_ASSIGN(Classification read, read_frame(1, ReadMode::Immediate, Deadline::now()));
+  RecordProperty(std::string(schema::kReadback), read.describe());
+  EXPECT_EQ(read.verdict, Classification::Verdict::New)
+      << "after the exported fence signalled, the consumer read " << read.describe() << " instead of frame 1.\n"
+      << "  kernel returned: " << seen.read.info.describe() << "\n" << context();
 }
 
 // The three consumer waits agree on a GPU write: the export and poll() on the
@@ -110,14 +132,15 @@ TEST_P(GpuWrite, ReadingWithoutWaitingRacesTheWrite) {
   std::uint32_t stale = 0, torn = 0, fresh = 0, fenced = 0;
   std::string per_frame;  // one letter a frame: N new, S stale, T torn, G garbage; lower case: no fence
   for (std::uint32_t frame = 1; frame <= kFrames; ++frame) {
-    FC_ASSERT_OK(producer().submit(frame));
-    FC_ASSERT_OK_AND_ASSIGN(Snapshot snapshot, export_now());
+    FC_ASSERT_OK_AND_ASSIGN(Observation observed, submit_and_observe(frame));
     FC_ASSERT_OK_AND_ASSIGN(Classification seen, read_frame(frame, ReadMode::Immediate, Deadline::now()));
     FC_ASSERT_OK(producer().finish());
-    if (frame == 1) record_fence("frame 1 after submit", snapshot.info);
-    fenced += snapshot.pending;
+    if (frame == 1) record_fence("frame 1 after submit", observed.read.info);
+    // Every frame still being written must be fenced.
+    EXPECT_FALSE(observed.contradiction()) << unfenced_write(observed) << context();
+    fenced += observed.fenced();
     char letter = "NSTG"[static_cast<int>(seen.verdict)];
-    per_frame += snapshot.pending ? letter : static_cast<char>(std::tolower(letter));
+    per_frame += observed.fenced() ? letter : static_cast<char>(std::tolower(letter));
     switch (seen.verdict) {
       case Classification::Verdict::New: ++fresh; break;
       case Classification::Verdict::Stale: ++stale; break;
@@ -179,9 +202,10 @@ TEST_P(GpuWrite, AnotherProcessWaitsForTheWriteThroughTheReceivedBuffer) {
   sockets.second.reset();
 
   // Hand the buffer over while a write is in flight, as far as the driver lets us see one.
-  std::uint32_t frame = 1;
-  int attempts = 0;
-  FC_ASSERT_OK_AND_ASSIGN(Snapshot parent, submit_until_pending(frame, attempts));
+  const std::uint32_t frame = 1;
+  FC_ASSERT_OK_AND_ASSIGN(Observation observed, submit_and_observe(frame));
+  ASSERT_FALSE(observed.contradiction()) << unfenced_write(observed) << context();
+  const Snapshot& parent = observed.read;
   FC_ASSERT_OK_AND_ASSIGN(UniqueFd handed, UniqueFd::dup(image().fd()));
   std::byte tag{1};
   FC_ASSERT_OK(send_message(sockets.first.borrow(), {&tag, 1}, &handed));
@@ -211,7 +235,7 @@ TEST_P(GpuWrite, AnotherProcessWaitsForTheWriteThroughTheReceivedBuffer) {
                               "; read after its wait: " + seen.describe());
   if (!had_landed) {
     EXPECT_TRUE(report.pending) << "the receiving process's export was already signalled while the write was in "
-                                   "flight (" << attempts << " frames tried)\n  the parent's export: " << parent.info.describe() << "\n" << context();
+                                   "flight\n  the parent's export: " << parent.info.describe() << "\n" << context();
   }
   EXPECT_EQ(seen.verdict, Classification::Verdict::New)
       << "after the receiving process's wait ended, the buffer held " << seen.describe() << "\n" << context();
@@ -245,18 +269,26 @@ class GpuWriteFormats : public GpuTestBase,
   }
 };
 
+// Frames are observed until one is seen in flight (each judged as in
+// ExportRightAfterSubmitIsPending); that one must be fenced, then read back new.
 TEST_P(GpuWriteFormats, IsPendingAfterSubmitAndNewAfterTheWait) {
-  std::uint32_t frame = 1;
-  int attempts = 0;
-  FC_ASSERT_OK_AND_ASSIGN(Snapshot snapshot, submit_until_pending(frame, attempts));
-  record_fence("after submit", snapshot.info);
-  EXPECT_TRUE(snapshot.pending) << "no pending fence after submit in " << attempts
-                                << " frames; kernel returned " << snapshot.info.describe() << "\n" << context();
-  FC_ASSERT_OK_AND_ASSIGN(WaitResult waited,
-                          uapi::poll_fd(snapshot.sync_file.borrow(), POLLIN, Deadline::after(timeouts::kGpuFrame)));
-  ASSERT_EQ(waited, WaitResult::Ready);
-  FC_ASSERT_OK_AND_ASSIGN(Classification seen, read_frame(frame, ReadMode::Immediate, Deadline::now()));
-  EXPECT_EQ(seen.verdict, Classification::Verdict::New) << seen.describe() << "\n" << context();
+  for (std::uint32_t frame = 1; frame <= kObservedFrames; ++frame) {
+    FC_ASSERT_OK_AND_ASSIGN(Observation seen, submit_and_observe(frame));
+    if (frame == 1) record_fence("after submit", seen.read.info);
+    ASSERT_FALSE(seen.contradiction()) << unfenced_write(seen) << context();
+    if (!seen.fenced()) {  // landed before the export: nothing to judge in this frame
+      FC_ASSERT_OK(producer().finish());
+      continue;
+    }
+    FC_ASSERT_OK_AND_ASSIGN(WaitResult waited,
+                            uapi::poll_fd(seen.read.sync_file.borrow(), POLLIN, Deadline::after(timeouts::kGpuFrame)));
+    ASSERT_EQ(waited, WaitResult::Ready);
+    FC_ASSERT_OK_AND_ASSIGN(Classification read, read_frame(frame, ReadMode::Immediate, Deadline::now()));
+    EXPECT_EQ(read.verdict, Classification::Verdict::New) << read.describe() << "\n" << context();
+    return;
+  }
+  GTEST_SKIP() << "nothing to judge: the producer had finished each of " << kObservedFrames
+               << " frames before the export was made (the writes were never seen in flight)\n" << context();
 }
 
 INSTANTIATE_TEST_SUITE_P(

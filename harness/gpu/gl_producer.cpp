@@ -93,6 +93,7 @@ class GlProducer final : public Producer {
   ~GlProducer() override {
     if (display_ == EGL_NO_DISPLAY) return;
     eglMakeCurrent(display_, EGL_NO_SURFACE, EGL_NO_SURFACE, context_);
+    if (sync_ != nullptr) glDeleteSync(sync_);
     release_target();
     if (program_ != 0) glDeleteProgram(program_);
     if (vao_ != 0) glDeleteVertexArrays(1, &vao_);
@@ -245,8 +246,23 @@ class GlProducer final : public Producer {
 
   Status submit(std::uint32_t frame) override {
     draw(frame);
+    if (sync_ != nullptr) glDeleteSync(sync_);
+    sync_ = glFenceSync(GL_SYNC_GPU_COMMANDS_COMPLETE, 0);
     glFlush();
     return gl_status();
+  }
+
+  Result<bool> landed() override {
+    if (sync_ == nullptr) return true;
+    switch (glClientWaitSync(sync_, 0, 0)) {
+      case GL_ALREADY_SIGNALED:
+      case GL_CONDITION_SATISFIED: return true;
+      case GL_TIMEOUT_EXPIRED: return false;
+      default:
+        last_error_ = "glClientWaitSync(sync, 0, 0) failed";
+        if (Status status = gl_status(); !status) return status.err();
+        return Errno{EIO};
+    }
   }
 
   Status finish() override {
@@ -306,6 +322,7 @@ class GlProducer final : public Producer {
   GLint seed_location_ = -1, iterations_location_ = -1;
   GLint iterations_ = 16;
   std::string renderer_, vendor_, version_, egl_vendor_, egl_version_, gbm_backend_, last_error_;
+  GLsync sync_ = nullptr;  // the last submit's fence sync: landed() asks it
 };
 
 }  // namespace

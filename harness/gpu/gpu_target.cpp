@@ -128,13 +128,27 @@ std::string GpuTarget::context() const {
   return out;
 }
 
-Result<Snapshot> GpuTarget::submit_until_pending(std::uint32_t& frame, int& attempts) {
-  for (attempts = 1;; ++attempts, ++frame) {
-    if (Status submitted = producer_->submit(frame); !submitted) return submitted.err();
-    auto snapshot = export_now();
-    if (!snapshot || snapshot->pending || attempts == kSubmitAttempts) return snapshot;
-    if (Status finished = producer_->finish(); !finished) return finished.err();
-  }
+std::string Observation::describe() const {
+  return "frame " + std::to_string(frame) + ": EXPORT_SYNC_FILE(READ) " + read.info.describe() +
+         (read.pending ? " (pending)" : " (signalled)") + "; EXPORT_SYNC_FILE(WRITE) " + write.info.describe() +
+         (write.pending ? " (pending)" : " (signalled)") + "; the producer, asked after both: " +
+         (producer_busy ? "not landed yet" : "landed");
+}
+
+Result<Observation> GpuTarget::submit_and_observe(std::uint32_t frame) {
+  if (Status submitted = producer_->submit(frame); !submitted) return submitted.err();
+  Observation seen;
+  seen.frame = frame;
+  auto read = export_now(Access::Read);
+  if (!read) return read.err();
+  auto write = export_now(Access::Write);
+  if (!write) return write.err();
+  auto landed = producer_->landed();
+  if (!landed) return landed.err();
+  seen.read = std::move(*read);
+  seen.write = std::move(*write);
+  seen.producer_busy = !*landed;
+  return seen;
 }
 
 Result<Classification> GpuTarget::read_frame(std::uint32_t frame, ReadMode mode, Deadline deadline) const {

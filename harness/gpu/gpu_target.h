@@ -42,6 +42,26 @@ struct Snapshot {
 // EXPORT_SYNC_FILE(access) now, its FILE_INFO, and poll(sync_file, 0).
 [[nodiscard]] Result<Snapshot> export_snapshot(BorrowedFd dmabuf, Access access = Access::Read);
 
+// One frame as a consumer handed the buffer at submit time sees it, and the
+// producer's own word, asked after both exports.
+struct Observation {
+  std::uint32_t frame = 0;
+  Snapshot read;   // EXPORT_SYNC_FILE(READ): what a reader must wait for
+  Snapshot write;  // EXPORT_SYNC_FILE(WRITE): what a writer must wait for
+  bool producer_busy = false;  // the producer said the write had not landed yet
+
+  // The kernel showed the write in flight (pending READ and WRITE exports).
+  [[nodiscard]] bool fenced() const { return read.pending && write.pending; }
+  // An export already signalled while the producer, asked afterwards, still
+  // said busy: the write was in flight and the kernel showed no fence for it.
+  [[nodiscard]] bool contradiction() const { return producer_busy && !fenced(); }
+  // Nothing to judge: the producer had finished before it was asked and the
+  // exports were signalled (the write may have landed before the export).
+  [[nodiscard]] bool inconclusive() const { return !producer_busy && !fenced(); }
+  // "frame 2: READ 1 fence: stub/stub signalled; WRITE ...; producer: busy".
+  [[nodiscard]] std::string describe() const;
+};
+
 class GpuTarget {
  public:
   struct Made {
@@ -68,14 +88,10 @@ class GpuTarget {
     return export_snapshot(image_.fd(), access);
   }
 
-  // Submits frames, from `frame` on, until an export made right after submit
-  // is pending; at most kSubmitAttempts. A driver that fences shows a pending
-  // export at least once (an emulated GPU can finish a frame before the
-  // export is made: virgl's host renders while the guest waits); one that
-  // does not fence, never. Returns the last snapshot; `frame` is left at the
-  // last frame submitted and `attempts` at how many were.
-  static constexpr int kSubmitAttempts = 5;
-  [[nodiscard]] Result<Snapshot> submit_until_pending(std::uint32_t& frame, int& attempts);
+  // Submits frame, exports at once with READ and with WRITE, then asks the
+  // producer whether the write has landed. One frame, no retries: each frame
+  // is judged on its own (Observation).
+  [[nodiscard]] Result<Observation> submit_and_observe(std::uint32_t frame);
 
   // Reads frame back through the chosen read path. Synced mmap reads go
   // through DMA_BUF_IOCTL_SYNC (which waits for writers, bounded by deadline).

@@ -87,6 +87,12 @@ class Producer {
   // Waits through the producer's own API (glFinish, vkQueueWaitIdle, joining
   // the writer thread) until every submitted write has landed.
   [[nodiscard]] virtual Status finish() = 0;
+  // Has the last submitted write landed, in the producer's own words, asked
+  // without waiting (glClientWaitSync(sync, 0, 0) on a fence sync made after
+  // the draw, vkGetFenceStatus on the submit's fence, the writer thread's own
+  // flag)? What the kernel's export is checked against: an export already
+  // signalled while the producer still says "not yet" is a proven missing fence.
+  [[nodiscard]] virtual Result<bool> landed() = 0;
   // What went wrong in the last failed call, in the producer API's own terms
   // (EGL/GL/Vulkan error codes, which call); empty if nothing did.
   [[nodiscard]] virtual std::string last_error() const = 0;

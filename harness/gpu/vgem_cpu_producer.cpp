@@ -4,6 +4,7 @@
 // "GPU latency" and signals the fence. Same test bodies as the real
 // producers, with a fence that is known to be there.
 #include <chrono>
+#include <atomic>
 #include <thread>
 
 #include "harness/device.h"
@@ -64,9 +65,11 @@ class VgemCpuProducer final : public Producer {
     if (Status done = finish(); !done) return done;
     auto fence = uapi::vgem_fence_attach(vgem_.fd(), handle_, abi::kVgemFenceWrite);
     if (!fence) return fail("DRM_IOCTL_VGEM_FENCE_ATTACH(WRITE)", fence.err());
+    written_ = false;
     writer_ = std::jthread([this, frame, id = *fence] {
       std::this_thread::sleep_for(kWriteLatency);
       fill_frame(mapping_.bytes().subspan(image_.offset), image_.stride, image_.width, image_.height, *format_, frame);
+      written_ = true;
       writer_status_ = uapi::vgem_fence_signal(vgem_.fd(), id);
     });
     return {};
@@ -79,6 +82,8 @@ class VgemCpuProducer final : public Producer {
     }
     return {};
   }
+
+  Result<bool> landed() override { return written_.load(); }
 
   std::string last_error() const override { return last_error_; }
 
@@ -96,8 +101,10 @@ class VgemCpuProducer final : public Producer {
   DmaBufMapping mapping_;
   Layout image_;
   const PixelFormat* format_ = nullptr;
-  std::jthread writer_;
+  // Before writer_: the thread (joined when writer_ goes) sets both.
+  std::atomic<bool> written_{true};  // the writer thread has written the last frame
   Status writer_status_;
+  std::jthread writer_;
   std::string last_error_;
 };
 

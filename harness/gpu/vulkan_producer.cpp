@@ -205,6 +205,14 @@ class VulkanProducer final : public Producer {
     return {};
   }
 
+  Result<bool> landed() override {
+    if (!in_flight_) return true;
+    VkResult r = vkGetFenceStatus(device_, fence_);
+    if (r == VK_SUCCESS) return true;
+    if (r == VK_NOT_READY) return false;
+    return fail("vkGetFenceStatus", r).err();
+  }
+
   std::string last_error() const override { return last_error_; }
 
  private:
