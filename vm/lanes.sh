@@ -79,7 +79,7 @@ lane_param() {
 # lane_filter LANE [BUILD]: the tests a lane runs (a gtest filter). GPU test
 # names end in their producer's parameter.
 lane_filter() {
-  local own other param filter=""
+  local own param filter=""
   own=$(lane_param "$1" "${2:-}") || return 1
   if lane_runs_kernel_suites "$1"; then
     while IFS=$'\t' read -r _ param; do
