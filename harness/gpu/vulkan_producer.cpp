@@ -1,5 +1,5 @@
 // The `vulkan` producer: the VkPhysicalDevice that drives the DRM node
-// (VK_EXT_physical_device_drm; software Vulkan for a device without its own),
+// (VK_EXT_physical_device_drm; software Vulkan on vgem only, never for a GPU),
 // the dma-buf imported as external memory (VK_EXT_external_memory_dma_buf),
 // and a compute shader writing frame N after a calibrated busy loop.
 // submit() is vkQueueSubmit and returns; finish() waits on the submit's
@@ -91,7 +91,8 @@ class VulkanProducer final : public Producer {
 
     std::vector<VulkanDeviceInfo> infos;
     for (VkPhysicalDevice device : physical) infos.push_back(describe_device(device));
-    VulkanChoice choice = select_vulkan_device(infos, node_of(drm.primary_node), node_of(drm.render_node));
+    VulkanChoice choice =
+        select_vulkan_device(infos, node_of(drm.primary_node), node_of(drm.render_node), drm.driver == "vgem");
     if (!choice.index) return Probe::unsupported(choice.how);
     physical_ = physical[*choice.index];
     info_ = infos[*choice.index];

@@ -22,7 +22,7 @@ bool VulkanDeviceInfo::has(const std::string& extension) const {
 }
 
 VulkanChoice select_vulkan_device(const std::vector<VulkanDeviceInfo>& devices, std::optional<dev_t> primary,
-                                  std::optional<dev_t> render) {
+                                  std::optional<dev_t> render, bool software_allowed) {
   if (devices.empty()) return {std::nullopt, "no Vulkan physical device"};
   std::optional<std::size_t> chosen;
   std::string how;
@@ -33,10 +33,10 @@ VulkanChoice select_vulkan_device(const std::vector<VulkanDeviceInfo>& devices, 
       how = "VK_EXT_physical_device_drm node " + node_name(d.render ? *d.render : *d.primary);
     }
   }
-  for (std::size_t i = 0; i < devices.size() && !chosen; ++i) {
+  for (std::size_t i = 0; i < devices.size() && !chosen && software_allowed; ++i) {
     if (devices[i].is_cpu) {
       chosen = i;
-      how = "software device (no DRM node of its own)";
+      how = "software device (no DRM node of its own), allowed on vgem only";
     }
   }
   if (!chosen) {
@@ -46,7 +46,9 @@ VulkanChoice select_vulkan_device(const std::vector<VulkanDeviceInfo>& devices, 
               (d.render ? " (node " + node_name(*d.render) + ")" : " (no VK_EXT_physical_device_drm)");
     }
     return {std::nullopt, "no Vulkan device drives this DRM node" +
-                              (render ? " " + node_name(*render) : std::string()) + "; found: " + seen};
+                              (render ? " " + node_name(*render) : std::string()) + "; found: " + seen +
+                              (software_allowed ? "" : " (a software device stands in on vgem only: on a GPU "
+                                                       "it would report the software driver's behaviour, not the GPU's)")};
   }
   const VulkanDeviceInfo& d = devices[*chosen];
   for (const char* extension : kImportExtensions) {

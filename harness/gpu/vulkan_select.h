@@ -31,11 +31,14 @@ struct VulkanChoice {
 };
 
 // The device whose VK_EXT_physical_device_drm node is the DRM device's
-// (primary or render); failing that, a CPU device (software Vulkan maps any
-// mappable dma-buf). It must be able to import dma-bufs
+// (primary or render); failing that, where software_allowed (vgem, which has
+// no Vulkan driver of its own), a CPU device (software Vulkan maps any
+// mappable dma-buf). Never a CPU device for a GPU's node: that cell would
+// carry the software driver's results. It must be able to import dma-bufs
 // (VK_KHR_external_memory_fd + VK_EXT_external_memory_dma_buf).
 [[nodiscard]] VulkanChoice select_vulkan_device(const std::vector<VulkanDeviceInfo>& devices,
-                                                std::optional<dev_t> primary, std::optional<dev_t> render);
+                                                std::optional<dev_t> primary, std::optional<dev_t> render,
+                                                bool software_allowed);
 
 // How a dma-buf becomes Vulkan memory the compute shader writes.
 enum class VulkanImport {

@@ -32,39 +32,45 @@ VulkanDeviceInfo lavapipe(std::vector<std::string> extensions) {
 
 TEST(SelectVulkanDevice, MatchesTheDrmRenderNode) {
   auto choice = select_vulkan_device({gpu("AMD RADV NAVI21", 128), gpu("Intel(R) UHD", 129), lavapipe(kImport)},
-                                     makedev(226, 1), makedev(226, 129));
+                                     makedev(226, 1), makedev(226, 129), false);
   ASSERT_TRUE(choice.index);
   EXPECT_EQ(*choice.index, 1u);
   EXPECT_EQ(choice.how, "VK_EXT_physical_device_drm node 226:129");
 }
 
 TEST(SelectVulkanDevice, MatchesByPrimaryNodeToo) {
-  auto choice = select_vulkan_device({gpu("A", 128), gpu("B", 129)}, makedev(226, 0), std::nullopt);
+  auto choice = select_vulkan_device({gpu("A", 128), gpu("B", 129)}, makedev(226, 0), std::nullopt, false);
   ASSERT_TRUE(choice.index);
   EXPECT_EQ(*choice.index, 0u);
 }
 
-TEST(SelectVulkanDevice, FallsBackToSoftwareVulkanForADeviceWithoutOne) {
-  auto choice = select_vulkan_device({gpu("A", 128), lavapipe(kImport)}, makedev(226, 1), makedev(226, 129));
+TEST(SelectVulkanDevice, FallsBackToSoftwareVulkanOnVgemOnly) {
+  auto choice = select_vulkan_device({gpu("A", 128), lavapipe(kImport)}, makedev(226, 1), makedev(226, 129), true);
   ASSERT_TRUE(choice.index);
   EXPECT_EQ(*choice.index, 1u);
   EXPECT_NE(choice.how.find("software"), std::string::npos);
 }
 
+TEST(SelectVulkanDevice, NeverLetsSoftwareVulkanStandInForAGpu) {
+  auto choice = select_vulkan_device({gpu("A", 128), lavapipe(kImport)}, makedev(226, 1), makedev(226, 129), false);
+  EXPECT_FALSE(choice.index);
+  EXPECT_NE(choice.how.find("vgem only"), std::string::npos) << choice.how;
+}
+
 TEST(SelectVulkanDevice, SaysWhyWhenTheDeviceCannotImportDmaBufs) {
   // Debian 12's lavapipe (Mesa 22.3) has external memory fds but no dma-buf import.
-  auto choice = select_vulkan_device({lavapipe({"VK_KHR_external_memory_fd"})}, makedev(226, 0), makedev(226, 128));
+  auto choice = select_vulkan_device({lavapipe({"VK_KHR_external_memory_fd"})}, makedev(226, 0), makedev(226, 128), true);
   EXPECT_FALSE(choice.index);
   EXPECT_NE(choice.how.find("no VK_EXT_external_memory_dma_buf"), std::string::npos) << choice.how;
   EXPECT_NE(choice.how.find("llvmpipe Mesa 22.3.6"), std::string::npos) << choice.how;
 }
 
 TEST(SelectVulkanDevice, NoMatchListsWhatWasFound) {
-  auto choice = select_vulkan_device({gpu("A", 130)}, makedev(226, 0), makedev(226, 128));
+  auto choice = select_vulkan_device({gpu("A", 130)}, makedev(226, 0), makedev(226, 128), true);
   EXPECT_FALSE(choice.index);
   EXPECT_NE(choice.how.find("226:128"), std::string::npos) << choice.how;
   EXPECT_NE(choice.how.find("A (node 226:130)"), std::string::npos) << choice.how;
-  EXPECT_FALSE(select_vulkan_device({}, std::nullopt, std::nullopt).index);
+  EXPECT_FALSE(select_vulkan_device({}, std::nullopt, std::nullopt, true).index);
 }
 
 TEST(PlanImport, LinearBuffersImportAsAVkBuffer) {
