@@ -38,6 +38,15 @@ inline constexpr std::string_view kBufferPrefix = "buffer.";
 inline constexpr std::string_view kBufferFormat = "buffer.format";
 inline constexpr std::string_view kBufferModifier = "buffer.modifier";
 inline constexpr std::string_view kReadbackPath = "readback.path";
+// How frames were made visible: "implicit" (a plain submit) or "bridge" (the
+// submit's own fence imported into the dma-buf as its writer).
+inline constexpr std::string_view kSync = "sync";
+// "yes", or why frames cannot be gated here; "gate" says how the gates of the
+// frames a test observed behaved: gpu, cpu or none, with counts when mixed.
+inline constexpr std::string_view kGateAvailable = "gate.available";
+inline constexpr std::string_view kGate = "gate";
+// A plain Vulkan submit's side effect: did the kernel attach a fence anyway?
+inline constexpr std::string_view kVulkanImplicitFence = "vulkan.implicit_fence";
 // GL through EGL.
 inline constexpr std::string_view kGlVendor = "gl.vendor";
 inline constexpr std::string_view kGlRenderer = "gl.renderer";

@@ -7,8 +7,10 @@
 #             primary node
 #   virgl     a real fencing GL driver: virtio-gpu with virgl, its host side
 #             rendered by llvmpipe under Xvfb
-#   lavapipe  a real non-fencing Vulkan producer: Mesa's lavapipe importing
-#             the dma-buf (Mesa 25; Debian 12's Mesa 22.3 cannot)
+#   lavapipe  a real Vulkan producer: Mesa's lavapipe importing the dma-buf
+#             (Mesa 25; Debian 12's Mesa 22.3 cannot): the explicit bridge
+#             where it exports SYNC_FD (Mesa 25's does not: SKIP), and what a
+#             plain submit does, recorded
 # A cell is a lane under one kernel and one Mesa (and build): its results are
 # build/results/LANE@linux-X.Y@mesa-X.Y[@BUILD].json, and its expectations
 # expectations/LANE[@linux-X.Y][@mesa-X.Y][@BUILD]-{fails,flakes,skips}.txt,
@@ -36,7 +38,7 @@ lane_modules() {
   case $1 in
     vgem) echo vgem udmabuf ;;
     llvmpipe | lavapipe) echo vgem ;;
-    virgl) echo virtio_gpu ;;
+    virgl) echo virtio_gpu vgem ;;  # vgem: the gate's fences (harness/gpu/gate.h)
   esac
 }
 

@@ -125,6 +125,8 @@ class GlProducer final : public Producer {
       return "unsupported: no EGL_EXT_image_dma_buf_import on this display";
     }
     modifiers_ = has_extension(extensions, "EGL_EXT_image_dma_buf_import_modifiers");
+    native_fences_ = has_extension(extensions, "EGL_ANDROID_native_fence_sync");
+    wait_sync_ = has_extension(extensions, "EGL_KHR_wait_sync");
     if (!has_extension(extensions, "EGL_KHR_surfaceless_context")) return "unsupported: no EGL_KHR_surfaceless_context";
     egl_vendor_ = eglQueryString(display_, EGL_VENDOR);
     egl_version_ = eglQueryString(display_, EGL_VERSION);
@@ -148,6 +150,14 @@ class GlProducer final : public Producer {
     if (create_image_ == nullptr || destroy_image_ == nullptr || image_target_ == nullptr) {
       return "unsupported: no EGLImage entry points (EGL_KHR_image_base, GL_OES_EGL_image)";
     }
+    create_sync_ = reinterpret_cast<PFNEGLCREATESYNCKHRPROC>(eglGetProcAddress("eglCreateSyncKHR"));
+    destroy_sync_ = reinterpret_cast<PFNEGLDESTROYSYNCKHRPROC>(eglGetProcAddress("eglDestroySyncKHR"));
+    wait_sync_fn_ = reinterpret_cast<PFNEGLWAITSYNCKHRPROC>(eglGetProcAddress("eglWaitSyncKHR"));
+    dup_native_fence_ =
+        reinterpret_cast<PFNEGLDUPNATIVEFENCEFDANDROIDPROC>(eglGetProcAddress("eglDupNativeFenceFDANDROID"));
+    native_fences_ = native_fences_ && create_sync_ != nullptr && destroy_sync_ != nullptr &&
+                     dup_native_fence_ != nullptr;
+    wait_sync_ = wait_sync_ && wait_sync_fn_ != nullptr;
     renderer_ = reinterpret_cast<const char*>(glGetString(GL_RENDERER));
     vendor_ = reinterpret_cast<const char*>(glGetString(GL_VENDOR));
     version_ = reinterpret_cast<const char*>(glGetString(GL_VERSION));
@@ -172,6 +182,7 @@ class GlProducer final : public Producer {
     return {};
   }
 
+  using Producer::submit;
   const ProducerKind& kind() const override { return producer_kind(ProducerId::Gl); }
 
   Environment environment() const override {
@@ -244,12 +255,56 @@ class GlProducer final : public Producer {
     return calibrate();
   }
 
-  Status submit(std::uint32_t frame) override {
+  Probe can_wait() const override {
+    if (!native_fences_) return Probe::unsupported("the EGL display has no EGL_ANDROID_native_fence_sync");
+    if (!wait_sync_) return Probe::unsupported("the EGL display has no EGL_KHR_wait_sync");
+    return Probe::supported();
+  }
+
+  Probe can_export_fence() const override {
+    if (!native_fences_) return Probe::unsupported("the EGL display has no EGL_ANDROID_native_fence_sync");
+    return Probe::supported();
+  }
+
+  // A gate: the sync_file as an EGL native fence sync the context waits on
+  // (eglWaitSyncKHR: the GPU waits, or the driver does on the CPU). Then the
+  // draw; with export_fence a native fence sync after it, whose sync_file
+  // (eglDupNativeFenceFDANDROID) exists once the flush made it real.
+  Status submit(std::uint32_t frame, const SubmitOptions& options) override {
+    submit_fence_.reset();
+    if (options.wait_for.get() >= 0) {
+      if (Status waited = wait_on(options.wait_for); !waited) return waited;
+    }
     draw(frame);
     if (sync_ != nullptr) glDeleteSync(sync_);
     sync_ = glFenceSync(GL_SYNC_GPU_COMMANDS_COMPLETE, 0);
+    EGLSyncKHR out = EGL_NO_SYNC_KHR;
+    if (options.export_fence) {
+      if (!native_fences_) return unsupported_call("a native fence sync for the submit");
+      const EGLint attribs[] = {EGL_NONE};
+      out = create_sync_(display_, EGL_SYNC_NATIVE_FENCE_ANDROID, attribs);
+      if (out == EGL_NO_SYNC_KHR) {
+        last_error_ = egl_error("eglCreateSyncKHR(EGL_SYNC_NATIVE_FENCE_ANDROID)");
+        return Errno{EIO};
+      }
+    }
     glFlush();
+    if (out != EGL_NO_SYNC_KHR) {
+      EGLint fd = dup_native_fence_(display_, out);
+      if (fd == EGL_NO_NATIVE_FENCE_FD_ANDROID) last_error_ = egl_error("eglDupNativeFenceFDANDROID");
+      destroy_sync_(display_, out);
+      if (fd == EGL_NO_NATIVE_FENCE_FD_ANDROID) return Errno{EIO};
+      submit_fence_ = UniqueFd(fd);
+    }
     return gl_status();
+  }
+
+  Result<UniqueFd> take_submit_fence() override {
+    if (!submit_fence_.valid()) {
+      last_error_ = "no native fence was made for the last submit";
+      return Errno{ENOENT};
+    }
+    return std::move(submit_fence_);
   }
 
   Result<bool> landed() override {
@@ -303,6 +358,29 @@ class GlProducer final : public Producer {
     return {};
   }
 
+  // The sync_file as an EGL native fence sync, waited on by the context.
+  Status wait_on(BorrowedFd sync_file) {
+    if (!native_fences_ || !wait_sync_) return unsupported_call("waiting on a sync_file");
+    auto fd = UniqueFd::dup(sync_file);
+    if (!fd) return fd.err();
+    const EGLint attribs[] = {EGL_SYNC_NATIVE_FENCE_FD_ANDROID, fd->get(), EGL_NONE};
+    EGLSyncKHR sync = create_sync_(display_, EGL_SYNC_NATIVE_FENCE_ANDROID, attribs);
+    if (sync == EGL_NO_SYNC_KHR) {
+      last_error_ = egl_error("eglCreateSyncKHR(EGL_SYNC_NATIVE_FENCE_ANDROID, the gate's sync_file)");
+      return Errno{EIO};
+    }
+    (void)fd->release();  // EGL owns it now
+    EGLint waited = wait_sync_fn_(display_, sync, 0);
+    if (waited != EGL_TRUE) last_error_ = egl_error("eglWaitSyncKHR");
+    destroy_sync_(display_, sync);
+    return waited == EGL_TRUE ? Status{} : Status{Errno{EIO}};
+  }
+
+  Status unsupported_call(const char* what) {
+    last_error_ = std::string(what) + ": " + can_wait().describe();
+    return Errno{ENOTSUP};
+  }
+
   void release_target() {
     if (framebuffer_ != 0) glDeleteFramebuffers(1, &framebuffer_);
     if (texture_ != 0) glDeleteTextures(1, &texture_);
@@ -317,7 +395,12 @@ class GlProducer final : public Producer {
   PFNEGLCREATEIMAGEKHRPROC create_image_ = nullptr;
   PFNEGLDESTROYIMAGEKHRPROC destroy_image_ = nullptr;
   PFNGLEGLIMAGETARGETTEXTURE2DOESPROC image_target_ = nullptr;
-  bool modifiers_ = false;
+  PFNEGLCREATESYNCKHRPROC create_sync_ = nullptr;
+  PFNEGLDESTROYSYNCKHRPROC destroy_sync_ = nullptr;
+  PFNEGLWAITSYNCKHRPROC wait_sync_fn_ = nullptr;
+  PFNEGLDUPNATIVEFENCEFDANDROIDPROC dup_native_fence_ = nullptr;
+  bool modifiers_ = false, native_fences_ = false, wait_sync_ = false;
+  UniqueFd submit_fence_;  // the last submit's native fence, as a sync_file
   GLuint program_ = 0, vao_ = 0, texture_ = 0, framebuffer_ = 0;
   GLint seed_location_ = -1, iterations_location_ = -1;
   GLint iterations_ = 16;

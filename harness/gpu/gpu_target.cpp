@@ -78,6 +78,18 @@ Probe GpuTarget::prepare(std::string_view producer_name) {
   if (Status attached = producer_->attach(image_); !attached) return failed("importing the dma-buf", attached.err());
   if (Status written = producer_->submit(0); !written) return failed("writing frame 0", written.err());
   if (Status finished = producer_->finish(); !finished) return failed("finishing frame 0", finished.err());
+  sync_ = producer_->kind().implicit_sync ? Sync::Implicit : Sync::Bridge;
+
+  // The gate: where the producer can make a write wait on a sync_file.
+  if (Probe waits = producer_->can_wait(); !waits.is_supported()) {
+    no_gate_ = waits.describe();
+  } else if (MadeGate gate = Gate::make(); gate.gate) {
+    gate_ = std::move(gate.gate);
+  } else if (gate.probe.outcome() == Probe::Outcome::Broken) {
+    return gate.probe;
+  } else {
+    no_gate_ = gate.probe.describe();
+  }
 
   // The read path: the consumer's own mapping if it shows the finished frame 0.
   std::string mmap_result = "not linear";
@@ -109,6 +121,8 @@ Environment GpuTarget::environment() const {
     for (auto& entry : producer_->environment()) env.push_back(std::move(entry));
   }
   env.emplace_back(schema::kReadbackPath, std::string(read_path()));
+  env.emplace_back(schema::kSync, std::string(to_string(sync_)));
+  env.emplace_back(schema::kGateAvailable, gate_ ? "yes" : no_gate_);
   return env;
 }
 
@@ -125,29 +139,65 @@ std::string GpuTarget::context() const {
     for (const auto& [key, value] : producer_->environment()) out += "\n    " + key + ": " + value;
   }
   out += "\n  read path " + std::string(read_path());
+  out += "\n  sync " + std::string(to_string(sync_)) + ", gate " +
+         (gate_blocks_submit_ ? "cpu-side (the submit blocked until the watchdog opened it)"
+          : gate_             ? "available"
+          : no_gate_.empty()  ? "not set up"
+                              : no_gate_);
   return out;
 }
 
+std::string_view to_string(Sync sync) { return sync == Sync::Implicit ? "implicit" : "bridge"; }
+
 std::string Observation::describe() const {
-  return "frame " + std::to_string(frame) + ": EXPORT_SYNC_FILE(READ) " + read.info.describe() +
+  return "frame " + std::to_string(frame) + " (" + std::string(to_string(sync)) + ", gate " +
+         std::string(to_string(gate)) + "): EXPORT_SYNC_FILE(READ) " + read.info.describe() +
          (read.pending ? " (pending)" : " (signalled)") + "; EXPORT_SYNC_FILE(WRITE) " + write.info.describe() +
          (write.pending ? " (pending)" : " (signalled)") + "; the producer, asked after both: " +
          (producer_busy ? "not landed yet" : "landed");
 }
 
 Result<Observation> GpuTarget::submit_and_observe(std::uint32_t frame) {
-  if (Status submitted = producer_->submit(frame); !submitted) return submitted.err();
   Observation seen;
   seen.frame = frame;
+  seen.sync = sync_;
+  Producer::SubmitOptions options;
+  options.export_fence = sync_ == Sync::Bridge;
+  // Gated unless an earlier frame showed the gate blocks the submit itself
+  // (a CPU-side wait): gating again would only cost the watchdog's time.
+  const bool gated = gate_ && !gate_blocks_submit_;
+  if (gate_blocks_submit_) seen.gate = GateKind::Cpu;
+  if (gated) {
+    auto closed = gate_->close();
+    if (!closed) return closed.err();
+    options.wait_for = *closed;
+  }
+  // Submit and, for the bridge, import the submit's fence as the buffer's
+  // writer; the gate stays closed throughout unless the watchdog opens it.
+  Status submitted = producer_->submit(frame, options);
+  if (submitted && sync_ == Sync::Bridge) {
+    auto fence = producer_->take_submit_fence();
+    submitted = fence ? uapi::import_sync_file(image_.fd(), Access::Write, fence->borrow()) : Status{fence.err()};
+  }
+  if (gated) {
+    seen.gate = gate_->claim() ? GateKind::Gpu : GateKind::Cpu;
+    gate_blocks_submit_ = seen.gate == GateKind::Cpu;
+  }
+  auto open_gate = [&] { return gated ? gate_->open_now() : Status{}; };
+  if (!submitted) {
+    (void)open_gate();
+    return submitted.err();
+  }
   auto read = export_now(Access::Read);
-  if (!read) return read.err();
-  auto write = export_now(Access::Write);
-  if (!write) return write.err();
-  auto landed = producer_->landed();
+  auto write = read ? export_now(Access::Write) : Result<Snapshot>(read.err());
+  auto landed = write ? producer_->landed() : Result<bool>(write.err());
+  if (Status opened = open_gate(); !opened) return opened.err();
   if (!landed) return landed.err();
   seen.read = std::move(*read);
   seen.write = std::move(*write);
   seen.producer_busy = !*landed;
+  // Landed while the gate was closed: the write did not wait for it.
+  if (seen.gate == GateKind::Gpu && !seen.producer_busy) seen.gate = GateKind::None;
   return seen;
 }
 

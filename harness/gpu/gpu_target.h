@@ -16,6 +16,7 @@
 
 #include "harness/deadline.h"
 #include "harness/device.h"
+#include "harness/gpu/gate.h"
 #include "harness/gpu/gbm.h"
 #include "harness/probe.h"
 #include "harness/gpu/producer.h"
@@ -42,10 +43,25 @@ struct Snapshot {
 // EXPORT_SYNC_FILE(access) now, its FILE_INFO, and poll(sync_file, 0).
 [[nodiscard]] Result<Snapshot> export_snapshot(BorrowedFd dmabuf, Access access = Access::Read);
 
+// How a frame's write is made visible to a consumer of the dma-buf.
+enum class Sync {
+  // A plain submit: the kernel driver must attach the write's fence itself.
+  Implicit,
+  // The explicit bridge: the submit's own fence (Producer::take_submit_fence)
+  // imported into the dma-buf as its writer (DMA_BUF_IOCTL_IMPORT_SYNC_FILE
+  // WRITE), as Mesa's Vulkan WSI does for every presented image.
+  Bridge,
+};
+[[nodiscard]] std::string_view to_string(Sync sync);
+
 // One frame as a consumer handed the buffer at submit time sees it, and the
 // producer's own word, asked after both exports.
 struct Observation {
   std::uint32_t frame = 0;
+  Sync sync = Sync::Implicit;
+  // Gpu: both exports and the producer were asked while the gate was closed,
+  // so the write cannot have landed; Cpu/None: the frame raced the export.
+  GateKind gate = GateKind::None;
   Snapshot read;   // EXPORT_SYNC_FILE(READ): what a reader must wait for
   Snapshot write;  // EXPORT_SYNC_FILE(WRITE): what a writer must wait for
   bool producer_busy = false;  // the producer said the write had not landed yet
@@ -88,9 +104,18 @@ class GpuTarget {
     return export_snapshot(image_.fd(), access);
   }
 
-  // Submits frame, exports at once with READ and with WRITE, then asks the
-  // producer whether the write has landed. One frame, no retries: each frame
-  // is judged on its own (Observation).
+  // How frames are submitted (default: implicit where the producer's API
+  // promises it, the bridge where it does not: ProducerKind::implicit_sync).
+  void use(Sync sync) { sync_ = sync; }
+  [[nodiscard]] Sync sync() const { return sync_; }
+  // Why frames cannot be gated here ("" when they can).
+  [[nodiscard]] const std::string& no_gate_reason() const { return no_gate_; }
+
+  // Submits frame (behind a closed gate where the producer and the machine
+  // allow one; with the bridge where sync() says so), exports at once with
+  // READ and with WRITE, then asks the producer whether the write has
+  // landed, and opens the gate. One frame, no retries: each frame is judged
+  // on its own (Observation).
   [[nodiscard]] Result<Observation> submit_and_observe(std::uint32_t frame);
 
   // Reads frame back through the chosen read path. Synced mmap reads go
@@ -107,6 +132,10 @@ class GpuTarget {
   GbmBuffer buffer_;
   DmaBufImage image_;
   std::unique_ptr<Producer> producer_;
+  std::unique_ptr<Gate> gate_;
+  std::string no_gate_;
+  bool gate_blocks_submit_ = false;  // a gated submit blocked until the watchdog opened the gate
+  Sync sync_ = Sync::Implicit;
   bool use_mmap_ = true;
 };
 

@@ -15,6 +15,7 @@
 #include "harness/fd.h"
 #include "harness/probe.h"
 #include "harness/result.h"
+#include "results/schema.h"
 
 namespace fc {
 
@@ -50,18 +51,28 @@ struct ProducerKind {
   std::string_view param;  // its gtest parameter and benchmark name part: the end of a test ID
   std::string_view api;    // how it writes
   std::string_view needs;  // what the machine must have for it to run
+  // Does the API promise that a plain submit writing an imported dma-buf is
+  // implicitly synchronised (a fence the kernel's export returns)? GL on an
+  // EGLImage does (Mesa's GL drivers rely on it for every shared buffer);
+  // Vulkan does not: its clients (Mesa's WSI, compositors) import the
+  // submit's SYNC_FD into the dma-buf themselves (the explicit bridge), and
+  // whether a plain submit also attaches a fence depends on the kernel driver.
+  bool implicit_sync;
+  // Where it does not, the property that records what a plain submit did
+  // ("vulkan.implicit_fence": yes|no); empty where it does.
+  std::string_view implicit_property;
 };
 
 // Every producer, in the order tests are parameterised over.
 inline constexpr ProducerKind kProducers[] = {
     {ProducerId::Gl, "gl", "gl", "OpenGL ES 3 through EGL on GBM: the dma-buf imported as an EGLImage, drawn into via an FBO",
-     "EGL_EXT_image_dma_buf_import on the device's GBM"},
+     "EGL_EXT_image_dma_buf_import on the device's GBM", true, ""},
     {ProducerId::Vulkan, "vulkan", "vulkan",
      "Vulkan: the dma-buf imported as external memory, written by a compute shader",
-     "a Vulkan device matching the DRM node with VK_EXT_external_memory_dma_buf"},
+     "a Vulkan device matching the DRM node with VK_EXT_external_memory_dma_buf", false, schema::kVulkanImplicitFence},
     {ProducerId::VgemCpu, "vgem-cpu", "vgem_cpu",
      "the reference: a vgem write fence on the buffer, a CPU thread writes the frame, then signals",
-     "vgem (the kernel's own fences)"},
+     "vgem (the kernel's own fences)", true, ""},
 };
 [[nodiscard]] const ProducerKind& producer_kind(ProducerId id);
 // The kind called name, or nullptr.
@@ -81,9 +92,29 @@ class Producer {
   [[nodiscard]] virtual Probe supports(const DmaBufImage& image) const = 0;
   // Makes image the target of later frames (import, FBO, workload calibration).
   [[nodiscard]] virtual Status attach(const DmaBufImage& image) = 0;
+  // What a submit waits for, and what it hands out, besides its write.
+  struct SubmitOptions {
+    // A sync_file the write must wait for before it starts (the gate,
+    // harness/gpu/gate.h); -1: none. Needs can_wait().
+    BorrowedFd wait_for{-1};
+    // Also make the write's completion available as a sync_file
+    // (take_submit_fence()). Needs can_export_fence().
+    bool export_fence = false;
+  };
   // Submits the write of frame N into the attached image and returns without
   // waiting for it to finish.
-  [[nodiscard]] virtual Status submit(std::uint32_t frame) = 0;
+  [[nodiscard]] virtual Status submit(std::uint32_t frame, const SubmitOptions& options) = 0;
+  [[nodiscard]] Status submit(std::uint32_t frame) { return submit(frame, SubmitOptions{}); }
+  // Can a submit wait on a sync_file on the producer's side (EGL_ANDROID_
+  // native_fence_sync + eglWaitSyncKHR; a SYNC_FD VkSemaphore import waited
+  // on by vkQueueSubmit)? Unsupported names what is missing.
+  [[nodiscard]] virtual Probe can_wait() const = 0;
+  // Can a submit's completion be had as a sync_file (an EGL native fence
+  // sync; a semaphore exported as SYNC_FD)? What the explicit bridge needs.
+  [[nodiscard]] virtual Probe can_export_fence() const = 0;
+  // The last submit's completion as a sync_file (submitted with
+  // export_fence); once per submit.
+  [[nodiscard]] virtual Result<UniqueFd> take_submit_fence() = 0;
   // Waits through the producer's own API (glFinish, vkQueueWaitIdle, joining
   // the writer thread) until every submitted write has landed.
   [[nodiscard]] virtual Status finish() = 0;

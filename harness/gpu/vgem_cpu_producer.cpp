@@ -3,8 +3,16 @@
 // into vgem by PRIME), then a writer thread fills in the frame after a short
 // "GPU latency" and signals the fence. Same test bodies as the real
 // producers, with a fence that is known to be there.
+//
+// The selftests' mutant: with FENCECHECK_SELFTEST_UNFENCED=N in the
+// environment it leaves the fence off N% of its submits, at random, as a
+// driver that fences only some writes would; suites/selftest checks that
+// the GPU tests fail it in every run.
 #include <chrono>
 #include <atomic>
+#include <cstdlib>
+#include <optional>
+#include <random>
 #include <thread>
 
 #include "harness/device.h"
@@ -21,15 +29,20 @@ using namespace std::chrono_literals;
 
 // How long the "GPU" takes: long against an export made right after submit().
 constexpr auto kWriteLatency = 100ms;
+// The longest a gated write waits for its gate (vgem opens its own after 10 s).
+constexpr auto kGateLimit = 15s;
 
 class VgemCpuProducer final : public Producer {
  public:
-  explicit VgemCpuProducer(VgemDevice vgem) : vgem_(std::move(vgem)) {}
+  explicit VgemCpuProducer(VgemDevice vgem) : vgem_(std::move(vgem)) {
+    if (const char* share = std::getenv("FENCECHECK_SELFTEST_UNFENCED")) unfenced_percent_ = std::atoi(share);
+  }
   ~VgemCpuProducer() override {
     (void)finish();
     if (handle_ != 0) (void)uapi::drm_gem_close(vgem_.fd(), handle_);
   }
 
+  using Producer::submit;
   const ProducerKind& kind() const override { return producer_kind(ProducerId::VgemCpu); }
 
   Environment environment() const override {
@@ -56,23 +69,61 @@ class VgemCpuProducer final : public Producer {
     if (!mapping) return fail("mmap of the dma-buf", mapping.err());
     if (handle_ != 0) (void)uapi::drm_gem_close(vgem_.fd(), handle_);
     handle_ = *handle;
+    dmabuf_ = image.fd();
     mapping_ = std::move(*mapping);
     image_ = {image.width, image.height, image.planes[0].offset, image.planes[0].stride};
     return {};
   }
 
-  Status submit(std::uint32_t frame) override {
+  // Waits for: the writer thread polls the gate's sync_file before it writes
+  // (bounded: the gate's own vgem fence signals itself after 10 s), so a
+  // gated submit returns at once as a GPU's would. Its fence: the vgem write
+  // fence it attached, exported from the buffer right after.
+  Probe can_wait() const override { return Probe::supported(); }
+  Probe can_export_fence() const override { return Probe::supported(); }
+
+  Status submit(std::uint32_t frame, const SubmitOptions& options) override {
     if (Status done = finish(); !done) return done;
-    auto fence = uapi::vgem_fence_attach(vgem_.fd(), handle_, abi::kVgemFenceWrite);
-    if (!fence) return fail("DRM_IOCTL_VGEM_FENCE_ATTACH(WRITE)", fence.err());
+    submit_fence_.reset();
+    UniqueFd gate;
+    if (options.wait_for.get() >= 0) {
+      auto dup = UniqueFd::dup(options.wait_for);
+      if (!dup) return fail("dup of the gate's sync_file", dup.err());
+      gate = std::move(*dup);
+    }
+    // As a GPU driver's implicit sync would, the write waits for the buffer's
+    // earlier users (vgem refuses a write fence while any fence is pending:
+    // a buffer another driver just created may still carry its fence).
+    auto idle = uapi::poll_fd(dmabuf_, POLLOUT, Deadline::after(kGateLimit));
+    if (!idle) return fail("poll(dma-buf, POLLOUT) before the write", idle.err());
+    std::optional<std::uint32_t> fence;
+    if (unfenced_percent_ == 0 || std::uniform_int_distribution<int>(0, 99)(random_) >= unfenced_percent_) {
+      auto attached = uapi::vgem_fence_attach(vgem_.fd(), handle_, abi::kVgemFenceWrite);
+      if (!attached) return fail("DRM_IOCTL_VGEM_FENCE_ATTACH(WRITE)", attached.err());
+      fence = *attached;
+    }
+    if (options.export_fence) {
+      auto file = uapi::export_sync_file(dmabuf_, Access::Write);
+      if (!file) {
+        if (fence) (void)uapi::vgem_fence_signal(vgem_.fd(), *fence);
+        return fail("DMA_BUF_IOCTL_EXPORT_SYNC_FILE(WRITE) of its own fence", file.err());
+      }
+      submit_fence_ = std::move(*file);
+    }
     written_ = false;
-    writer_ = std::jthread([this, frame, id = *fence] {
+    writer_ = std::jthread([this, frame, fence, gate = std::move(gate)] {
+      if (gate.valid()) (void)uapi::poll_fd(gate.borrow(), POLLIN, Deadline::after(kGateLimit));
       std::this_thread::sleep_for(kWriteLatency);
       fill_frame(mapping_.bytes().subspan(image_.offset), image_.stride, image_.width, image_.height, *format_, frame);
       written_ = true;
-      writer_status_ = uapi::vgem_fence_signal(vgem_.fd(), id);
+      if (fence) writer_status_ = uapi::vgem_fence_signal(vgem_.fd(), *fence);
     });
     return {};
+  }
+
+  Result<UniqueFd> take_submit_fence() override {
+    if (!submit_fence_.valid()) return fail("its fence: none was exported for the last submit", Errno{ENOENT}).err();
+    return std::move(submit_fence_);
   }
 
   Status finish() override {
@@ -98,6 +149,10 @@ class VgemCpuProducer final : public Producer {
   };
   VgemDevice vgem_;
   std::uint32_t handle_ = 0;
+  int unfenced_percent_ = 0;  // the selftests' mutant (FENCECHECK_SELFTEST_UNFENCED)
+  std::minstd_rand random_{std::random_device{}()};
+  BorrowedFd dmabuf_{-1};  // the attached image's (it outlives the producer)
+  UniqueFd submit_fence_;
   DmaBufMapping mapping_;
   Layout image_;
   const PixelFormat* format_ = nullptr;

@@ -62,6 +62,8 @@ class VulkanProducer final : public Producer {
       vkDeviceWaitIdle(device_);
       release_target();
       vkDestroyFence(device_, fence_, nullptr);
+      vkDestroySemaphore(device_, gate_semaphore_, nullptr);
+      vkDestroySemaphore(device_, done_semaphore_, nullptr);
       vkDestroyCommandPool(device_, pool_, nullptr);
       vkDestroyPipeline(device_, pipeline_, nullptr);
       vkDestroyPipelineLayout(device_, pipeline_layout_, nullptr);
@@ -112,6 +114,8 @@ class VulkanProducer final : public Producer {
     if (modifiers_) extensions.push_back("VK_EXT_image_drm_format_modifier");
     foreign_ = info_.has("VK_EXT_queue_family_foreign");
     if (foreign_) extensions.push_back("VK_EXT_queue_family_foreign");
+    sync_fd_ = sync_fd_support();
+    if (info_.has("VK_KHR_external_semaphore_fd")) extensions.push_back("VK_KHR_external_semaphore_fd");
     float priority = 1.0f;
     VkDeviceQueueCreateInfo queue_info{VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO};
     queue_info.queueFamilyIndex = family_;
@@ -130,10 +134,17 @@ class VulkanProducer final : public Producer {
     get_fd_properties_ = reinterpret_cast<PFN_vkGetMemoryFdPropertiesKHR>(
         vkGetDeviceProcAddr(device_, "vkGetMemoryFdPropertiesKHR"));
     if (get_fd_properties_ == nullptr) return Probe::broken("no vkGetMemoryFdPropertiesKHR", Errno{EIO});
+    if (info_.has("VK_KHR_external_semaphore_fd")) {
+      import_semaphore_fd_ = reinterpret_cast<PFN_vkImportSemaphoreFdKHR>(
+          vkGetDeviceProcAddr(device_, "vkImportSemaphoreFdKHR"));
+      get_semaphore_fd_ = reinterpret_cast<PFN_vkGetSemaphoreFdKHR>(vkGetDeviceProcAddr(device_, "vkGetSemaphoreFdKHR"));
+    }
+    if (std::string error = create_semaphores(); !error.empty()) return Probe::broken(error, Errno{EIO});
     if (std::string error = create_pipeline(); !error.empty()) return Probe::broken(error, Errno{EIO});
     return Probe::supported();
   }
 
+  using Producer::submit;
   const ProducerKind& kind() const override { return producer_kind(ProducerId::Vulkan); }
 
   Environment environment() const override {
@@ -180,17 +191,78 @@ class VulkanProducer final : public Producer {
     return calibrate();
   }
 
-  Status submit(std::uint32_t frame) override {
+  Probe can_wait() const override {
+    if (!sync_fd_.importable) return Probe::unsupported(info_.name + " cannot import a SYNC_FD into a VkSemaphore (" + sync_fd_.why + ")");
+    return Probe::supported();
+  }
+
+  Probe can_export_fence() const override {
+    if (!sync_fd_.exportable) return Probe::unsupported(info_.name + " cannot export a VkSemaphore as a SYNC_FD (" + sync_fd_.why + ")");
+    return Probe::supported();
+  }
+
+  // A gate: its sync_file imported (temporarily) into a semaphore the submit
+  // waits on. export_fence: the submit also signals a semaphore created
+  // exportable as SYNC_FD, exported after vkQueueSubmit (what Mesa's WSI
+  // does before it imports the result into the dma-buf).
+  Status submit(std::uint32_t frame, const SubmitOptions& options) override {
     if (Status done = finish(); !done) return done;
+    submit_fence_.reset();
     layout_.seed = frame_seed(frame);
     layout_.iterations = iterations_;
     if (Status recorded = record(); !recorded) return recorded;
     VkSubmitInfo submit_info{VK_STRUCTURE_TYPE_SUBMIT_INFO};
     submit_info.commandBufferCount = 1;
     submit_info.pCommandBuffers = &commands_;
+    const VkPipelineStageFlags wait_stage = VK_PIPELINE_STAGE_ALL_COMMANDS_BIT;
+    if (options.wait_for.get() >= 0) {
+      if (!sync_fd_.importable) return fail_unsupported(can_wait());
+      auto fd = UniqueFd::dup(options.wait_for);
+      if (!fd) return fd.err();
+      VkImportSemaphoreFdInfoKHR import{VK_STRUCTURE_TYPE_IMPORT_SEMAPHORE_FD_INFO_KHR};
+      import.semaphore = gate_semaphore_;
+      import.flags = VK_SEMAPHORE_IMPORT_TEMPORARY_BIT;
+      import.handleType = VK_EXTERNAL_SEMAPHORE_HANDLE_TYPE_SYNC_FD_BIT;
+      import.fd = fd->get();
+      if (VkResult r = import_semaphore_fd_(device_, &import); r != VK_SUCCESS) {
+        return fail("vkImportSemaphoreFdKHR(SYNC_FD, the gate)", r);
+      }
+      (void)fd->release();  // the semaphore owns it now
+      submit_info.waitSemaphoreCount = 1;
+      submit_info.pWaitSemaphores = &gate_semaphore_;
+      submit_info.pWaitDstStageMask = &wait_stage;
+    }
+    if (options.export_fence) {
+      if (!sync_fd_.exportable) return fail_unsupported(can_export_fence());
+      submit_info.signalSemaphoreCount = 1;
+      submit_info.pSignalSemaphores = &done_semaphore_;
+    }
     if (VkResult r = vkQueueSubmit(queue_, 1, &submit_info, fence_); r != VK_SUCCESS) return fail("vkQueueSubmit", r);
     in_flight_ = true;
+    if (options.export_fence) {
+      VkSemaphoreGetFdInfoKHR get{VK_STRUCTURE_TYPE_SEMAPHORE_GET_FD_INFO_KHR};
+      get.semaphore = done_semaphore_;
+      get.handleType = VK_EXTERNAL_SEMAPHORE_HANDLE_TYPE_SYNC_FD_BIT;
+      int fd = -1;
+      if (VkResult r = get_semaphore_fd_(device_, &get, &fd); r != VK_SUCCESS) {
+        return fail("vkGetSemaphoreFdKHR(SYNC_FD)", r);
+      }
+      // -1 is a valid answer: the semaphore had already signalled.
+      if (fd < 0) {
+        last_error_ = "vkGetSemaphoreFdKHR(SYNC_FD) returned -1 (already signalled)";
+        return Errno{ENODATA};
+      }
+      submit_fence_ = UniqueFd(fd);
+    }
     return {};
+  }
+
+  Result<UniqueFd> take_submit_fence() override {
+    if (!submit_fence_.valid()) {
+      last_error_ = "no SYNC_FD was exported for the last submit";
+      return Errno{ENOENT};
+    }
+    return std::move(submit_fence_);
   }
 
   Status finish() override {
@@ -244,6 +316,51 @@ class VulkanProducer final : public Producer {
       if (drm.hasRender) info.render = makedev(static_cast<unsigned>(drm.renderMajor), static_cast<unsigned>(drm.renderMinor));
     }
     return info;
+  }
+
+  struct SyncFdSupport {
+    bool importable = false, exportable = false;
+    std::string why;  // what the device says, where it cannot
+  };
+  // vkGetPhysicalDeviceExternalSemaphoreProperties for SYNC_FD.
+  SyncFdSupport sync_fd_support() const {
+    if (!info_.has("VK_KHR_external_semaphore_fd")) return {false, false, "no VK_KHR_external_semaphore_fd"};
+    VkPhysicalDeviceExternalSemaphoreInfo query{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_EXTERNAL_SEMAPHORE_INFO};
+    query.handleType = VK_EXTERNAL_SEMAPHORE_HANDLE_TYPE_SYNC_FD_BIT;
+    VkExternalSemaphoreProperties props{VK_STRUCTURE_TYPE_EXTERNAL_SEMAPHORE_PROPERTIES};
+    vkGetPhysicalDeviceExternalSemaphoreProperties(physical_, &query, &props);
+    SyncFdSupport support;
+    support.importable = props.externalSemaphoreFeatures & VK_EXTERNAL_SEMAPHORE_FEATURE_IMPORTABLE_BIT;
+    support.exportable = props.externalSemaphoreFeatures & VK_EXTERNAL_SEMAPHORE_FEATURE_EXPORTABLE_BIT;
+    if (!support.importable || !support.exportable) {
+      support.why = "vkGetPhysicalDeviceExternalSemaphoreProperties(SYNC_FD): features " +
+                    std::to_string(props.externalSemaphoreFeatures);
+    }
+    return support;
+  }
+
+  // The gate's semaphore (a SYNC_FD is imported into it per submit) and the
+  // exportable one a submit signals.
+  std::string create_semaphores() {
+    if (!sync_fd_.importable && !sync_fd_.exportable) return {};
+    if (import_semaphore_fd_ == nullptr || get_semaphore_fd_ == nullptr) return "no vkImportSemaphoreFdKHR/vkGetSemaphoreFdKHR";
+    VkSemaphoreCreateInfo plain{VK_STRUCTURE_TYPE_SEMAPHORE_CREATE_INFO};
+    if (VkResult r = vkCreateSemaphore(device_, &plain, nullptr, &gate_semaphore_); r != VK_SUCCESS) {
+      return vk_error("vkCreateSemaphore", r);
+    }
+    VkExportSemaphoreCreateInfo exportable{VK_STRUCTURE_TYPE_EXPORT_SEMAPHORE_CREATE_INFO};
+    exportable.handleTypes = VK_EXTERNAL_SEMAPHORE_HANDLE_TYPE_SYNC_FD_BIT;
+    VkSemaphoreCreateInfo signalled{VK_STRUCTURE_TYPE_SEMAPHORE_CREATE_INFO};
+    if (sync_fd_.exportable) signalled.pNext = &exportable;
+    if (VkResult r = vkCreateSemaphore(device_, &signalled, nullptr, &done_semaphore_); r != VK_SUCCESS) {
+      return vk_error("vkCreateSemaphore(exportable as SYNC_FD)", r);
+    }
+    return {};
+  }
+
+  Status fail_unsupported(const Probe& why) {
+    last_error_ = why.describe();
+    return Errno{ENOTSUP};
   }
 
   std::string create_pipeline() {
@@ -528,6 +645,11 @@ class VulkanProducer final : public Producer {
   VkQueue queue_ = VK_NULL_HANDLE;
   std::uint32_t family_ = 0;
   PFN_vkGetMemoryFdPropertiesKHR get_fd_properties_ = nullptr;
+  PFN_vkImportSemaphoreFdKHR import_semaphore_fd_ = nullptr;
+  PFN_vkGetSemaphoreFdKHR get_semaphore_fd_ = nullptr;
+  VkSemaphore gate_semaphore_ = VK_NULL_HANDLE, done_semaphore_ = VK_NULL_HANDLE;
+  SyncFdSupport sync_fd_;
+  UniqueFd submit_fence_;  // the last submit's SYNC_FD
   VkShaderModule shader_ = VK_NULL_HANDLE;
   VkDescriptorSetLayout set_layout_ = VK_NULL_HANDLE;
   VkPipelineLayout pipeline_layout_ = VK_NULL_HANDLE;

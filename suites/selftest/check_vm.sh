@@ -2,11 +2,13 @@
 # Checks the vgem selftests' results from a VM run (vm/lane --selftest):
 # a wait on a fence that never signals fails at its deadline with what the
 # kernel said, quickly (vgem would signal it only after 10 s), and the run
-# goes on; a leaked sync_file fails its test.
-# Usage: check_vm.sh RESULTS.json
+# goes on; a leaked sync_file fails its test; and a producer that leaves its
+# fence off half of its submits at random (the vgem-cpu mutant) fails the
+# pending test in every run, on a gated frame, naming the contradiction.
+# Usage: check_vm.sh RESULTS.json [MUTANT-RESULTS.json...]
 set -uo pipefail
-results=${1:?usage: check_vm.sh RESULTS.json}
-python3 - "$results" <<'PY'
+results=${1:?usage: check_vm.sh RESULTS.json [MUTANT-RESULTS.json...]}
+python3 - "$@" <<'PY'
 import json, sys
 doc = json.load(open(sys.argv[1]))
 tests = {s["name"] + "." + t["name"]: t for s in doc["testsuites"] for t in s["testsuite"]}
@@ -25,5 +27,14 @@ expect(after.get("status") == "RUN" and not after.get("failures"), "the run goes
 leak = tests.get("SelftestVgemLeak.LeaksASyncFile", {})
 expect("sync_file descriptor open" in (leak.get("failures") or [{}])[0].get("failure", ""),
        "a leaked sync_file fails its test")
+mutants = sys.argv[2:]
+expect(len(mutants) >= 5, "the half-fenced mutant ran (%d runs)" % len(mutants))
+for path in mutants:
+    run = {s["name"] + "." + t["name"]: t for s in json.load(open(path))["testsuites"] for t in s["testsuite"]}
+    pending = run.get("Gpu/GpuWrite.ExportRightAfterSubmitIsPending/vgem_cpu", {})
+    message = (pending.get("failures") or [{}])[0].get("failure", "")
+    expect(bool(pending.get("failures")), path + ": the pending test fails the half-fenced mutant")
+    expect("already signalled while the producer said" in message and "gate was still closed" in message,
+           path + ": on a gated frame, naming the contradiction")
 sys.exit(1 if problems else 0)
 PY
