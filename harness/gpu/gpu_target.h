@@ -94,6 +94,10 @@ class GpuTarget {
   [[nodiscard]] const DmaBufImage& image() const { return image_; }
   [[nodiscard]] const DrmDevice& device() const { return device_; }
   [[nodiscard]] std::string_view read_path() const { return use_mmap_ ? "mmap" : "gbm_bo_map"; }
+  // Does the read path wait for the GPU's write by itself? gbm_bo_map does
+  // (Mesa maps for reading synchronised); the dma-buf's own mmap does not.
+  // After a wait, a content check on a path that waits cannot fail.
+  [[nodiscard]] bool read_path_waits() const { return !use_mmap_; }
 
   // Device, node, GBM backend, buffer, producer strings, read path: for results.
   [[nodiscard]] Environment environment() const;
