@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "results/schema.h"
+
 #include <cstdio>
 #include <cstdlib>
 #include <map>
@@ -71,9 +73,11 @@ std::optional<GtestRun> parse_gtest_json(std::string_view text, std::string& err
         } else if (verdict == "SKIPPED") {
           result.outcome = Outcome::Skip;
           if (test.contains("skipped")) result.message = test["skipped"][0].value("message", "");
+          if (result.message.empty()) result.message = test.value(std::string(schema::kSkipReason), "");
         }
         for (const auto& [key, value] : test.items()) {
-          if (!is_gtest_key(key) && value.is_string()) result.properties.emplace_back(key, value.get<std::string>());
+          if (is_gtest_key(key) || key == schema::kSkipReason || !value.is_string()) continue;
+          result.properties.emplace_back(key, value.get<std::string>());
         }
         run.results.push_back(std::move(result));
       }

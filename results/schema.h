@@ -22,6 +22,8 @@ inline constexpr std::string_view kCpuModel = "cpu.model";              // bench
 inline constexpr std::string_view kTimestamp = "timestamp";             // gtest's own: when the run started
 
 // ---- per test ----
+// Why a test skipped: gtest's JSON keeps no skip message, so the runner records it.
+inline constexpr std::string_view kSkipReason = "skip_reason";
 // "fence.<label>": what SYNC_IOC_FILE_INFO said of one export ("1 fence: vgem/unbound active").
 inline constexpr std::string_view kFencePrefix = "fence.";
 // The producer that wrote the buffer (a ProducerKind's name), and its own words.
