@@ -8,6 +8,7 @@
 #include "results/report.h"
 #include "results/schema.h"
 #include "results/text.h"
+#include "results/verdicts.h"
 
 namespace fc {
 namespace {
@@ -113,11 +114,36 @@ ColumnCounts counts_of(const ResultFile& file) {
   return {t.passed, t.failed - known, known, t.skipped};
 }
 
+std::string_view verdict_css(DriverVerdict::Kind kind) {
+  switch (kind) {
+    case DriverVerdict::Kind::Good: return "pass";
+    case DriverVerdict::Kind::Bad: return "fail";
+    case DriverVerdict::Kind::NotJudged: return "skip";
+    case DriverVerdict::Kind::NotRun: break;
+  }
+  return "none";
+}
+
 }  // namespace
 
 std::string matrix_markdown(const std::vector<ResultFile>& files) {
   std::ostringstream out;
   out << "# fencecheck matrix\n\n";
+  if (auto verdicts = driver_verdicts(files); !verdicts.empty()) {
+    out << "## Verdicts\n\n| cell | driver | API | verdict | explicit bridge | plain submit fenced | gate | evidence |\n"
+           "|---|---|---|---|---|---|---|---|\n";
+    for (const DriverVerdict& v : verdicts) {
+      const std::string verdict = v.kind == DriverVerdict::Kind::Bad ? "**" + v.verdict + "**" : v.verdict;
+      out << "| " << markdown_escape(v.cell) << " | " << markdown_escape(v.driver) << " | " << markdown_escape(v.producer)
+          << " | " << verdict << " | " << markdown_escape(v.bridge) << " | "
+          << markdown_escape(v.implicit.empty() ? "required (see verdict)" : v.implicit) << " | "
+          << markdown_escape(v.gate) << " | " << markdown_escape(v.evidence) << " |\n";
+    }
+    out << "\nThe verdict is `" << kDecidingTest << "API`: a plain submit for GL (implicit sync is what GL "
+           "promises), the explicit bridge for Vulkan (what Vulkan clients do; a plain Vulkan submit's fence is "
+           "informational). gate gpu: every frame was exported while the write provably waited.\n\n"
+           "## Every behaviour\n\n";
+  }
   out << "| behaviour |";
   for (const ResultFile& file : files) out << " " << markdown_escape(column_title(file.run)) << " |";
   out << "\n|---|";
@@ -160,6 +186,15 @@ std::string matrix_text(const std::vector<ResultFile>& files) {
     return cell.label == "FAIL" ? "FAIL" : cell.label.substr(0, 4);  // CRASH, TIMEOUT
   };
   std::ostringstream out;
+  if (auto verdicts = driver_verdicts(files); !verdicts.empty()) {
+    out << "verdicts (cell: driver, API: verdict; explicit bridge; gate):\n";
+    for (const DriverVerdict& v : verdicts) {
+      out << "  " << v.cell << ": " << v.driver << ", " << v.producer << ": " << v.verdict << "; bridge " << v.bridge
+          << (v.implicit.empty() ? "" : "; plain submit fenced: " + v.implicit) << "; gate " << v.gate << "\n";
+      if (v.kind != DriverVerdict::Kind::Good && !v.evidence.empty()) out << "      " << v.evidence << "\n";
+    }
+    out << "\n";
+  }
   out << "columns (cell @ machine: producers; pass/fail/known fail/skip):\n";
   std::vector<std::string> heads;
   for (std::size_t i = 0; i < files.size(); ++i) {
@@ -252,7 +287,21 @@ who wrote.</p>
 <div class="legend"><span style="background:var(--pass)">pass</span><span style="background:var(--fail)">FAIL</span>
 <span style="background:var(--known)">known fail (in the cell's expectations)</span><span style="background:var(--skip)">skip</span>
 <span>- not run</span></div>
-<table><thead><tr><th class="behaviour">behaviour</th>)html";
+)html";
+  if (auto verdicts = driver_verdicts(files); !verdicts.empty()) {
+    out << "<h2>Verdicts</h2>\n<table class=\"verdicts\"><thead><tr><th>cell</th><th>driver</th><th>API</th>"
+           "<th>verdict</th><th>explicit bridge</th><th>plain submit fenced</th><th>gate</th></tr></thead><tbody>\n";
+    for (const DriverVerdict& v : verdicts) {
+      out << "<tr><td>" << html_escape(v.cell) << "</td><td>" << html_escape(v.driver) << "</td><td>"
+          << html_escape(v.producer) << "</td><td class=\"" << verdict_css(v.kind) << "\"><details><summary>"
+          << html_escape(v.verdict) << "</summary><div class=\"prov\">" << html_escape(v.test) << "\n"
+          << html_escape(v.evidence) << "</div></details></td><td>" << html_escape(v.bridge) << "</td><td>"
+          << html_escape(v.implicit.empty() ? "required (see verdict)" : v.implicit) << "</td><td>"
+          << html_escape(v.gate) << "</td></tr>\n";
+    }
+    out << "</tbody></table>\n<h2>Every behaviour</h2>\n";
+  }
+  out << R"html(<table><thead><tr><th class="behaviour">behaviour</th>)html";
   for (const ResultFile& file : files) {
     ColumnCounts t = counts_of(file);
     std::string renderers = renderers_of(file.run);

@@ -1,5 +1,6 @@
 #include "results/record.h"
 
+#include <algorithm>
 #include <sstream>
 
 #include "results/schema.h"
@@ -56,10 +57,18 @@ bool is_location_line(const std::string& line) {
 }
 
 std::string first_line(const std::string& text) {
+  // gtest's own scaffolding around an assertion's operands, not what went wrong.
+  static constexpr std::string_view kScaffolding[] = {"Value of: ", "Actual: ", "Expected: ", "Which is: ",
+                                                      "Expected equality of these values:"};
   std::istringstream lines(text);
   std::string line;
   while (std::getline(lines, line)) {
-    if (!line.empty() && !is_location_line(line) && line != "Failed") return line;
+    line.erase(0, line.find_first_not_of(' '));
+    if (line.empty() || is_location_line(line) || line == "Failed") continue;
+    if (std::any_of(std::begin(kScaffolding), std::end(kScaffolding), [&](std::string_view s) { return line.starts_with(s); })) {
+      continue;
+    }
+    return line;
   }
   return text;
 }

@@ -43,7 +43,9 @@ struct Tally {
 [[nodiscard]] Tally tally(const std::vector<TestRecord>& records);
 
 // The first line of a message that says something: gtest starts each part
-// with its "file:line", and ADD_FAILURE() with a bare "Failed".
+// with its "file:line", ADD_FAILURE() with a bare "Failed", and a failed
+// assertion with its operands ("Value of:", "Actual:", "Expected:"); the
+// line after them is the test's own words.
 [[nodiscard]] std::string first_line(const std::string& message);
 // Is line gtest's "file:line" location line?
 [[nodiscard]] bool is_location_line(const std::string& line);

@@ -1,5 +1,6 @@
 // The lab and people outputs: matrix, bug report, KCIDB v5, LAVA, JUnit.
 #include "results/report.h"
+#include "results/verdicts.h"
 
 #include <gtest/gtest.h>
 
@@ -25,6 +26,7 @@ GtestRun lane(const std::string& name, const std::string& driver, Outcome pendin
                                                   : "",
                          0.25, "2026-11-25T20:00:01Z",
                          {{"producer", "gl"},
+                          {"device.driver", driver + " 1.0.0"},
                           {"fence.after_submit", fence},
                           {"gl.renderer", name + " renderer <3>"},
                           {"buffer.modifier", "LINEAR"}}});
@@ -69,11 +71,64 @@ TEST(Matrix, HtmlIsSelfContainedEscapedAndCarriesProvenance) {
   EXPECT_NE(html.find("virgl renderer &lt;3&gt;"), std::string::npos) << "escaped";
   EXPECT_EQ(html.find("renderer <3>"), std::string::npos);
   // Three columns: the header row has the behaviour column and one per file.
-  std::size_t header = html.find("<thead>"), end = html.find("</thead>");
+  std::size_t header = html.rfind("<thead>"), end = html.rfind("</thead>");  // the grid's, after the verdicts
   std::string head = html.substr(header, end - header);
   int columns = 0;
   for (std::size_t at = head.find("<th"); at != std::string::npos; at = head.find("<th", at + 1)) ++columns;
   EXPECT_EQ(columns, 1 + 1 + 3);  // <thead>'s own "<th" match, behaviour, three files
+}
+
+TEST(Verdicts, OneRowPerCellAndApiWithTheAnswerAndItsEvidence) {
+  auto rows = driver_verdicts(three_lanes());
+  ASSERT_EQ(rows.size(), 6u);  // three cells x (gl, vulkan)
+  EXPECT_EQ(rows[0].cell, "vgem");
+  EXPECT_EQ(rows[0].producer, "gl");
+  EXPECT_EQ(rows[0].verdict, "fences GPU writes");
+  EXPECT_EQ(rows[0].kind, DriverVerdict::Kind::Good);
+  EXPECT_EQ(rows[2].verdict, "attaches no fence (reads race)");
+  EXPECT_EQ(rows[2].evidence, "kernel returned: 1 fence: stub/stub signalled")
+      << "the failure's own words, not its file:line or gtest's operands";
+  EXPECT_EQ(rows[2].driver, "vgem · llvmpipe renderer <3>");
+  EXPECT_EQ(rows[1].producer, "vulkan");
+  EXPECT_EQ(rows[1].kind, DriverVerdict::Kind::NotJudged);
+  EXPECT_EQ(rows[1].evidence, "no dma-buf import");
+  EXPECT_EQ(rows[1].bridge, "not run");
+}
+
+TEST(Verdicts, VulkanIsJudgedOnTheExplicitBridgeAndItsPlainSubmitIsOnlyRecorded) {
+  auto files = three_lanes();
+  GtestRun& run = files[2].run;
+  for (TestRecord& record : run.results) {
+    if (record.name == "Gpu/GpuWrite.ExportRightAfterSubmitIsPending/vulkan") {
+      record.outcome = Outcome::Pass;
+      record.message.clear();
+      record.properties = {{"producer", "vulkan"}, {"sync", "bridge"}, {"gate", "gpu"}};
+    }
+  }
+  run.results.push_back({"Gpu/GpuBridge.ImportedSubmitFenceIsPendingUntilTheWriteLandsThenReadsNew/vulkan",
+                         Outcome::Pass, "", 0, "", {{"producer", "vulkan"}}});
+  run.results.push_back({"Gpu/GpuPlainSubmit.ImplicitFenceIsRecordedNotRequired/vulkan", Outcome::Pass, "", 0, "",
+                         {{"producer", "vulkan"}, {"vulkan.implicit_fence", "no (0 of 4 frames)"}}});
+  auto rows = driver_verdicts(files);
+  ASSERT_EQ(rows.size(), 6u);
+  EXPECT_EQ(rows[5].verdict, "explicit bridge works");
+  EXPECT_EQ(rows[5].bridge, "works");
+  EXPECT_EQ(rows[5].implicit, "no (0 of 4 frames)");
+  EXPECT_EQ(rows[5].gate, "gpu");
+}
+
+TEST(Verdicts, EveryMatrixFormatOpensWithThem) {
+  const auto files = three_lanes();
+  std::string md = matrix_markdown(files);
+  ASSERT_NE(md.find("## Verdicts"), std::string::npos) << md;
+  EXPECT_LT(md.find("## Verdicts"), md.find("| behaviour |"));
+  EXPECT_NE(md.find("| llvmpipe | vgem · llvmpipe renderer <3> | gl | **attaches no fence (reads race)** |"),
+            std::string::npos) << md;
+  std::string text = matrix_text(files);
+  EXPECT_EQ(text.rfind("verdicts", 0), 0u) << text;
+  EXPECT_NE(text.find("virgl: virtio_gpu · virgl renderer <3>, gl: fences GPU writes"), std::string::npos) << text;
+  std::string html = matrix_html(files);
+  EXPECT_LT(html.find("<h2>Verdicts</h2>"), html.find("<h2>Every behaviour</h2>"));
 }
 
 TEST(BugReport, NamesTheFenceTheKernelReturnedTheKernelAndTheCommand) {
@@ -148,7 +203,7 @@ TEST(Lava, TestCaseNamesHaveNoSpacesAndMeasurementsHaveUnits) {
 TEST(Junit, CarriesFailuresSkipsPropertiesAndTheRunsContext) {
   std::string xml = junit_xml(three_lanes()[1]);
   EXPECT_NE(xml.find("<testsuites name=\"fencecheck\" tests=\"3\" failures=\"1\" skipped=\"1\""), std::string::npos) << xml;
-  EXPECT_NE(xml.find("<failure message=\"Value of: snapshot.pending\" type=\"Fail\">"), std::string::npos) << xml;
+  EXPECT_NE(xml.find("<failure message=\"kernel returned: 1 fence: stub/stub signalled\" type=\"Fail\">"), std::string::npos) << xml;
   EXPECT_NE(xml.find("<skipped message=\"no dma-buf import\"/>"), std::string::npos);
   EXPECT_NE(xml.find("<property name=\"kernel.release\" value=\"6.12.9-amd64\"/>"), std::string::npos);
   EXPECT_NE(xml.find("<property name=\"fence.after_submit\" value=\"1 fence: stub/stub signalled\"/>"), std::string::npos);

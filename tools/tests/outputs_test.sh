@@ -35,6 +35,11 @@ check "the matrix has one column per cell ($cells)" test "$(columns)" = "$cells"
 check "matrix cells carry provenance (the fence each lane's kernel returned)" \
   grep -q 'pass · virtio_gpu/controlq active' "$results/matrix.md"
 
+check "the matrix opens with the answer: virgl fences GPU writes, llvmpipe attaches no fence" \
+  bash -c "grep -q '^| virgl@linux-6.1@mesa-22.3 | virtio_gpu · .* | gl | fences GPU writes |' '$results/matrix.md' &&
+    grep -q '^| llvmpipe@linux-6.1@mesa-22.3 | vgem · .* | gl | \\*\\*attaches no fence (reads race)\\*\\* |' '$results/matrix.md' &&
+    grep -q '^verdicts' '$results/matrix.txt'"
+
 # The terminal table: a column per cell, the known llvmpipe failure next to virgl's pass,
 # and nothing listed that passes everywhere.
 check "matrix.txt has one numbered column per cell" \

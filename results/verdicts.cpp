@@ -1,0 +1,76 @@
+#include "results/verdicts.h"
+
+#include "results/schema.h"
+
+namespace fc {
+namespace {
+
+std::string property_or(const TestRecord& record, std::string_view key, std::string fallback = {}) {
+  const std::string* value = find_property(record.properties, key);
+  return value ? *value : fallback;
+}
+
+// The line that says why: a failure's or skip's first line, else the first fence.
+std::string evidence_of(const TestRecord& record) {
+  if (!record.message.empty()) return first_line(record.message);
+  auto fences = record.fences();
+  return fences.empty() ? std::string() : fences.front().first + ": " + fences.front().second;
+}
+
+std::string bridge_of(const GtestRun& run, const std::string& param) {
+  const TestRecord* bridge = run.find(std::string(kBridgeTest) + param);
+  if (!bridge) return "not run";
+  switch (bridge->outcome) {
+    case Outcome::Pass: return "works";
+    case Outcome::Skip: return "not judged: " + first_line(bridge->message);
+    default: return "fails: " + first_line(bridge->message);
+  }
+}
+
+}  // namespace
+
+std::vector<DriverVerdict> driver_verdicts(const std::vector<ResultFile>& files) {
+  std::vector<DriverVerdict> rows;
+  for (const ResultFile& file : files) {
+    for (const TestRecord& record : file.run.results) {
+      if (!record.name.starts_with(kDecidingTest)) continue;
+      const std::string param = record.name.substr(kDecidingTest.size());
+      DriverVerdict row;
+      row.cell = file.run.context_of(schema::kCell);
+      row.producer = property_or(record, schema::kProducer, param);
+      std::string device = property_or(record, schema::kDeviceDriver, "no device");
+      row.driver = device.substr(0, device.find(' '));
+      for (std::string_view key : {schema::kGlRenderer, schema::kVulkanDevice}) {
+        if (std::string renderer = property_or(record, key); !renderer.empty()) row.driver += " · " + renderer;
+      }
+      row.test = record.name;
+      row.gate = property_or(record, schema::kGate, "-");
+      row.evidence = evidence_of(record);
+      const bool bridged = property_or(record, schema::kSync) == "bridge";
+      switch (record.outcome) {
+        case Outcome::Pass:
+          row.kind = DriverVerdict::Kind::Good;
+          row.verdict = bridged ? "explicit bridge works" : "fences GPU writes";
+          break;
+        case Outcome::Skip:
+          row.kind = DriverVerdict::Kind::NotJudged;
+          row.verdict = "not judged";
+          break;
+        default:
+          row.kind = DriverVerdict::Kind::Bad;
+          row.verdict = bridged ? "explicit bridge fails" : "attaches no fence (reads race)";
+      }
+      row.bridge = bridge_of(file.run, param);
+      if (const TestRecord* plain = file.run.find(std::string(kPlainSubmitTest) + param)) {
+        for (const auto& [key, value] : plain->properties) {
+          if (key.ends_with(".implicit_fence")) row.implicit = value;
+        }
+        if (row.implicit.empty() && plain->outcome == Outcome::Skip) row.implicit = "unknown: " + first_line(plain->message);
+      }
+      rows.push_back(std::move(row));
+    }
+  }
+  return rows;
+}
+
+}  // namespace fc
