@@ -39,6 +39,7 @@ inline constexpr std::string_view kGbmBackend = "gbm.backend";
 inline constexpr std::string_view kBufferPrefix = "buffer.";
 inline constexpr std::string_view kBufferFormat = "buffer.format";
 inline constexpr std::string_view kBufferModifier = "buffer.modifier";
+inline constexpr std::string_view kBufferExporter = "buffer.exporter";  // who allocated and exported it
 inline constexpr std::string_view kReadbackPath = "readback.path";
 // How frames were made visible: "implicit" (a plain submit) or "bridge" (the
 // submit's own fence imported into the dma-buf as its writer).

@@ -25,6 +25,7 @@
 #include "fixtures/gpu_fixture.h"
 #include "fixtures/record.h"
 #include "harness/process.h"
+#include "harness/vgem.h"
 #include "results/schema.h"
 
 namespace fc {
@@ -47,6 +48,12 @@ constexpr std::uint32_t kObservedFrames = 4;
 // Frames the pending test observes: a driver that leaves the fence off half
 // of its submits at random passes all of them once in 65536 runs.
 constexpr std::uint32_t kPendingFrames = 16;
+
+// Why a test that saw none of its jobs in flight judged nothing (its SKIP).
+std::string nothing_seen_in_flight(std::uint32_t jobs, std::string_view what = "frames") {
+  return "nothing to judge: the producer had finished each of " + std::to_string(jobs) + " " + std::string(what) +
+         " before the export was made (never seen in flight)\n";
+}
 
 // The failure for a frame whose write was in flight without a fence.
 std::string unfenced_write(const Observation& seen) {
@@ -80,8 +87,7 @@ TEST_P(GpuWrite, ExportRightAfterSubmitIsPending) {
   RecordProperty(std::string(schema::kSubmits), std::to_string(fenced) + " of " + std::to_string(kPendingFrames) +
                                                     " frames fenced at submit, the rest landed before the export");
   if (fenced == 0) {
-    GTEST_SKIP() << "nothing to judge: the producer had finished each of " << kPendingFrames
-                 << " frames before the export was made (the writes were never seen in flight)\n" << context();
+    GTEST_SKIP() << nothing_seen_in_flight(kPendingFrames) << context();
   }
 }
 
@@ -283,6 +289,98 @@ std::string producer_param(const ::testing::TestParamInfo<std::string_view>& par
 
 INSTANTIATE_TEST_SUITE_P(Gpu, GpuWrite, kAllProducers, producer_param);
 
+// A GPU read, then a consumer about to write: the GPU samples the buffer (GL:
+// a draw texel-fetching the EGLImage into a target of its own; Vulkan: a
+// transfer out of the imported VkBuffer; vgem-cpu: a vgem read fence) and a
+// consumer that would overwrite it asks EXPORT_SYNC_FILE(WRITE), which must be
+// pending until the read is done: else the consumer overwrites what the GPU
+// still reads. (A reader's READ export need not wait for it.) Each read is
+// judged like a frame: gated where the producer allows, the producer's word
+// against the kernel's, no retries.
+class GpuRead : public GpuTestBase, public ::testing::WithParamInterface<std::string_view> {
+ protected:
+  void SetUp() override { set_up(GetParam(), default_buffer_spec()); }
+};
+
+TEST_P(GpuRead, ConsumerWriteExportIsPendingWhileTheGpuReads) {
+  FC_REQUIRE(producer().can_read());
+  std::uint32_t fenced = 0;
+  for (std::uint32_t job = 1; job <= kObservedFrames; ++job) {
+    FC_ASSERT_OK_AND_ASSIGN(Observation seen, read_and_observe());
+    if (job == 1) {
+      record_fence("WRITE export during the GPU read", seen.write.info);
+      record_fence("READ export during the GPU read", seen.read.info);
+    }
+    ASSERT_FALSE(seen.contradiction())
+        << "EXPORT_SYNC_FILE(WRITE) was already signalled while the producer said its read of the buffer had not "
+           "finished" << (seen.gate == GateKind::Gpu ? " (its gate was still closed, so it could not have)" : "")
+        << ": the driver attached no fence for the GPU read, so a consumer may overwrite the buffer while the GPU "
+           "still reads it.\n  " << seen.describe() << "\n" << context();
+    fenced += seen.fenced();
+    FC_ASSERT_OK(producer().finish());
+  }
+  RecordProperty(std::string(schema::kSubmits), std::to_string(fenced) + " of " + std::to_string(kObservedFrames) +
+                                                    " GPU reads pending in the WRITE export");
+  if (fenced == 0) {
+    GTEST_SKIP() << nothing_seen_in_flight(kObservedFrames, "reads") << context();
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Gpu, GpuRead, kAllProducers, producer_param);
+
+// One buffer, two DRM devices: the fences live in the exporter's reservation
+// object, whichever device made them. (In the virgl VM: virtio_gpu and vgem.)
+class GpuCrossDevice : public GpuTestBase, public ::testing::WithParamInterface<std::string_view> {
+ protected:
+  void SetUp() override { set_up(GetParam(), default_buffer_spec()); }
+};
+
+// A vgem fence imported into the buffer the GPU's device exported is what the
+// GPU's buffer then exports: pending until vgem signals it.
+TEST_P(GpuCrossDevice, AVgemFenceImportedIntoTheGpusBufferIsExportedUntilItSignals) {
+  if (device().driver == "vgem") GTEST_SKIP() << "the GPU device is vgem itself: no second device";
+  OpenedVgem vgem = VgemDevice::open_first(discover_drm_devices());
+  FC_REQUIRE(vgem.probe);
+  FC_REQUIRE(probe_import_sync_file(image().fd()));
+  FC_ASSERT_OK_AND_ASSIGN(VgemBuffer other, VgemBuffer::create(*vgem.device));
+  FC_ASSERT_OK_AND_ASSIGN(VgemFence fence, other.attach_fence(FenceUsage::Write));
+  FC_ASSERT_OK_AND_ASSIGN(UniqueFd vgem_file, uapi::export_sync_file(other.dmabuf(), Access::Read));
+  FC_ASSERT_OK(uapi::import_sync_file(image().fd(), Access::Write, vgem_file.borrow()));
+  FC_ASSERT_OK_AND_ASSIGN(Snapshot before, export_now(Access::Read));
+  record_fence("GPU buffer after importing the vgem fence", before.info);
+  EXPECT_TRUE(before.pending) << device().driver << "'s buffer does not export the vgem fence imported into it: "
+                              << before.info.describe() << "\n" << context();
+  FC_ASSERT_OK(fence.signal());
+  FC_ASSERT_OK_AND_ASSIGN(Snapshot after, export_now(Access::Read));
+  EXPECT_FALSE(after.pending) << "still pending after vgem signalled its fence: " << after.info.describe();
+}
+
+INSTANTIATE_TEST_SUITE_P(Gpu, GpuCrossDevice, kAllProducers, producer_param);
+
+// The GPU writes a buffer vgem exported (imported by PRIME into the GPU's
+// driver): the write's fence lands in vgem's reservation object, so the
+// export is pending; each frame judged like the pending test's.
+class GpuForeignBuffer : public GpuTestBase, public ::testing::WithParamInterface<std::string_view> {
+ protected:
+  void SetUp() override { set_up(GetParam(), default_buffer_spec(), std::nullopt, Exporter::Vgem); }
+};
+
+TEST_P(GpuForeignBuffer, GpuWriteOnAVgemExportedBufferIsPendingUntilItLands) {
+  std::uint32_t fenced = 0;
+  for (std::uint32_t frame = 1; frame <= kObservedFrames; ++frame) {
+    FC_ASSERT_OK_AND_ASSIGN(Observation seen, submit_and_observe(frame));
+    if (frame == 1) record_fence("vgem's buffer after the GPU's submit", seen.read.info);
+    ASSERT_FALSE(seen.contradiction()) << unfenced_write(seen) << context();
+    fenced += seen.fenced();
+    FC_ASSERT_OK(producer().finish());
+  }
+  if (fenced == 0) {
+    GTEST_SKIP() << nothing_seen_in_flight(kObservedFrames) << context();
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Gpu, GpuForeignBuffer, kAllProducers, producer_param);
+
 // The explicit bridge, what Mesa's Vulkan WSI, compositors and capture
 // clients do: the submit's own fence as a sync_file (an EGL native fence
 // sync, a semaphore exported as SYNC_FD), imported into the dma-buf as its
@@ -320,8 +418,7 @@ TEST_P(GpuBridge, ImportedSubmitFenceIsPendingUntilTheWriteLandsThenReadsNew) {
   RecordProperty(std::string(schema::kSubmits), std::to_string(fenced) + " of " + std::to_string(kObservedFrames) +
                                                     " frames pending after the import");
   if (fenced == 0) {
-    GTEST_SKIP() << "nothing to judge: the producer had finished each of " << kObservedFrames
-                 << " frames before the export was made (the writes were never seen in flight)\n" << context();
+    GTEST_SKIP() << nothing_seen_in_flight(kObservedFrames) << context();
   }
 }
 
@@ -409,8 +506,7 @@ TEST_P(GpuWriteFormats, IsPendingAfterSubmitAndNewAfterTheWait) {
     EXPECT_EQ(read.verdict, Classification::Verdict::New) << read.describe() << "\n" << context();
     return;
   }
-  GTEST_SKIP() << "nothing to judge: the producer had finished each of " << kObservedFrames
-               << " frames before the export was made (the writes were never seen in flight)\n" << context();
+  GTEST_SKIP() << nothing_seen_in_flight(kObservedFrames) << context();
 }
 
 INSTANTIATE_TEST_SUITE_P(

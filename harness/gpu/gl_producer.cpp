@@ -13,6 +13,9 @@
 #include <drm_fourcc.h>
 
 #include <algorithm>
+#include <vector>
+#include <cstring>
+#include <functional>
 
 #include "harness/deadline.h"
 #include "harness/gpu/gbm.h"
@@ -55,6 +58,22 @@ void main() {
 }
 )";
 
+// The GPU read: the same busy loop, then a copy of the imported image's texel
+// into a private render target (submit_read()).
+constexpr const char* kReadShader = R"(#version 300 es
+precision highp float;
+precision highp int;
+uniform highp sampler2D u_source;
+uniform int u_iterations;
+out vec4 color;
+void main() {
+  float acc = 0.0;
+  for (int i = 0; i < u_iterations; i++) acc = fract(acc * 1.618 + 0.137);
+  color = texelFetch(u_source, ivec2(gl_FragCoord.xy), 0);
+  if (acc > 2.0) color = vec4(0.0);  // never true: keeps the loop's result live
+}
+)";
+
 std::string egl_error(const char* what) {
   char code[16];
   std::snprintf(code, sizeof code, "0x%04x", eglGetError());
@@ -70,6 +89,33 @@ bool has_extension(const char* list, std::string_view name) {
     if (starts && ends) return true;
   }
   return false;
+}
+
+GLuint compile(GLenum type, const char* source, std::string& log);
+
+// The full-screen vertex shader with fragment_source; 0 and the log on failure.
+GLuint link(const char* fragment_source, std::string& error) {
+  GLuint vs = compile(GL_VERTEX_SHADER, kVertexShader, error);
+  if (vs == 0) return 0;
+  GLuint fs = compile(GL_FRAGMENT_SHADER, fragment_source, error);
+  if (fs == 0) {
+    glDeleteShader(vs);
+    return 0;
+  }
+  GLuint program = glCreateProgram();
+  glAttachShader(program, vs);
+  glAttachShader(program, fs);
+  glLinkProgram(program);
+  glDeleteShader(vs);
+  glDeleteShader(fs);
+  GLint linked = 0;
+  glGetProgramiv(program, GL_LINK_STATUS, &linked);
+  if (!linked) {
+    error = "link failed";
+    glDeleteProgram(program);
+    return 0;
+  }
+  return program;
 }
 
 GLuint compile(GLenum type, const char* source, std::string& log) {
@@ -96,6 +142,7 @@ class GlProducer final : public Producer {
     if (sync_ != nullptr) glDeleteSync(sync_);
     release_target();
     if (program_ != 0) glDeleteProgram(program_);
+    if (read_program_ != 0) glDeleteProgram(read_program_);
     if (vao_ != 0) glDeleteVertexArrays(1, &vao_);
     eglMakeCurrent(display_, EGL_NO_SURFACE, EGL_NO_SURFACE, EGL_NO_CONTEXT);
     if (context_ != EGL_NO_CONTEXT) eglDestroyContext(display_, context_);
@@ -162,22 +209,14 @@ class GlProducer final : public Producer {
     vendor_ = reinterpret_cast<const char*>(glGetString(GL_VENDOR));
     version_ = reinterpret_cast<const char*>(glGetString(GL_VERSION));
 
-    std::string log;
-    GLuint vs = compile(GL_VERTEX_SHADER, kVertexShader, log);
-    if (vs == 0) return "vertex shader: " + log;
-    GLuint fs = compile(GL_FRAGMENT_SHADER, kFragmentShader, log);
-    if (fs == 0) return "fragment shader: " + log;
-    program_ = glCreateProgram();
-    glAttachShader(program_, vs);
-    glAttachShader(program_, fs);
-    glLinkProgram(program_);
-    glDeleteShader(vs);
-    glDeleteShader(fs);
-    GLint linked = 0;
-    glGetProgramiv(program_, GL_LINK_STATUS, &linked);
-    if (!linked) return "program link failed";
+    std::string error;
+    program_ = link(kFragmentShader, error);
+    if (program_ == 0) return "the frame program: " + error;
+    read_program_ = link(kReadShader, error);
+    if (read_program_ == 0) return "the read program: " + error;
     seed_location_ = glGetUniformLocation(program_, "u_seed");
     iterations_location_ = glGetUniformLocation(program_, "u_iterations");
+    read_iterations_location_ = glGetUniformLocation(read_program_, "u_iterations");
     glGenVertexArrays(1, &vao_);
     return {};
   }
@@ -240,6 +279,8 @@ class GlProducer final : public Producer {
     glGenTextures(1, &texture_);
     glBindTexture(GL_TEXTURE_2D, texture_);
     image_target_(GL_TEXTURE_2D, egl_image_);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);  // complete without mipmaps: sampled by reads
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
     glGenFramebuffers(1, &framebuffer_);
     glBindFramebuffer(GL_FRAMEBUFFER, framebuffer_);
     glFramebufferTexture2D(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_TEXTURE_2D, texture_, 0);
@@ -249,6 +290,15 @@ class GlProducer final : public Producer {
       last_error_ = std::string("FBO on the imported dma-buf is incomplete: ") + code;
       return Errno{EINVAL};
     }
+    // The GPU read's own target, the imported image's size.
+    glGenTextures(1, &read_texture_);
+    glBindTexture(GL_TEXTURE_2D, read_texture_);
+    glTexStorage2D(GL_TEXTURE_2D, 1, GL_RGBA8, static_cast<GLsizei>(image.width), static_cast<GLsizei>(image.height));
+    glGenFramebuffers(1, &read_framebuffer_);
+    glBindFramebuffer(GL_FRAMEBUFFER, read_framebuffer_);
+    glFramebufferTexture2D(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_TEXTURE_2D, read_texture_, 0);
+    glBindTexture(GL_TEXTURE_2D, texture_);
+    glBindFramebuffer(GL_FRAMEBUFFER, framebuffer_);
     glViewport(0, 0, static_cast<GLsizei>(image.width), static_cast<GLsizei>(image.height));
     glUseProgram(program_);
     glBindVertexArray(vao_);
@@ -271,11 +321,15 @@ class GlProducer final : public Producer {
   // draw; with export_fence a native fence sync after it, whose sync_file
   // (eglDupNativeFenceFDANDROID) exists once the flush made it real.
   Status submit(std::uint32_t frame, const SubmitOptions& options) override {
+    return submit_job(options, [&] { draw(frame); });
+  }
+
+  Status submit_job(const SubmitOptions& options, const std::function<void()>& job) {
     submit_fence_.reset();
     if (options.wait_for.get() >= 0) {
       if (Status waited = wait_on(options.wait_for); !waited) return waited;
     }
-    draw(frame);
+    job();
     if (sync_ != nullptr) glDeleteSync(sync_);
     sync_ = glFenceSync(GL_SYNC_GPU_COMMANDS_COMPLETE, 0);
     EGLSyncKHR out = EGL_NO_SYNC_KHR;
@@ -297,6 +351,20 @@ class GlProducer final : public Producer {
       submit_fence_ = UniqueFd(fd);
     }
     return gl_status();
+  }
+
+  // A draw sampling the imported image into the private target, with the
+  // same gate, fence sync and native fence as a frame; then back to frames.
+  Probe can_read() const override { return Probe::supported(); }
+
+  Status submit_read(const SubmitOptions& options) override {
+    glBindFramebuffer(GL_FRAMEBUFFER, read_framebuffer_);
+    glUseProgram(read_program_);
+    glUniform1i(read_iterations_location_, iterations_);
+    Status submitted = submit_job(options, [] { glDrawArrays(GL_TRIANGLES, 0, 3); });
+    glBindFramebuffer(GL_FRAMEBUFFER, framebuffer_);
+    glUseProgram(program_);
+    return submitted;
   }
 
   Result<UniqueFd> take_submit_fence() override {
@@ -384,6 +452,9 @@ class GlProducer final : public Producer {
   void release_target() {
     if (framebuffer_ != 0) glDeleteFramebuffers(1, &framebuffer_);
     if (texture_ != 0) glDeleteTextures(1, &texture_);
+    if (read_framebuffer_ != 0) glDeleteFramebuffers(1, &read_framebuffer_);
+    if (read_texture_ != 0) glDeleteTextures(1, &read_texture_);
+    read_framebuffer_ = read_texture_ = 0;
     if (egl_image_ != EGL_NO_IMAGE_KHR) destroy_image_(display_, egl_image_);
     framebuffer_ = texture_ = 0;
     egl_image_ = EGL_NO_IMAGE_KHR;
@@ -402,7 +473,8 @@ class GlProducer final : public Producer {
   bool modifiers_ = false, native_fences_ = false, wait_sync_ = false;
   UniqueFd submit_fence_;  // the last submit's native fence, as a sync_file
   GLuint program_ = 0, vao_ = 0, texture_ = 0, framebuffer_ = 0;
-  GLint seed_location_ = -1, iterations_location_ = -1;
+  GLuint read_program_ = 0, read_texture_ = 0, read_framebuffer_ = 0;
+  GLint seed_location_ = -1, iterations_location_ = -1, read_iterations_location_ = -1;
   GLint iterations_ = 16;
   std::string renderer_, vendor_, version_, egl_vendor_, egl_version_, gbm_backend_, last_error_;
   GLsync sync_ = nullptr;  // the last submit's fence sync: landed() asks it

@@ -24,10 +24,11 @@ Result<Snapshot> export_snapshot(BorrowedFd dmabuf, Access access) {
 }
 
 GpuTarget::Made GpuTarget::create(const std::string& device_spec, std::string_view producer,
-                                  const BufferSpec& spec) {
+                                  const BufferSpec& spec, Exporter exporter) {
   Selection selection = select_device(discover_drm_devices(), device_spec);
   if (!selection.device) return {nullptr, Probe::unsupported(selection.reason + " (kernel " + kernel_release() + ")")};
   const DrmDevice& device = *selection.device;
+  if (exporter == Exporter::Vgem) return create_on_vgem(device, producer, spec);
 
   std::string attempts;
   for (const std::string& node : {device.render_node, device.primary_node}) {
@@ -42,7 +43,9 @@ GpuTarget::Made GpuTarget::create(const std::string& device_spec, std::string_vi
       attempts += " " + node + ": gbm_bo_create(" + describe(spec) + ") " + buffer.err().describe() + ";";
       continue;
     }
-    std::unique_ptr<GpuTarget> target(new GpuTarget(device, std::move(*gbm), std::move(*buffer)));
+    std::unique_ptr<GpuTarget> target(new GpuTarget(device, std::move(*gbm)));
+    target->buffer_.emplace(std::move(*buffer));
+    if (Probe planes = target->image_from_gbm(); !planes.is_supported()) return {nullptr, planes};
     Probe prepared = target->prepare(producer);
     if (!prepared.is_supported()) return {nullptr, prepared};
     return {std::move(target), prepared};
@@ -54,19 +57,67 @@ GpuTarget::~GpuTarget() {
   if (producer_) (void)producer_->finish();
 }
 
-Probe GpuTarget::prepare(std::string_view producer_name) {
-  image_.width = buffer_.width();
-  image_.height = buffer_.height();
-  image_.fourcc = buffer_.fourcc();
-  image_.modifier = buffer_.modifier();
-  image_.linear = buffer_.linear();
-  const auto planes = buffer_.planes();
+GpuTarget::Made GpuTarget::create_on_vgem(const DrmDevice& device, std::string_view producer,
+                                          const BufferSpec& spec) {
+  if (device.driver == "vgem") {
+    return {nullptr, Probe::unsupported("the GPU device is vgem itself: no second device to share a buffer with")};
+  }
+  if (spec.fourcc != DRM_FORMAT_ARGB8888 && spec.fourcc != DRM_FORMAT_XRGB8888) {
+    return {nullptr, Probe::unsupported("vgem's dumb buffers are 32-bit XRGB/ARGB only")};
+  }
+  const std::string& node = device.render_node.empty() ? device.primary_node : device.render_node;
+  auto gbm = GbmDevice::open(node);
+  if (!gbm) return {nullptr, Probe::broken(node + ": gbm_create_device", gbm.err())};
+  std::unique_ptr<GpuTarget> target(new GpuTarget(device, std::move(*gbm)));
+  OpenedVgem vgem = VgemDevice::open_first(discover_drm_devices());
+  if (!vgem.device) return {nullptr, vgem.probe};
+  target->vgem_.emplace(std::move(*vgem.device));
+  auto buffer = VgemBuffer::create(*target->vgem_, spec.width, spec.height);
+  if (!buffer) return {nullptr, Probe::broken("a vgem dumb buffer " + describe(spec), buffer.err())};
+  target->vgem_buffer_.emplace(std::move(*buffer));
+  // Can the GPU's driver import a dma-buf another driver exported at all?
+  auto handle = uapi::drm_prime_fd_to_handle(target->gbm_.fd(), target->vgem_buffer_->dmabuf());
+  if (!handle) {
+    return {nullptr, Probe::unsupported(device.driver + " cannot import a dma-buf vgem exported: "
+                                        "DRM_IOCTL_PRIME_FD_TO_HANDLE on " + node + " failed with " +
+                                        handle.err().describe() + " (kernel " + kernel_release() + ")")};
+  }
+  (void)uapi::drm_gem_close(target->gbm_.fd(), *handle);
+  if (Probe planes = target->image_from_vgem(spec); !planes.is_supported()) return {nullptr, planes};
+  Probe prepared = target->prepare(producer);
+  if (!prepared.is_supported()) return {nullptr, prepared};
+  return {std::move(target), prepared};
+}
+
+Probe GpuTarget::image_from_gbm() {
+  const GbmBuffer& buffer = *buffer_;
+  image_.width = buffer.width();
+  image_.height = buffer.height();
+  image_.fourcc = buffer.fourcc();
+  image_.modifier = buffer.modifier();
+  image_.linear = buffer.linear();
+  const auto planes = buffer.planes();
   for (std::size_t i = 0; i < planes.size(); ++i) {
-    auto fd = buffer_.export_plane(static_cast<int>(i));
+    auto fd = buffer.export_plane(static_cast<int>(i));
     if (!fd) return Probe::broken("exporting plane " + std::to_string(i) + " of the GBM buffer", fd.err());
     image_.planes.push_back({std::move(*fd), planes[i].offset, planes[i].stride});
   }
+  return Probe::supported();
+}
 
+Probe GpuTarget::image_from_vgem(const BufferSpec& spec) {
+  image_.width = spec.width;
+  image_.height = spec.height;
+  image_.fourcc = spec.fourcc;
+  image_.modifier = DRM_FORMAT_MOD_LINEAR;  // a dumb buffer
+  image_.linear = true;
+  auto fd = UniqueFd::dup(vgem_buffer_->dmabuf());
+  if (!fd) return Probe::broken("dup of the vgem dma-buf", fd.err());
+  image_.planes.push_back({std::move(*fd), 0, vgem_buffer_->dumb().pitch});
+  return Probe::supported();
+}
+
+Probe GpuTarget::prepare(std::string_view producer_name) {
   MadeProducer made = make_producer(producer_name, device_, gbm_);
   if (!made.producer) return made.probe;
   producer_ = std::move(made.producer);
@@ -113,6 +164,8 @@ Probe GpuTarget::prepare(std::string_view producer_name) {
 
 Environment GpuTarget::environment() const {
   Environment env = {{std::string(schema::kDeviceDriver), device_.driver + " " + device_.version},
+                     {std::string(schema::kBufferExporter), vgem_ ? "vgem (imported by " + device_.driver + ")"
+                                                                  : device_.driver + " (GBM)"},
                      {std::string(schema::kDeviceNode), gbm_.node()},
                      {std::string(schema::kGbmBackend), gbm_.backend_name()},
                      {std::string(schema::kBufferFormat), fourcc_name(image_.fourcc)},
@@ -150,16 +203,17 @@ std::string GpuTarget::context() const {
 std::string_view to_string(Sync sync) { return sync == Sync::Implicit ? "implicit" : "bridge"; }
 
 std::string Observation::describe() const {
-  return "frame " + std::to_string(frame) + " (" + std::string(to_string(sync)) + ", gate " +
+  return (gpu_read ? std::string("GPU read") : "frame " + std::to_string(frame)) + " (" + std::string(to_string(sync)) + ", gate " +
          std::string(to_string(gate)) + "): EXPORT_SYNC_FILE(READ) " + read.info.describe() +
          (read.pending ? " (pending)" : " (signalled)") + "; EXPORT_SYNC_FILE(WRITE) " + write.info.describe() +
          (write.pending ? " (pending)" : " (signalled)") + "; the producer, asked after both: " +
          (producer_busy ? "not landed yet" : "landed");
 }
 
-Result<Observation> GpuTarget::submit_and_observe(std::uint32_t frame) {
+Result<Observation> GpuTarget::observe(std::uint32_t frame, bool gpu_read) {
   Observation seen;
   seen.frame = frame;
+  seen.gpu_read = gpu_read;
   seen.sync = sync_;
   Producer::SubmitOptions options;
   options.export_fence = sync_ == Sync::Bridge;
@@ -174,10 +228,11 @@ Result<Observation> GpuTarget::submit_and_observe(std::uint32_t frame) {
   }
   // Submit and, for the bridge, import the submit's fence as the buffer's
   // writer; the gate stays closed throughout unless the watchdog opens it.
-  Status submitted = producer_->submit(frame, options);
+  Status submitted = gpu_read ? producer_->submit_read(options) : producer_->submit(frame, options);
   if (submitted && sync_ == Sync::Bridge) {
     auto fence = producer_->take_submit_fence();
-    submitted = fence ? uapi::import_sync_file(image_.fd(), Access::Write, fence->borrow()) : Status{fence.err()};
+    submitted = fence ? uapi::import_sync_file(image_.fd(), gpu_read ? Access::Read : Access::Write, fence->borrow())
+                      : Status{fence.err()};
   }
   if (gated) {
     seen.gate = gate_->claim() ? GateKind::Gpu : GateKind::Cpu;

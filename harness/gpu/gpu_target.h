@@ -22,6 +22,7 @@
 #include "harness/gpu/producer.h"
 #include "harness/gpu/readback.h"
 #include "harness/uapi.h"
+#include "harness/vgem.h"
 
 namespace fc {
 
@@ -58,6 +59,9 @@ enum class Sync {
 // producer's own word, asked after both exports.
 struct Observation {
   std::uint32_t frame = 0;
+  // The job was a GPU read of the buffer, not the write of frame N: only a
+  // writer must wait for it (EXPORT_SYNC_FILE(WRITE) pending; READ may not be).
+  bool gpu_read = false;
   Sync sync = Sync::Implicit;
   // Gpu: both exports and the producer were asked while the gate was closed,
   // so the write cannot have landed; Cpu/None: the frame raced the export.
@@ -66,8 +70,9 @@ struct Observation {
   Snapshot write;  // EXPORT_SYNC_FILE(WRITE): what a writer must wait for
   bool producer_busy = false;  // the producer said the write had not landed yet
 
-  // The kernel showed the write in flight (pending READ and WRITE exports).
-  [[nodiscard]] bool fenced() const { return read.pending && write.pending; }
+  // The kernel showed the job in flight: a write in both exports, a read in
+  // the WRITE export (what a consumer about to overwrite the buffer waits for).
+  [[nodiscard]] bool fenced() const { return write.pending && (gpu_read || read.pending); }
   // An export already signalled while the producer, asked afterwards, still
   // said busy: the write was in flight and the kernel showed no fence for it.
   [[nodiscard]] bool contradiction() const { return producer_busy && !fenced(); }
@@ -76,6 +81,13 @@ struct Observation {
   [[nodiscard]] bool inconclusive() const { return !producer_busy && !fenced(); }
   // "frame 2: READ 1 fence: stub/stub signalled; WRITE ...; producer: busy".
   [[nodiscard]] std::string describe() const;
+};
+
+// Who exports the buffer the producer writes.
+enum class Exporter {
+  Device,  // the GPU's own device, through GBM
+  Vgem,    // vgem (a dumb buffer), imported by the GPU: one buffer shared by two
+           // devices, whose fences live in the exporter's reservation object
 };
 
 class GpuTarget {
@@ -87,7 +99,7 @@ class GpuTarget {
   // device_spec: as select_device(). Allocates on the render node, else the
   // primary node (vgem's render node refuses the dumb buffers kms_swrast needs).
   [[nodiscard]] static Made create(const std::string& device_spec, std::string_view producer,
-                                   const BufferSpec& spec);
+                                   const BufferSpec& spec, Exporter exporter = Exporter::Device);
   ~GpuTarget();
 
   [[nodiscard]] Producer& producer() { return *producer_; }
@@ -120,20 +132,28 @@ class GpuTarget {
   // READ and with WRITE, then asks the producer whether the write has
   // landed, and opens the gate. One frame, no retries: each frame is judged
   // on its own (Observation).
-  [[nodiscard]] Result<Observation> submit_and_observe(std::uint32_t frame);
+  [[nodiscard]] Result<Observation> submit_and_observe(std::uint32_t frame) { return observe(frame, false); }
+  // The same for a GPU read of the buffer (Producer::submit_read); the
+  // explicit bridge imports its fence as a reader.
+  [[nodiscard]] Result<Observation> read_and_observe() { return observe(0, true); }
 
   // Reads frame back through the chosen read path. Synced mmap reads go
   // through DMA_BUF_IOCTL_SYNC (which waits for writers, bounded by deadline).
   [[nodiscard]] Result<Classification> read_frame(std::uint32_t frame, ReadMode mode, Deadline deadline) const;
 
  private:
-  GpuTarget(DrmDevice device, GbmDevice gbm, GbmBuffer buffer)
-      : device_(std::move(device)), gbm_(std::move(gbm)), buffer_(std::move(buffer)) {}
+  GpuTarget(DrmDevice device, GbmDevice gbm) : device_(std::move(device)), gbm_(std::move(gbm)) {}
+  [[nodiscard]] static Made create_on_vgem(const DrmDevice& device, std::string_view producer, const BufferSpec& spec);
+  [[nodiscard]] Probe image_from_gbm();
+  [[nodiscard]] Probe image_from_vgem(const BufferSpec& spec);
   [[nodiscard]] Probe prepare(std::string_view producer);
+  [[nodiscard]] Result<Observation> observe(std::uint32_t frame, bool gpu_read);
 
   DrmDevice device_;
   GbmDevice gbm_;
-  GbmBuffer buffer_;
+  std::optional<GbmBuffer> buffer_;      // Exporter::Device
+  std::optional<VgemDevice> vgem_;       // Exporter::Vgem: the exporter
+  std::optional<VgemBuffer> vgem_buffer_;
   DmaBufImage image_;
   std::unique_ptr<Producer> producer_;
   std::unique_ptr<Gate> gate_;

@@ -105,6 +105,12 @@ class Producer {
   // waiting for it to finish.
   [[nodiscard]] virtual Status submit(std::uint32_t frame, const SubmitOptions& options) = 0;
   [[nodiscard]] Status submit(std::uint32_t frame) { return submit(frame, SubmitOptions{}); }
+  // Can the producer read the attached image on the GPU (submit_read)?
+  [[nodiscard]] virtual Probe can_read() const = 0;
+  // Submits a GPU job that reads the attached image (into memory of its own,
+  // after the same calibrated busy loop) and returns without waiting; the
+  // same options as a write. landed() then asks about this job.
+  [[nodiscard]] virtual Status submit_read(const SubmitOptions& options) = 0;
   // Can a submit wait on a sync_file on the producer's side (EGL_ANDROID_
   // native_fence_sync + eglWaitSyncKHR; a SYNC_FD VkSemaphore import waited
   // on by vkQueueSubmit)? Unsupported names what is missing.

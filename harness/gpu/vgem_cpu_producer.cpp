@@ -9,7 +9,10 @@
 // driver that fences only some writes would; suites/selftest checks that
 // the GPU tests fail it in every run.
 #include <chrono>
+#include <algorithm>
 #include <atomic>
+#include <functional>
+#include <vector>
 #include <cstdlib>
 #include <optional>
 #include <random>
@@ -83,42 +86,18 @@ class VgemCpuProducer final : public Producer {
   Probe can_export_fence() const override { return Probe::supported(); }
 
   Status submit(std::uint32_t frame, const SubmitOptions& options) override {
-    if (Status done = finish(); !done) return done;
-    submit_fence_.reset();
-    UniqueFd gate;
-    if (options.wait_for.get() >= 0) {
-      auto dup = UniqueFd::dup(options.wait_for);
-      if (!dup) return fail("dup of the gate's sync_file", dup.err());
-      gate = std::move(*dup);
-    }
-    // As a GPU driver's implicit sync would, the write waits for the buffer's
-    // earlier users (vgem refuses a write fence while any fence is pending:
-    // a buffer another driver just created may still carry its fence).
-    auto idle = uapi::poll_fd(dmabuf_, POLLOUT, Deadline::after(kGateLimit));
-    if (!idle) return fail("poll(dma-buf, POLLOUT) before the write", idle.err());
-    std::optional<std::uint32_t> fence;
-    if (unfenced_percent_ == 0 || std::uniform_int_distribution<int>(0, 99)(random_) >= unfenced_percent_) {
-      auto attached = uapi::vgem_fence_attach(vgem_.fd(), handle_, abi::kVgemFenceWrite);
-      if (!attached) return fail("DRM_IOCTL_VGEM_FENCE_ATTACH(WRITE)", attached.err());
-      fence = *attached;
-    }
-    if (options.export_fence) {
-      auto file = uapi::export_sync_file(dmabuf_, Access::Write);
-      if (!file) {
-        if (fence) (void)uapi::vgem_fence_signal(vgem_.fd(), *fence);
-        return fail("DMA_BUF_IOCTL_EXPORT_SYNC_FILE(WRITE) of its own fence", file.err());
-      }
-      submit_fence_ = std::move(*file);
-    }
-    written_ = false;
-    writer_ = std::jthread([this, frame, fence, gate = std::move(gate)] {
-      if (gate.valid()) (void)uapi::poll_fd(gate.borrow(), POLLIN, Deadline::after(kGateLimit));
-      std::this_thread::sleep_for(kWriteLatency);
+    return start(options, FenceUsage::Write, [this, frame] {
       fill_frame(mapping_.bytes().subspan(image_.offset), image_.stride, image_.width, image_.height, *format_, frame);
-      written_ = true;
-      if (fence) writer_status_ = uapi::vgem_fence_signal(vgem_.fd(), *fence);
     });
-    return {};
+  }
+
+  // A vgem read fence, and the thread reads the image after the latency.
+  Probe can_read() const override { return Probe::supported(); }
+  Status submit_read(const SubmitOptions& options) override {
+    return start(options, FenceUsage::Read, [this] {
+      auto bytes = mapping_.bytes().subspan(image_.offset);
+      read_back_.assign(bytes.begin(), bytes.begin() + std::min<std::size_t>(bytes.size(), image_.stride));
+    });
   }
 
   Result<UniqueFd> take_submit_fence() override {
@@ -139,6 +118,50 @@ class VgemCpuProducer final : public Producer {
   std::string last_error() const override { return last_error_; }
 
  private:
+  // One job: waits for the buffer's earlier users as a GPU driver's implicit
+  // sync would (vgem refuses a write fence while any fence is pending: a
+  // buffer another driver just created may still carry its fence), attaches
+  // its vgem fence (a write fence for a write, a read fence for a read;
+  // none for the mutant's unfenced share), then a thread waits for the gate,
+  // sleeps the "GPU latency", does the job and signals the fence.
+  Status start(const SubmitOptions& options, FenceUsage usage, std::function<void()> job) {
+    if (Status done = finish(); !done) return done;
+    submit_fence_.reset();
+    UniqueFd gate;
+    if (options.wait_for.get() >= 0) {
+      auto dup = UniqueFd::dup(options.wait_for);
+      if (!dup) return fail("dup of the gate's sync_file", dup.err());
+      gate = std::move(*dup);
+    }
+    const bool writes = usage == FenceUsage::Write;
+    auto idle = uapi::poll_fd(dmabuf_, writes ? POLLOUT : POLLIN, Deadline::after(kGateLimit));
+    if (!idle) return fail("poll(dma-buf) for the buffer's earlier users", idle.err());
+    std::optional<std::uint32_t> fence;
+    if (unfenced_percent_ == 0 || std::uniform_int_distribution<int>(0, 99)(random_) >= unfenced_percent_) {
+      auto attached = uapi::vgem_fence_attach(vgem_.fd(), handle_, writes ? abi::kVgemFenceWrite : 0u);
+      if (!attached) return fail(writes ? "DRM_IOCTL_VGEM_FENCE_ATTACH(WRITE)" : "DRM_IOCTL_VGEM_FENCE_ATTACH(READ)",
+                                 attached.err());
+      fence = *attached;
+    }
+    if (options.export_fence) {
+      auto file = uapi::export_sync_file(dmabuf_, writes ? Access::Write : Access::Read);
+      if (!file) {
+        if (fence) (void)uapi::vgem_fence_signal(vgem_.fd(), *fence);
+        return fail("DMA_BUF_IOCTL_EXPORT_SYNC_FILE of its own fence", file.err());
+      }
+      submit_fence_ = std::move(*file);
+    }
+    written_ = false;
+    writer_ = std::jthread([this, job = std::move(job), fence, gate = std::move(gate)] {
+      if (gate.valid()) (void)uapi::poll_fd(gate.borrow(), POLLIN, Deadline::after(kGateLimit));
+      std::this_thread::sleep_for(kWriteLatency);
+      job();
+      written_ = true;
+      if (fence) writer_status_ = uapi::vgem_fence_signal(vgem_.fd(), *fence);
+    });
+    return {};
+  }
+
   Status fail(const char* what, Errno err) {
     last_error_ = std::string(what) + ": " + err.describe();
     return err;
@@ -149,6 +172,7 @@ class VgemCpuProducer final : public Producer {
   };
   VgemDevice vgem_;
   std::uint32_t handle_ = 0;
+  std::vector<std::uint8_t> read_back_;  // what the last read job read
   int unfenced_percent_ = 0;  // the selftests' mutant (FENCECHECK_SELFTEST_UNFENCED)
   std::minstd_rand random_{std::random_device{}()};
   BorrowedFd dmabuf_{-1};  // the attached image's (it outlives the producer)

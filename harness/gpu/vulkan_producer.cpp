@@ -207,10 +207,27 @@ class VulkanProducer final : public Producer {
   // does before it imports the result into the dma-buf).
   Status submit(std::uint32_t frame, const SubmitOptions& options) override {
     if (Status done = finish(); !done) return done;
-    submit_fence_.reset();
     layout_.seed = frame_seed(frame);
     layout_.iterations = iterations_;
     if (Status recorded = record(); !recorded) return recorded;
+    return submit_recorded(options);
+  }
+
+  // A transfer reading the imported VkBuffer into one of the producer's own.
+  Probe can_read() const override {
+    if (import_ != VulkanImport::Buffer) return Probe::unsupported("the vulkan producer reads linear imports only");
+    return Probe::supported();
+  }
+  Status submit_read(const SubmitOptions& options) override {
+    if (Status done = finish(); !done) return done;
+    if (!can_read().is_supported()) return fail_unsupported(can_read());
+    if (Status recorded = record_read(); !recorded) return recorded;
+    return submit_recorded(options);
+  }
+
+  // vkQueueSubmit of commands_ with the gate and the exported fence.
+  Status submit_recorded(const SubmitOptions& options) {
+    submit_fence_.reset();
     VkSubmitInfo submit_info{VK_STRUCTURE_TYPE_SUBMIT_INFO};
     submit_info.commandBufferCount = 1;
     submit_info.pCommandBuffers = &commands_;
@@ -486,6 +503,30 @@ class VulkanProducer final : public Producer {
     if (VkResult r = vkBindBufferMemory(device_, buffer_, imported_, 0); r != VK_SUCCESS) {
       return fail("vkBindBufferMemory", r);
     }
+    // Where a GPU read (submit_read) copies the image to.
+    read_size_ = info.size;
+    return create_own_buffer(read_size_, VK_BUFFER_USAGE_TRANSFER_DST_BIT, read_buffer_, read_memory_);
+  }
+
+  // A buffer of the producer's own (not the dma-buf), in its first fitting memory type.
+  Status create_own_buffer(VkDeviceSize size, VkBufferUsageFlags usage, VkBuffer& buffer, VkDeviceMemory& memory) {
+    VkBufferCreateInfo info{VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO};
+    info.size = size;
+    info.usage = usage;
+    if (VkResult r = vkCreateBuffer(device_, &info, nullptr, &buffer); r != VK_SUCCESS) {
+      return fail("vkCreateBuffer(its own)", r);
+    }
+    VkMemoryRequirements requirements;
+    vkGetBufferMemoryRequirements(device_, buffer, &requirements);
+    VkMemoryAllocateInfo alloc{VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO};
+    alloc.allocationSize = requirements.size;
+    alloc.memoryTypeIndex = static_cast<std::uint32_t>(__builtin_ctz(requirements.memoryTypeBits));
+    if (VkResult r = vkAllocateMemory(device_, &alloc, nullptr, &memory); r != VK_SUCCESS) {
+      return fail("vkAllocateMemory(its own buffer)", r);
+    }
+    if (VkResult r = vkBindBufferMemory(device_, buffer, memory, 0); r != VK_SUCCESS) {
+      return fail("vkBindBufferMemory(its own buffer)", r);
+    }
     return {};
   }
 
@@ -524,23 +565,35 @@ class VulkanProducer final : public Producer {
     // The shader writes a tightly packed copy; the copy command lays it out.
     layout_.stride_words = image.width;
     layout_.offset_words = 0;
-    VkBufferCreateInfo staging{VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO};
-    staging.size = VkDeviceSize{image.width} * image.height * 4;
-    staging.usage = VK_BUFFER_USAGE_STORAGE_BUFFER_BIT | VK_BUFFER_USAGE_TRANSFER_SRC_BIT;
-    if (VkResult r = vkCreateBuffer(device_, &staging, nullptr, &staging_); r != VK_SUCCESS) {
-      return fail("vkCreateBuffer(staging)", r);
-    }
-    VkMemoryRequirements staging_requirements;
-    vkGetBufferMemoryRequirements(device_, staging_, &staging_requirements);
-    VkMemoryAllocateInfo alloc{VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO};
-    alloc.allocationSize = staging_requirements.size;
-    alloc.memoryTypeIndex = static_cast<std::uint32_t>(__builtin_ctz(staging_requirements.memoryTypeBits));
-    if (VkResult r = vkAllocateMemory(device_, &alloc, nullptr, &staging_memory_); r != VK_SUCCESS) {
-      return fail("vkAllocateMemory(staging)", r);
-    }
-    if (VkResult r = vkBindBufferMemory(device_, staging_, staging_memory_, 0); r != VK_SUCCESS) {
-      return fail("vkBindBufferMemory(staging)", r);
-    }
+    return create_own_buffer(VkDeviceSize{image.width} * image.height * 4,
+                             VK_BUFFER_USAGE_STORAGE_BUFFER_BIT | VK_BUFFER_USAGE_TRANSFER_SRC_BIT, staging_,
+                             staging_memory_);
+  }
+
+  Status record_read() {
+    vkResetCommandBuffer(commands_, 0);
+    VkCommandBufferBeginInfo begin{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
+    begin.flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT;
+    if (VkResult r = vkBeginCommandBuffer(commands_, &begin); r != VK_SUCCESS) return fail("vkBeginCommandBuffer", r);
+    const std::uint32_t external_family = foreign_ ? VK_QUEUE_FAMILY_FOREIGN_EXT : VK_QUEUE_FAMILY_EXTERNAL;
+    VkBufferMemoryBarrier acquire{VK_STRUCTURE_TYPE_BUFFER_MEMORY_BARRIER};
+    acquire.dstAccessMask = VK_ACCESS_TRANSFER_READ_BIT;
+    acquire.srcQueueFamilyIndex = external_family;
+    acquire.dstQueueFamilyIndex = family_;
+    acquire.buffer = buffer_;
+    acquire.size = VK_WHOLE_SIZE;
+    vkCmdPipelineBarrier(commands_, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT, 0, 0, nullptr, 1,
+                         &acquire, 0, nullptr);
+    const VkBufferCopy region{0, 0, read_size_};
+    vkCmdCopyBuffer(commands_, buffer_, read_buffer_, 1, &region);
+    VkBufferMemoryBarrier release = acquire;
+    release.srcAccessMask = VK_ACCESS_TRANSFER_READ_BIT;
+    release.dstAccessMask = 0;
+    release.srcQueueFamilyIndex = family_;
+    release.dstQueueFamilyIndex = external_family;
+    vkCmdPipelineBarrier(commands_, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT, 0, 0, nullptr, 1,
+                         &release, 0, nullptr);
+    if (VkResult r = vkEndCommandBuffer(commands_); r != VK_SUCCESS) return fail("vkEndCommandBuffer", r);
     return {};
   }
 
@@ -627,6 +680,10 @@ class VulkanProducer final : public Producer {
     vkDestroyBuffer(device_, buffer_, nullptr);
     vkDestroyImage(device_, image_, nullptr);
     vkDestroyBuffer(device_, staging_, nullptr);
+    vkDestroyBuffer(device_, read_buffer_, nullptr);
+    vkFreeMemory(device_, read_memory_, nullptr);
+    read_buffer_ = VK_NULL_HANDLE;
+    read_memory_ = VK_NULL_HANDLE;
     vkFreeMemory(device_, imported_, nullptr);
     vkFreeMemory(device_, staging_memory_, nullptr);
     buffer_ = staging_ = VK_NULL_HANDLE;
@@ -662,6 +719,9 @@ class VulkanProducer final : public Producer {
   VkBuffer buffer_ = VK_NULL_HANDLE, staging_ = VK_NULL_HANDLE;
   VkImage image_ = VK_NULL_HANDLE;
   VkDeviceMemory imported_ = VK_NULL_HANDLE, staging_memory_ = VK_NULL_HANDLE;
+  VkBuffer read_buffer_ = VK_NULL_HANDLE;  // submit_read's target
+  VkDeviceMemory read_memory_ = VK_NULL_HANDLE;
+  VkDeviceSize read_size_ = 0;
   VulkanImport import_ = VulkanImport::Buffer;
   PushConstants layout_{};
   std::uint32_t iterations_ = 16;
