@@ -48,6 +48,8 @@ inline constexpr std::string_view kSync = "sync";
 // frames a test observed behaved: gpu, cpu or none, with counts when mixed.
 inline constexpr std::string_view kGateAvailable = "gate.available";
 inline constexpr std::string_view kGate = "gate";
+// --validate: "clean" or what the producer's API checker reported (Vulkan validation, KHR_debug).
+inline constexpr std::string_view kValidation = "validation";
 // A plain Vulkan submit's side effect: did the kernel attach a fence anyway?
 inline constexpr std::string_view kVulkanImplicitFence = "vulkan.implicit_fence";
 // GL through EGL.

@@ -10,6 +10,8 @@ packages=(
   libvulkan-dev glslang-tools nlohmann-json3-dev libcli11-dev libbenchmark-dev
   # the producers' runtime: Mesa's GBM, EGL, GL and Vulkan drivers
   libgbm1 libegl-mesa0 libgl1-mesa-dri mesa-vulkan-drivers libvulkan1
+  # the VM lanes run the producers under Khronos' validation layer (fencecheck --validate)
+  vulkan-validationlayers
   # vm/run: QEMU and what virtme-ng needs on the host
   qemu-system-x86 busybox-static kmod udev python3 python3-argcomplete python3-pkg-resources
   xz-utils zstd ca-certificates

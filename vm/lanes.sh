@@ -61,6 +61,11 @@ lane_producer() {
   esac
 }
 
+# Does the lane run its producer under the API's checker (fencecheck --validate:
+# Khronos' validation layer, a GL_KHR_debug context)? Every lane with a real
+# GL or Vulkan producer.
+lane_validates() { [[ $(lane_producer "$1") == gl || $(lane_producer "$1") == vulkan ]]; }
+
 # The reference lane runs every kernel suite besides its producer's GPU tests.
 lane_runs_kernel_suites() { [[ $1 == vgem ]]; }
 

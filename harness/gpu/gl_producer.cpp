@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <vector>
 #include <cstring>
+#include <mutex>
 #include <functional>
 
 #include "harness/deadline.h"
@@ -150,7 +151,7 @@ class GlProducer final : public Producer {
   }
 
   // Display, context, program; the error text on failure.
-  std::string init(const GbmDevice& gbm) {
+  std::string init(const GbmDevice& gbm, const ProducerOptions& options) {
     gbm_backend_ = gbm.backend_name();
     const char* client_extensions = eglQueryString(EGL_NO_DISPLAY, EGL_EXTENSIONS);
     if (!has_extension(client_extensions, "EGL_KHR_platform_gbm") &&
@@ -185,10 +186,29 @@ class GlProducer final : public Producer {
     if (!eglChooseConfig(display_, config_attribs, &config, 1, &count) || count == 0) {
       return "unsupported: no EGL config with OpenGL ES 3";
     }
-    const EGLint context_attribs[] = {EGL_CONTEXT_MAJOR_VERSION, 3, EGL_CONTEXT_MINOR_VERSION, 0, EGL_NONE};
-    context_ = eglCreateContext(display_, config, EGL_NO_CONTEXT, context_attribs);
+    // --validate: a debug context (EGL_KHR_create_context), whose GL_KHR_debug
+    // messages of type ERROR fail the test (take_validation_errors()).
+    std::vector<EGLint> context_attribs = {EGL_CONTEXT_MAJOR_VERSION, 3, EGL_CONTEXT_MINOR_VERSION, 0};
+    if (options.validate) {
+      if (!has_extension(extensions, "EGL_KHR_create_context")) {
+        return "--validate needs a debug context, and the EGL display has no EGL_KHR_create_context";
+      }
+      context_attribs.insert(context_attribs.end(), {EGL_CONTEXT_FLAGS_KHR, EGL_CONTEXT_OPENGL_DEBUG_BIT_KHR});
+    }
+    context_attribs.push_back(EGL_NONE);
+    context_ = eglCreateContext(display_, config, EGL_NO_CONTEXT, context_attribs.data());
     if (context_ == EGL_NO_CONTEXT) return egl_error("eglCreateContext(OpenGL ES 3.0)");
     if (!eglMakeCurrent(display_, EGL_NO_SURFACE, EGL_NO_SURFACE, context_)) return egl_error("eglMakeCurrent");
+    if (options.validate) {
+      const char* gl_extensions = reinterpret_cast<const char*>(glGetString(GL_EXTENSIONS));
+      auto callback = reinterpret_cast<PFNGLDEBUGMESSAGECALLBACKKHRPROC>(eglGetProcAddress("glDebugMessageCallbackKHR"));
+      if (!has_extension(gl_extensions, "GL_KHR_debug") || callback == nullptr) {
+        return "--validate needs GL_KHR_debug, which this context does not offer";
+      }
+      callback(&GlProducer::on_debug_message, this);
+      glEnable(GL_DEBUG_OUTPUT_SYNCHRONOUS_KHR);
+      validated_ = true;
+    }
 
     create_image_ = reinterpret_cast<PFNEGLCREATEIMAGEKHRPROC>(eglGetProcAddress("eglCreateImageKHR"));
     destroy_image_ = reinterpret_cast<PFNEGLDESTROYIMAGEKHRPROC>(eglGetProcAddress("eglDestroyImageKHR"));
@@ -395,6 +415,12 @@ class GlProducer final : public Producer {
 
   std::string last_error() const override { return last_error_; }
 
+  bool validated() const override { return validated_; }
+  std::vector<std::string> take_validation_errors() override {
+    std::lock_guard lock(debug_mutex_);
+    return std::exchange(debug_errors_, {});
+  }
+
  private:
   void draw(std::uint32_t frame) {
     glUniform1ui(seed_location_, frame_seed(frame));
@@ -424,6 +450,16 @@ class GlProducer final : public Producer {
     if (!iterations) return iterations.err();
     iterations_ = static_cast<GLint>(*iterations);
     return {};
+  }
+
+  static void GL_APIENTRY on_debug_message(GLenum /*source*/, GLenum type, GLuint id, GLenum severity,
+                                          GLsizei length, const GLchar* message, const void* user) {
+    if (type != GL_DEBUG_TYPE_ERROR_KHR) return;
+    auto* self = static_cast<GlProducer*>(const_cast<void*>(user));
+    char code[48];
+    std::snprintf(code, sizeof code, "GL_KHR_debug error 0x%x (severity 0x%x): ", id, severity);
+    std::lock_guard lock(self->debug_mutex_);
+    self->debug_errors_.push_back(code + std::string(message, length < 0 ? std::strlen(message) : static_cast<std::size_t>(length)));
   }
 
   // The sync_file as an EGL native fence sync, waited on by the context.
@@ -472,6 +508,9 @@ class GlProducer final : public Producer {
   PFNEGLDUPNATIVEFENCEFDANDROIDPROC dup_native_fence_ = nullptr;
   bool modifiers_ = false, native_fences_ = false, wait_sync_ = false;
   UniqueFd submit_fence_;  // the last submit's native fence, as a sync_file
+  bool validated_ = false;
+  std::mutex debug_mutex_;  // the driver may call back from its own threads
+  std::vector<std::string> debug_errors_;
   GLuint program_ = 0, vao_ = 0, texture_ = 0, framebuffer_ = 0;
   GLuint read_program_ = 0, read_texture_ = 0, read_framebuffer_ = 0;
   GLint seed_location_ = -1, iterations_location_ = -1, read_iterations_location_ = -1;
@@ -482,9 +521,9 @@ class GlProducer final : public Producer {
 
 }  // namespace
 
-MadeProducer make_gl_producer(const GbmDevice& gbm) {
+MadeProducer make_gl_producer(const GbmDevice& gbm, const ProducerOptions& options) {
   auto producer = std::make_unique<GlProducer>();
-  std::string error = producer->init(gbm);
+  std::string error = producer->init(gbm, options);
   if (error.empty()) return {std::move(producer), Probe::supported()};
   if (error.rfind("unsupported: ", 0) == 0) return {nullptr, Probe::unsupported(error.substr(13))};
   return {nullptr, Probe::broken("gl producer: " + error, Errno{EIO})};

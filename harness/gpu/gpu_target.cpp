@@ -24,11 +24,11 @@ Result<Snapshot> export_snapshot(BorrowedFd dmabuf, Access access) {
 }
 
 GpuTarget::Made GpuTarget::create(const std::string& device_spec, std::string_view producer,
-                                  const BufferSpec& spec, Exporter exporter) {
+                                  const BufferSpec& spec, Exporter exporter, const ProducerOptions& options) {
   Selection selection = select_device(discover_drm_devices(), device_spec);
   if (!selection.device) return {nullptr, Probe::unsupported(selection.reason + " (kernel " + kernel_release() + ")")};
   const DrmDevice& device = *selection.device;
-  if (exporter == Exporter::Vgem) return create_on_vgem(device, producer, spec);
+  if (exporter == Exporter::Vgem) return create_on_vgem(device, producer, spec, options);
 
   std::string attempts;
   for (const std::string& node : {device.render_node, device.primary_node}) {
@@ -46,7 +46,7 @@ GpuTarget::Made GpuTarget::create(const std::string& device_spec, std::string_vi
     std::unique_ptr<GpuTarget> target(new GpuTarget(device, std::move(*gbm)));
     target->buffer_.emplace(std::move(*buffer));
     if (Probe planes = target->image_from_gbm(); !planes.is_supported()) return {nullptr, planes};
-    Probe prepared = target->prepare(producer);
+    Probe prepared = target->prepare(producer, options);
     if (!prepared.is_supported()) return {nullptr, prepared};
     return {std::move(target), prepared};
   }
@@ -58,7 +58,7 @@ GpuTarget::~GpuTarget() {
 }
 
 GpuTarget::Made GpuTarget::create_on_vgem(const DrmDevice& device, std::string_view producer,
-                                          const BufferSpec& spec) {
+                                          const BufferSpec& spec, const ProducerOptions& options) {
   if (device.driver == "vgem") {
     return {nullptr, Probe::unsupported("the GPU device is vgem itself: no second device to share a buffer with")};
   }
@@ -84,7 +84,7 @@ GpuTarget::Made GpuTarget::create_on_vgem(const DrmDevice& device, std::string_v
   }
   (void)uapi::drm_gem_close(target->gbm_.fd(), *handle);
   if (Probe planes = target->image_from_vgem(spec); !planes.is_supported()) return {nullptr, planes};
-  Probe prepared = target->prepare(producer);
+  Probe prepared = target->prepare(producer, options);
   if (!prepared.is_supported()) return {nullptr, prepared};
   return {std::move(target), prepared};
 }
@@ -117,8 +117,8 @@ Probe GpuTarget::image_from_vgem(const BufferSpec& spec) {
   return Probe::supported();
 }
 
-Probe GpuTarget::prepare(std::string_view producer_name) {
-  MadeProducer made = make_producer(producer_name, device_, gbm_);
+Probe GpuTarget::prepare(std::string_view producer_name, const ProducerOptions& options) {
+  MadeProducer made = make_producer(producer_name, device_, gbm_, options);
   if (!made.producer) return made.probe;
   producer_ = std::move(made.producer);
   if (Probe supported = producer_->supports(image_); !supported.is_supported()) return supported;

@@ -99,7 +99,8 @@ class GpuTarget {
   // device_spec: as select_device(). Allocates on the render node, else the
   // primary node (vgem's render node refuses the dumb buffers kms_swrast needs).
   [[nodiscard]] static Made create(const std::string& device_spec, std::string_view producer,
-                                   const BufferSpec& spec, Exporter exporter = Exporter::Device);
+                                   const BufferSpec& spec, Exporter exporter = Exporter::Device,
+                                   const ProducerOptions& options = {});
   ~GpuTarget();
 
   [[nodiscard]] Producer& producer() { return *producer_; }
@@ -143,10 +144,11 @@ class GpuTarget {
 
  private:
   GpuTarget(DrmDevice device, GbmDevice gbm) : device_(std::move(device)), gbm_(std::move(gbm)) {}
-  [[nodiscard]] static Made create_on_vgem(const DrmDevice& device, std::string_view producer, const BufferSpec& spec);
+  [[nodiscard]] static Made create_on_vgem(const DrmDevice& device, std::string_view producer, const BufferSpec& spec,
+                                           const ProducerOptions& options);
   [[nodiscard]] Probe image_from_gbm();
   [[nodiscard]] Probe image_from_vgem(const BufferSpec& spec);
-  [[nodiscard]] Probe prepare(std::string_view producer);
+  [[nodiscard]] Probe prepare(std::string_view producer, const ProducerOptions& options);
   [[nodiscard]] Result<Observation> observe(std::uint32_t frame, bool gpu_read);
 
   DrmDevice device_;

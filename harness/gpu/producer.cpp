@@ -21,12 +21,13 @@ const ProducerKind* find_producer(std::string_view name) {
   return nullptr;
 }
 
-MadeProducer make_producer(std::string_view name, const DrmDevice& device, const GbmDevice& gbm) {
+MadeProducer make_producer(std::string_view name, const DrmDevice& device, const GbmDevice& gbm,
+                           const ProducerOptions& options) {
   const ProducerKind* kind = find_producer(name);
   if (!kind) return {nullptr, Probe::broken("unknown producer '" + std::string(name) + "'", Errno{EINVAL})};
   switch (kind->id) {
-    case ProducerId::Gl: return make_gl_producer(gbm);
-    case ProducerId::Vulkan: return make_vulkan_producer(device);
+    case ProducerId::Gl: return make_gl_producer(gbm, options);
+    case ProducerId::Vulkan: return make_vulkan_producer(device, options);
     case ProducerId::VgemCpu: return make_vgem_cpu_producer();
   }
   std::abort();

@@ -80,6 +80,12 @@ inline constexpr ProducerKind kProducers[] = {
 
 using Environment = std::vector<std::pair<std::string, std::string>>;
 
+struct ProducerOptions {
+  // Under the API's own checker: Khronos' validation layer (Vulkan), a debug
+  // context with GL_KHR_debug (GL). Requested and missing: the producer is broken.
+  bool validate = false;
+};
+
 class Producer {
  public:
   virtual ~Producer() = default;
@@ -130,6 +136,11 @@ class Producer {
   // flag)? What the kernel's export is checked against: an export already
   // signalled while the producer still says "not yet" is a proven missing fence.
   [[nodiscard]] virtual Result<bool> landed() = 0;
+  // The errors the API's checker reported since the last call (ProducerOptions::validate),
+  // one line each; none where it runs unchecked.
+  [[nodiscard]] virtual std::vector<std::string> take_validation_errors() { return {}; }
+  // Does a checker watch this producer (ProducerOptions::validate, where the API has one)?
+  [[nodiscard]] virtual bool validated() const { return false; }
   // What went wrong in the last failed call, in the producer API's own terms
   // (EGL/GL/Vulkan error codes, which call); empty if nothing did.
   [[nodiscard]] virtual std::string last_error() const = 0;
@@ -143,10 +154,11 @@ struct MadeProducer {
 };
 
 // The producer called name for the GPU behind gbm (whose DRM device is device).
-[[nodiscard]] MadeProducer make_producer(std::string_view name, const DrmDevice& device, const GbmDevice& gbm);
+[[nodiscard]] MadeProducer make_producer(std::string_view name, const DrmDevice& device, const GbmDevice& gbm,
+                                         const ProducerOptions& options = {});
 
-[[nodiscard]] MadeProducer make_gl_producer(const GbmDevice& gbm);
-[[nodiscard]] MadeProducer make_vulkan_producer(const DrmDevice& device);
+[[nodiscard]] MadeProducer make_gl_producer(const GbmDevice& gbm, const ProducerOptions& options);
+[[nodiscard]] MadeProducer make_vulkan_producer(const DrmDevice& device, const ProducerOptions& options);
 [[nodiscard]] MadeProducer make_vgem_cpu_producer();
 
 }  // namespace fc

@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <mutex>
 
 #include "harness/deadline.h"
 #include "harness/device.h"
@@ -72,19 +73,50 @@ class VulkanProducer final : public Producer {
       vkDestroyShaderModule(device_, shader_, nullptr);
       vkDestroyDevice(device_, nullptr);
     }
+    if (messenger_ != VK_NULL_HANDLE) {
+      auto destroy = reinterpret_cast<PFN_vkDestroyDebugUtilsMessengerEXT>(
+          vkGetInstanceProcAddr(instance_, "vkDestroyDebugUtilsMessengerEXT"));
+      if (destroy != nullptr) destroy(instance_, messenger_, nullptr);
+    }
     if (instance_ != VK_NULL_HANDLE) vkDestroyInstance(instance_, nullptr);
   }
 
   // Instance, device choice, logical device, pipeline. Returns a probe.
-  Probe init(const DrmDevice& drm) {
+  Probe init(const DrmDevice& drm, const ProducerOptions& options) {
     VkApplicationInfo app{VK_STRUCTURE_TYPE_APPLICATION_INFO};
     app.pApplicationName = "fencecheck";
     app.apiVersion = VK_API_VERSION_1_1;
     VkInstanceCreateInfo instance_info{VK_STRUCTURE_TYPE_INSTANCE_CREATE_INFO};
     instance_info.pApplicationInfo = &app;
+    // --validate: Khronos' validation layer, its errors collected through
+    // VK_EXT_debug_utils (take_validation_errors()).
+    const char* layer = "VK_LAYER_KHRONOS_validation";
+    const char* debug_utils = VK_EXT_DEBUG_UTILS_EXTENSION_NAME;
+    VkDebugUtilsMessengerCreateInfoEXT messenger{VK_STRUCTURE_TYPE_DEBUG_UTILS_MESSENGER_CREATE_INFO_EXT};
+    messenger.messageSeverity = VK_DEBUG_UTILS_MESSAGE_SEVERITY_ERROR_BIT_EXT;
+    messenger.messageType = VK_DEBUG_UTILS_MESSAGE_TYPE_GENERAL_BIT_EXT | VK_DEBUG_UTILS_MESSAGE_TYPE_VALIDATION_BIT_EXT;
+    messenger.pfnUserCallback = &VulkanProducer::on_validation_message;
+    messenger.pUserData = this;
+    if (options.validate) {
+      if (!has_instance_layer(layer)) {
+        return Probe::broken("--validate: no VK_LAYER_KHRONOS_validation (Debian: vulkan-validationlayers)", Errno{ENOENT});
+      }
+      instance_info.enabledLayerCount = 1;
+      instance_info.ppEnabledLayerNames = &layer;
+      instance_info.enabledExtensionCount = 1;
+      instance_info.ppEnabledExtensionNames = &debug_utils;
+      instance_info.pNext = &messenger;  // also covers vkCreateInstance itself
+    }
     if (VkResult r = vkCreateInstance(&instance_info, nullptr, &instance_); r != VK_SUCCESS) {
       instance_ = VK_NULL_HANDLE;
       return Probe::unsupported("no usable Vulkan driver: " + vk_error("vkCreateInstance", r));
+    }
+    if (options.validate) {
+      auto create = reinterpret_cast<PFN_vkCreateDebugUtilsMessengerEXT>(
+          vkGetInstanceProcAddr(instance_, "vkCreateDebugUtilsMessengerEXT"));
+      if (create == nullptr || create(instance_, &messenger, nullptr, &messenger_) != VK_SUCCESS) {
+        return Probe::broken("--validate: vkCreateDebugUtilsMessengerEXT", Errno{EIO});
+      }
     }
     std::uint32_t count = 0;
     vkEnumeratePhysicalDevices(instance_, &count, nullptr);
@@ -305,6 +337,12 @@ class VulkanProducer final : public Producer {
 
   std::string last_error() const override { return last_error_; }
 
+  bool validated() const override { return messenger_ != VK_NULL_HANDLE; }
+  std::vector<std::string> take_validation_errors() override {
+    std::lock_guard lock(validation_mutex_);
+    return std::exchange(validation_errors_, {});
+  }
+
  private:
   VulkanDeviceInfo describe_device(VkPhysicalDevice device) {
     VkPhysicalDeviceDrmPropertiesEXT drm{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_DRM_PROPERTIES_EXT};
@@ -333,6 +371,26 @@ class VulkanProducer final : public Producer {
       if (drm.hasRender) info.render = makedev(static_cast<unsigned>(drm.renderMajor), static_cast<unsigned>(drm.renderMinor));
     }
     return info;
+  }
+
+  static bool has_instance_layer(const char* name) {
+    std::uint32_t count = 0;
+    vkEnumerateInstanceLayerProperties(&count, nullptr);
+    std::vector<VkLayerProperties> layers(count);
+    vkEnumerateInstanceLayerProperties(&count, layers.data());
+    return std::any_of(layers.begin(), layers.end(),
+                       [&](const VkLayerProperties& layer) { return std::strcmp(layer.layerName, name) == 0; });
+  }
+
+  static VKAPI_ATTR VkBool32 VKAPI_CALL on_validation_message(VkDebugUtilsMessageSeverityFlagBitsEXT,
+                                                              VkDebugUtilsMessageTypeFlagsEXT,
+                                                              const VkDebugUtilsMessengerCallbackDataEXT* data,
+                                                              void* user) {
+    auto* self = static_cast<VulkanProducer*>(user);
+    std::lock_guard lock(self->validation_mutex_);
+    self->validation_errors_.push_back(std::string(data->pMessageIdName ? data->pMessageIdName : "validation") + ": " +
+                                       (data->pMessage ? data->pMessage : ""));
+    return VK_FALSE;
   }
 
   struct SyncFdSupport {
@@ -728,13 +786,16 @@ class VulkanProducer final : public Producer {
   bool modifiers_ = false, foreign_ = false, in_flight_ = false;
   VulkanDeviceInfo info_;
   std::string match_, last_error_;
+  VkDebugUtilsMessengerEXT messenger_ = VK_NULL_HANDLE;
+  std::mutex validation_mutex_;  // the layer may call back from the driver's threads
+  std::vector<std::string> validation_errors_;
 };
 
 }  // namespace
 
-MadeProducer make_vulkan_producer(const DrmDevice& device) {
+MadeProducer make_vulkan_producer(const DrmDevice& device, const ProducerOptions& options) {
   auto producer = std::make_unique<VulkanProducer>();
-  Probe probe = producer->init(device);
+  Probe probe = producer->init(device, options);
   if (!probe.is_supported()) return {nullptr, probe};
   return {std::move(producer), probe};
 }
