@@ -160,13 +160,14 @@ TEST_P(GpuWrite, TheThreeConsumerWaitsAgree) {
 }
 
 // The fenceless zero-copy race, observed: read each frame immediately after
-// submit, without waiting. Stale or torn reads are what a consumer without a
-// fence shows; a driver that attached no fence must show them here (else the
-// race was not observable and the other verdicts would mean little), a
-// fencing one may show them too: that is the race the fence exists to close.
+// submit, without waiting, and record stale or torn reads: what a consumer
+// without a fence shows, and what a fencing driver may show too (the race
+// the fence exists to close). Every frame still being written must be
+// fenced; a run in which no frame was still being written observed no race
+// and judged nothing (SKIP).
 TEST_P(GpuWrite, ReadingWithoutWaitingRacesTheWrite) {
   constexpr std::uint32_t kFrames = 8;
-  std::uint32_t stale = 0, torn = 0, fresh = 0, fenced = 0;
+  std::uint32_t stale = 0, torn = 0, fresh = 0, fenced = 0, in_flight = 0;
   std::string per_frame;  // one letter a frame: N new, S stale, T torn, G garbage; lower case: no fence
   for (std::uint32_t frame = 1; frame <= kFrames; ++frame) {
     FC_ASSERT_OK_AND_ASSIGN(Observation observed, submit_and_observe(frame));
@@ -176,6 +177,7 @@ TEST_P(GpuWrite, ReadingWithoutWaitingRacesTheWrite) {
     // Every frame still being written must be fenced.
     EXPECT_FALSE(observed.contradiction()) << unfenced_write(observed) << context();
     fenced += observed.fenced();
+    in_flight += observed.fenced() || observed.producer_busy;
     char letter = "NSTG"[static_cast<int>(seen.verdict)];
     per_frame += observed.fenced() ? letter : static_cast<char>(std::tolower(letter));
     switch (seen.verdict) {
@@ -195,11 +197,7 @@ TEST_P(GpuWrite, ReadingWithoutWaitingRacesTheWrite) {
   RecordProperty(std::string(schema::kRace), counts);
   std::printf("  race (%s, %s): %s\n", std::string(producer().name()).c_str(), device().driver.c_str(),
               counts.c_str());
-  if (fenced == 0) {
-    EXPECT_GT(stale + torn, 0u) << "no frame had a fence, yet every immediate read was already new: the race "
-                                   "was not observed, so this run cannot tell a fencing driver from a lucky one\n"
-                                << context();
-  }
+  if (in_flight == 0) GTEST_SKIP() << nothing_seen_in_flight(kFrames) << context();
 }
 
 std::int64_t monotonic_ns(Clock::time_point when) {
