@@ -51,10 +51,8 @@ boot() {
 }
 
 every_cell_as_expected() {
-  local status=0 file
-  for file in $(result_files); do
-    build/fencecheck-results compare --cell "$(basename "$file" .json)" "$file" || status=1
-  done
+  local status=0 cell
+  for cell in $(result_cells); do compare_cell "$cell" || status=1; done
   return $status
 }
 

@@ -1,6 +1,7 @@
 #include "results/expectations.h"
 
 #include <algorithm>
+#include <set>
 
 namespace fc {
 namespace {
@@ -89,6 +90,26 @@ std::vector<std::string> expectation_stems(const std::string& cell) {
   return out;
 }
 
+std::vector<std::string> parse_test_list(std::string_view text) {
+  std::vector<std::string> names;
+  std::string suite;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view line = text.substr(start, end - start);
+    start = end + 1;
+    if (line.empty()) continue;
+    if (line.front() != ' ') {
+      suite = std::string(line.substr(0, line.find(' ')));  // "Suite." (and "  # TypeParam" after it)
+      continue;
+    }
+    line.remove_prefix(line.find_first_not_of(' '));
+    names.push_back(suite + std::string(line.substr(0, line.find(' '))));
+  }
+  return names;
+}
+
 std::string_view to_string(Comparison::Kind kind) {
   switch (kind) {
     case Comparison::Kind::Expected: return "expected";
@@ -97,6 +118,9 @@ std::string_view to_string(Comparison::Kind kind) {
     case Comparison::Kind::UnexpectedPass: return "UNEXPECTED PASS";
     case Comparison::Kind::UnexpectedSkip: return "UNEXPECTED SKIP";
     case Comparison::Kind::StaleExpectation: return "STALE EXPECTATION";
+    case Comparison::Kind::Missing: return "MISSING";
+    case Comparison::Kind::Unlisted: return "UNLISTED";
+    case Comparison::Kind::NoResults: return "NO RESULTS";
   }
   return "?";
 }
@@ -110,8 +134,31 @@ int Comparison::count(Kind kind) const {
   return static_cast<int>(std::count_if(entries.begin(), entries.end(), [&](const Entry& e) { return e.kind == kind; }));
 }
 
-Comparison compare(const std::vector<TestRecord>& results, const Expectations& expectations) {
+Comparison compare(const std::vector<TestRecord>& results, const Expectations& expectations,
+                   const std::optional<std::vector<std::string>>& expected_tests) {
   Comparison comparison;
+  if (results.empty()) {
+    comparison.entries.push_back({Comparison::Kind::NoResults, "", Outcome::Skip, Outcome::Pass,
+                                  "the result file holds no result at all"});
+  }
+  auto has_result = [&](const std::string& name) {
+    return std::any_of(results.begin(), results.end(), [&](const TestRecord& r) { return r.name == name; });
+  };
+  if (expected_tests) {
+    const std::set<std::string> listed(expected_tests->begin(), expected_tests->end());
+    for (const std::string& name : *expected_tests) {
+      if (!has_result(name)) {
+        comparison.entries.push_back({Comparison::Kind::Missing, name, Outcome::Skip, Outcome::Pass,
+                                      "listed for this run, but it has no result (the run died or skipped it)"});
+      }
+    }
+    for (const TestRecord& result : results) {
+      if (!listed.contains(result.name)) {
+        comparison.entries.push_back({Comparison::Kind::Unlisted, result.name, result.outcome, Outcome::Skip,
+                                      "has a result but is not in the run's test list"});
+      }
+    }
+  }
   for (const TestRecord& result : results) {
     auto listed = expectations.fails.find(result.name);
     Outcome expected = listed != expectations.fails.end() ? listed->second
@@ -132,8 +179,7 @@ Comparison compare(const std::vector<TestRecord>& results, const Expectations& e
     comparison.entries.push_back({kind, result.name, result.outcome, expected, result.message});
   }
   for (const auto& [name, outcome] : expectations.fails) {
-    bool ran = std::any_of(results.begin(), results.end(), [&](const TestRecord& r) { return r.name == name; });
-    if (!ran) comparison.entries.push_back({Comparison::Kind::StaleExpectation, name, Outcome::Skip, outcome, "not in the results"});
+    if (!has_result(name)) comparison.entries.push_back({Comparison::Kind::StaleExpectation, name, Outcome::Skip, outcome, "not in the results"});
   }
   return comparison;
 }

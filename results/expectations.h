@@ -8,7 +8,10 @@
 // Applying them: every result must match. A failure not listed is a new
 // failure; a listed failure that passes is an unexpected pass; a skip not
 // listed is an unexpected skip (lanes know their hardware); a fails entry
-// for a test that did not run is a stale expectation. Any of those fails the run.
+// for a test that did not run is a stale expectation. Given the tests the
+// run had to produce (its --gtest_list_tests), one without a result is
+// missing and a result for a test not listed is unlisted; a run with no
+// result at all is never "as expected". Any of those fails the run.
 #pragma once
 
 #include <map>
@@ -50,7 +53,7 @@ struct ParseError {
 [[nodiscard]] std::vector<std::string> expectation_stems(const std::string& cell);
 
 struct Comparison {
-  enum class Kind { Expected, Flake, NewFailure, UnexpectedPass, UnexpectedSkip, StaleExpectation };
+  enum class Kind { Expected, Flake, NewFailure, UnexpectedPass, UnexpectedSkip, StaleExpectation, Missing, Unlisted, NoResults };
   struct Entry {
     Kind kind;
     std::string name;
@@ -65,6 +68,11 @@ struct Comparison {
 };
 [[nodiscard]] std::string_view to_string(Comparison::Kind kind);
 
-[[nodiscard]] Comparison compare(const std::vector<TestRecord>& results, const Expectations& expectations);
+// expected_tests: the test IDs the run had to produce a result for, where known.
+[[nodiscard]] Comparison compare(const std::vector<TestRecord>& results, const Expectations& expectations,
+                                 const std::optional<std::vector<std::string>>& expected_tests = std::nullopt);
+
+// The test IDs in gtest's --gtest_list_tests output ("Suite.\n  Test  # GetParam() = ...").
+[[nodiscard]] std::vector<std::string> parse_test_list(std::string_view text);
 
 }  // namespace fc

@@ -1,6 +1,6 @@
 // fencecheck-results: turns result files into verdicts and tables.
 //
-//   fencecheck-results compare --cell CELL [--expectations DIR] RESULTS.json
+//   fencecheck-results compare --cell CELL [--expectations DIR] [--tests LIST] RESULTS.json
 //       applies DIR/LANE-{fails,flakes,skips}.txt to the results the way
 //       deqp-runner applies a baseline; exit 0 when every result matches,
 //       1 on a new failure, unexpected pass or skip, or stale expectation.
@@ -147,14 +147,22 @@ std::vector<std::string> default_results() {
   return paths;
 }
 
-int compare(const std::string& cell, const std::string& dir, const std::string& path) {
+int compare(const std::string& cell, const std::string& dir, const std::string& path, const std::string& tests) {
   std::string error;
   auto run = fc::parse_gtest_json(read_file(path, false), error);
   if (!run) throw BadInput{path + ": " + error};
-  fc::Comparison comparison = fc::compare(run->results, load_expectations(dir, cell));
+  std::optional<std::vector<std::string>> expected_tests;
+  if (!tests.empty()) expected_tests = fc::parse_test_list(read_file(tests, false));
+  fc::Comparison comparison = fc::compare(run->results, load_expectations(dir, cell), expected_tests);
 
   for (const auto& entry : comparison.entries) {
     if (entry.kind == fc::Comparison::Kind::Expected) continue;
+    if (entry.kind == fc::Comparison::Kind::NoResults || entry.kind == fc::Comparison::Kind::Missing ||
+        entry.kind == fc::Comparison::Kind::Unlisted) {
+      std::printf("  %-17s %s%s%s\n", std::string(fc::to_string(entry.kind)).c_str(), entry.name.c_str(),
+                  entry.name.empty() ? "" : ": ", entry.message.c_str());
+      continue;
+    }
     std::printf("  %-17s %s: %s (expected %s)\n", std::string(fc::to_string(entry.kind)).c_str(), entry.name.c_str(),
                 std::string(fc::to_string(entry.actual)).c_str(), std::string(fc::to_string(entry.expected)).c_str());
     if (!entry.message.empty() && entry.kind != fc::Comparison::Kind::Flake) {
@@ -172,9 +180,12 @@ int compare(const std::string& cell, const std::string& dir, const std::string& 
   std::printf("%s: %zu results (%d pass, %d fail, %d skip) %s: %s\n", cell.c_str(), run->results.size(), counts.passed,
               counts.failed, counts.skipped, against.c_str(), comparison.ok() ? "all as expected" : "MISMATCH");
   if (!comparison.ok()) {
-    std::printf("  %d new failure(s), %d unexpected pass(es), %d unexpected skip(s), %d stale expectation(s)\n",
+    std::printf("  %d new failure(s), %d unexpected pass(es), %d unexpected skip(s), %d stale expectation(s), "
+                "%d missing, %d unlisted%s\n",
                 comparison.count(Kind::NewFailure), comparison.count(Kind::UnexpectedPass),
-                comparison.count(Kind::UnexpectedSkip), comparison.count(Kind::StaleExpectation));
+                comparison.count(Kind::UnexpectedSkip), comparison.count(Kind::StaleExpectation),
+                comparison.count(Kind::Missing), comparison.count(Kind::Unlisted),
+                comparison.count(Kind::NoResults) ? ", no result at all" : "");
   }
   return comparison.ok() ? 0 : kMismatch;
 }
@@ -272,10 +283,13 @@ int main(int argc, char** argv) {
   CLI::App app{"fencecheck-results: verdicts from fencecheck's gtest JSON results"};
   app.require_subcommand(1);
 
-  std::string cell, dir = "expectations", path;
+  std::string cell, dir = "expectations", path, tests;
   CLI::App* compare_cmd = app.add_subcommand("compare", "apply a cell's expectations (drm-ci style) to a result file");
   compare_cmd->add_option("--cell", cell, "the cell (LANE@linux-X.Y@mesa-X.Y[@BUILD]) whose expectation files apply")->required();
   compare_cmd->add_option("--expectations", dir, "directory of expectation files")->capture_default_str();
+  compare_cmd->add_option("--tests", tests,
+                          "the tests the run had to produce (its --gtest_list_tests output): a listed test without a "
+                          "result is MISSING, a result not listed UNLISTED");
   compare_cmd->add_option("results", path, "gtest JSON result file")->required();
 
   std::vector<std::string> bench_paths;
@@ -335,7 +349,7 @@ int main(int argc, char** argv) {
     return kBadInput;
   }
   try {
-    if (*compare_cmd) return compare(cell, dir, path);
+    if (*compare_cmd) return compare(cell, dir, path, tests);
     if (*bench_cmd) return bench(bench_paths, check, dir);
     if (*matrix_cmd) {
       auto files = load_all(results, dir);

@@ -109,5 +109,32 @@ lane_bench_filter() {
   fi
 }
 
+# compare_cell CELL: CELL's results against its expectations and against
+# the tests it had to run (build/results/CELL.expected.txt, its
+# --gtest_list_tests written before the run): a cell that left no result
+# file, a listed test without a result, or an empty result file is a
+# mismatch, never "as expected".
+compare_cell() {
+  local cell=$1 results=build/results/$1.json list=build/results/$1.expected.txt
+  if [[ ! -e $results ]]; then
+    echo "$cell: NO RESULT FILE: its fencecheck never wrote $results (it died, or never ran: see the run's log)"
+    return 1
+  fi
+  local tests=()
+  [[ -e $list ]] && tests=(--tests "$list")
+  build/fencecheck-results compare --cell "$cell" "${tests[@]}" "$results"
+}
+
+# result_cells: every cell that ran or was meant to (a result file or a test list), once each.
+result_cells() {
+  local file
+  for file in build/results/*.expected.txt $(result_files); do
+    [[ -e $file ]] || continue
+    file=$(basename "$file")
+    file=${file%.expected.txt}
+    echo "${file%.json}"
+  done | sort -uV
+}
+
 # Does the lane need QEMU's virtio-gpu-gl device (and an X display for it)?
 lane_needs_virgl() { [[ $1 == virgl ]]; }

@@ -84,6 +84,38 @@ TEST(Compare, AListedFailureThatDidNotRunIsStale) {
   EXPECT_EQ(kind_of(c, "A.gone"), Kind::StaleExpectation);
 }
 
+TEST(Compare, AResultFileWithNoResultIsNeverAsExpected) {
+  auto c = compare({}, make(""));
+  EXPECT_FALSE(c.ok());
+  EXPECT_EQ(c.count(Kind::NoResults), 1);
+}
+
+TEST(Compare, ATestTheRunHadToProduceWithoutAResultIsMissing) {
+  const std::vector<std::string> listed = {"A.pass", "A.vanished", "B.skip"};
+  auto c = compare({{"A.pass", Outcome::Pass, ""}, {"B.skip", Outcome::Skip, ""}}, make("", "", "B\\.skip\n"), listed);
+  EXPECT_FALSE(c.ok());
+  EXPECT_EQ(kind_of(c, "A.vanished"), Kind::Missing);
+  EXPECT_EQ(c.count(Kind::Missing), 1);
+  // All of them there: as expected.
+  EXPECT_TRUE(compare({{"A.pass", Outcome::Pass, ""}, {"A.vanished", Outcome::Pass, ""}, {"B.skip", Outcome::Skip, ""}},
+                      make("", "", "B\\.skip\n"), listed)
+                  .ok());
+}
+
+TEST(Compare, AResultForATestNotInTheListIsUnlisted) {
+  auto c = compare({{"A.pass", Outcome::Pass, ""}, {"A.extra", Outcome::Pass, ""}}, make(""),
+                   std::vector<std::string>{"A.pass"});
+  EXPECT_FALSE(c.ok());
+  EXPECT_EQ(kind_of(c, "A.extra"), Kind::Unlisted);
+}
+
+TEST(Compare, TestListsAreReadAsGtestPrintsThem) {
+  EXPECT_EQ(parse_test_list("Host/ExportOnWrongDescriptor.\n  Regular  # GetParam() = x\n  Pipe\nUapiAbi.\n  Numbers\n"),
+            (std::vector<std::string>{"Host/ExportOnWrongDescriptor.Regular", "Host/ExportOnWrongDescriptor.Pipe",
+                                      "UapiAbi.Numbers"}));
+  EXPECT_TRUE(parse_test_list("").empty());
+}
+
 TEST(Expectations, ACellsStemsGoFromGeneralToSpecific) {
   EXPECT_EQ(expectation_stems("vgem"), std::vector<std::string>{"vgem"});
   EXPECT_EQ(expectation_stems("virgl@linux-6.12@mesa-25.0"),

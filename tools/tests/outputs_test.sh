@@ -93,6 +93,32 @@ compare_flips() {
 }
 check "compare exits 1 when a known result changes (a line removed; a fencing lane that fences)" compare_flips
 
+# No false green: a result file with no result, a cell whose listed tests have no result,
+# and a cell that left no result file at all are mismatches, not "all as expected".
+compare_counts_what_is_missing() {
+  local cell list
+  cell=$(basename "$virgl" .json) list=${virgl%.json}.expected.txt
+  [[ -s $list ]] || return 1
+  echo '{"testsuites":[]}' >"$work/empty.json"
+  "$tool" compare --cell "$cell" "$work/empty.json" >"$work/out.txt"
+  grep -q 'NO RESULTS' "$work/out.txt" || return 1
+  "$tool" compare --cell "$cell" "$work/empty.json"; [[ $? == 1 ]] || return 1
+  "$tool" compare --cell "$cell" --tests "$list" "$virgl" || return 1  # the real one is whole
+  python3 - "$virgl" "$work/partial.json" <<'PY' || return 1
+import json, sys
+doc = json.load(open(sys.argv[1]))
+for suite in doc["testsuites"]:
+    suite["testsuite"] = suite["testsuite"][:1]
+json.dump(doc, open(sys.argv[2], "w"))
+PY
+  "$tool" compare --cell "$cell" --tests "$list" "$work/partial.json" >"$work/out.txt"
+  grep -q '^  MISSING ' "$work/out.txt" || return 1
+  "$tool" compare --cell "$cell" --tests "$list" "$work/partial.json"; [[ $? == 1 ]] || return 1
+  (source vm/lanes.sh; mv "$virgl" "$work/kept.json"; compare_cell "$cell"; rc=$?; mv "$work/kept.json" "$virgl"; [[ $rc == 1 ]])
+}
+check "compare: an empty result file, a listed test without a result and a cell with no result file are mismatches" \
+  compare_counts_what_is_missing
+
 bad_input() {
   "$tool" matrix /nonexistent.json; [[ $? == 2 ]] || return 1
   echo '{"oops":' >"$work/bad.json"
