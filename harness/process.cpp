@@ -12,6 +12,21 @@
 #include "harness/uapi.h"
 
 namespace fc {
+namespace {
+
+// waitpid(pid) for a child known to have ended or been killed, retried when a
+// signal interrupts it (an interrupted wait would leave the child unreaped
+// and *status unset).
+pid_t reap(pid_t pid, int* status) {
+  pid_t reaped;
+  do {
+    reaped = ::waitpid(pid, status, 0);
+  } while (reaped < 0 && errno == EINTR);
+  return reaped;
+}
+
+}  // namespace
+
 
 std::string ExitStatus::describe() const {
   return exited ? "exit code " + std::to_string(code) : "killed by signal " + std::to_string(code) + " (" + strsignal(code) + ")";
@@ -25,7 +40,7 @@ Result<ChildProcess> ChildProcess::fork(const std::function<int()>& body) {
   if (pidfd < 0) {
     Errno err = last_errno();
     ::kill(pid, SIGKILL);
-    ::waitpid(pid, nullptr, 0);
+    (void)reap(pid, nullptr);
     return err;
   }
   return ChildProcess(pid, UniqueFd(pidfd));
@@ -37,7 +52,7 @@ ChildProcess::ChildProcess(ChildProcess&& other) noexcept
 ChildProcess::~ChildProcess() {
   if (pid_ > 0) {
     ::kill(pid_, SIGKILL);
-    ::waitpid(pid_, nullptr, 0);
+    (void)reap(pid_, nullptr);
   }
 }
 
@@ -47,11 +62,7 @@ Result<ExitStatus> ChildProcess::wait(Deadline deadline) {
   if (!ended) return ended.err();
   if (*ended == WaitResult::TimedOut) return Errno{ETIMEDOUT};
   int status = 0;
-  pid_t reaped;
-  do {
-    reaped = ::waitpid(pid_, &status, 0);
-  } while (reaped < 0 && errno == EINTR);
-  if (reaped < 0) return last_errno();
+  if (reap(pid_, &status) < 0) return last_errno();
   pid_ = -1;
   if (WIFEXITED(status)) return ExitStatus{true, WEXITSTATUS(status)};
   return ExitStatus{false, WTERMSIG(status)};

@@ -65,12 +65,16 @@ DmaBufMapping::~DmaBufMapping() {
 namespace uapi {
 namespace {
 
-// The one place EINTR and EAGAIN are retried (as libdrm's drmIoctl does).
+// The one place EINTR and EAGAIN are retried (as libdrm's drmIoctl does), but
+// a bounded number of times: an ioctl that keeps answering EAGAIN fails with
+// EAGAIN instead of spinning for ever.
+constexpr int kIoctlRetries = 1000;
 int xioctl(BorrowedFd fd, unsigned long request, void* arg) {
-  int ret;
-  do {
+  int ret = -1;
+  for (int attempt = 0; attempt <= kIoctlRetries; ++attempt) {
     ret = ::ioctl(fd.get(), request, arg);
-  } while (ret == -1 && (errno == EINTR || errno == EAGAIN));
+    if (ret != -1 || (errno != EINTR && errno != EAGAIN)) break;
+  }
   return ret;
 }
 
@@ -191,6 +195,10 @@ Result<WaitResult> poll_fd(BorrowedFd fd, short events, Deadline deadline) {
     }
     if (ret > 0) {
       if (entry.revents & POLLNVAL) return Errno{EBADF};
+      // An error or hang-up is not "ready": the caller must not read it as
+      // "the fence signalled" (or "the data is there").
+      if (entry.revents & POLLERR) return Errno{EIO};
+      if ((entry.revents & POLLHUP) && !(entry.revents & events)) return Errno{EPIPE};
       return WaitResult::Ready;
     }
     if (deadline.expired()) return WaitResult::TimedOut;

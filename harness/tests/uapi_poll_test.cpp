@@ -1,6 +1,6 @@
 // The uapi layer's waits and error paths that need no DRM: poll_fd bounds
-// (and is_busy, its zero-timeout form), POLLNVAL, and errno pass-through for
-// descriptors that are not dma-bufs.
+// (and is_busy, its zero-timeout form), POLLNVAL, POLLERR and POLLHUP, and
+// errno pass-through for descriptors that are not dma-bufs.
 #include <fcntl.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
@@ -61,6 +61,18 @@ TEST(PollFd, ClosedDescriptorIsEbadf) {
   }
   EXPECT_EQ(uapi::poll_fd(BorrowedFd(raw), POLLIN, Deadline::now()).error(), EBADF);
   EXPECT_EQ(uapi::is_busy(BorrowedFd(raw), POLLIN).error(), EBADF);
+}
+
+TEST(PollFd, AHangUpIsAnErrorNotReady) {
+  Pipe pipe;
+  pipe.writer.reset();  // nothing to read, and never will be: POLLHUP alone
+  EXPECT_EQ(uapi::poll_fd(pipe.reader.borrow(), POLLIN, Deadline::now()).error(), EPIPE);
+}
+
+TEST(PollFd, AnErrorConditionIsAnErrorNotReady) {
+  Pipe pipe;
+  pipe.reader.reset();  // the writer's end now reports POLLERR
+  EXPECT_EQ(uapi::poll_fd(pipe.writer.borrow(), POLLOUT, Deadline::now()).error(), EIO);
 }
 
 TEST(UapiErrno, DmaBufIoctlsOnAnEventfdKeepEnotty) {
