@@ -45,12 +45,13 @@ isolated() {
   [[ $(outcome "$work/isolated.json" Selftest.Crashes) == Crash ]] &&
     [[ $(outcome "$work/isolated.json" Selftest.Hangs) == Timeout ]] &&
     [[ $(outcome "$work/isolated.json" Selftest.LeaksAnEventfd) == Fail ]] &&
+    [[ $(outcome "$work/isolated.json" Selftest.PassesThenItsProcessExits23) == Crash ]] &&
     [[ $(outcome "$work/isolated.json" Selftest.PassesAfterTheOthers) == Pass ]] || return 1
   # The results tools read CRASH and TIMEOUT as such.
   "$results" compare --cell x --expectations /nonexistent "$work/isolated.json" >"$work/compare.txt"
   grep -q 'Crash (expected Pass)' "$work/compare.txt" && grep -q 'Timeout (expected Pass)' "$work/compare.txt"
 }
-check "--isolate: a crash is CRASH, a hang TIMEOUT at 3 s, a leak a failure, and the next test runs" isolated
+check "--isolate: a crash is CRASH, a hang TIMEOUT at 3 s, a leak a failure, a pass whose process exits 23 a CRASH, and the next test runs" isolated
 
 leak() {
   "$selftest" --gtest_filter=Selftest.LeaksAnEventfd >"$work/leak.txt" 2>&1
@@ -67,18 +68,34 @@ resume() {
   wait $pid 2>/dev/null
   local before
   before=$(grep -c '"event":"end"' "$journal")
+  cp "$journal" "$journal.before"
   (( before >= 1 && before < 6 )) || { echo "killed run journaled $before results (want 1-5)"; return 1; }
   FENCECHECK_SELFTEST_LOG=$log "$selftest" --journal="$journal" --resume --gtest_filter='Selftest/SelftestSlow.*' \
-    --gtest_output="json:$work/resumed.json" || { echo "resumed run failed"; return 1; }
-  local all=0
+    --gtest_output="json:$work/resumed.json" >"$work/resumed.txt"
+  local resumed_status=$?
+  # The test the kill interrupted (started, never ended) ran again, but is a crash, not a pass.
+  local interrupted
+  interrupted=$(python3 -c '
+import json, sys
+started, ended = [], set()
+for line in open(sys.argv[1]):
+    entry = json.loads(line)
+    (started.append if entry["event"] == "start" else ended.add)(entry["name"])
+print(" ".join(n for n in started if n not in ended))' "$journal.before")
+  local all=0 want
   for n in 0 1 2 3 4 5; do
-    [[ $(outcome "$work/resumed.json" "Selftest/SelftestSlow.TakesAWhile/$n") == Pass ]] && all=$((all + 1))
+    want=Pass
+    [[ " $interrupted " == *" Selftest/SelftestSlow.TakesAWhile/$n "* ]] && want=Crash
+    [[ $(outcome "$work/resumed.json" "Selftest/SelftestSlow.TakesAWhile/$n") == "$want" ]] && all=$((all + 1))
   done
-  (( all == 6 )) || { echo "the resumed result has $all of 6 tests"; return 1; }
+  (( all == 6 )) || { echo "the resumed result has $all of 6 tests as expected (interrupted: ${interrupted:-none})"; return 1; }
+  # Exit 1 when the kill interrupted a test (its crash counts), else 0.
+  [[ $resumed_status == $([[ -n $interrupted ]] && echo 1 || echo 0) ]] ||
+    { echo "the resumed run exited $resumed_status (interrupted: ${interrupted:-none})"; cat "$work/resumed.txt"; return 1; }
   sort "$log" | uniq -d | grep -q . && { echo "a test completed twice:"; sort "$log" | uniq -c; return 1; }
   (( $(wc -l <"$log") == 6 )) || { echo "$(wc -l <"$log") completions, want 6"; return 1; }
 }
-check "a run killed half-way leaves a journal from which --resume completes it (each test once)" resume
+check "a run killed half-way leaves a journal from which --resume completes it (each test once; the one it died in is a crash)" resume
 
 usage() {
   "$selftest" --frobnicate; [[ $? == 2 ]] || return 1
