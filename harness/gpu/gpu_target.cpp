@@ -2,6 +2,8 @@
 
 #include <drm_fourcc.h>
 
+#include <map>
+
 #include "harness/gpu/pattern.h"
 #include "results/schema.h"
 
@@ -51,6 +53,16 @@ GpuTarget::Made GpuTarget::create(const std::string& device_spec, std::string_vi
     return {std::move(target), prepared};
   }
   return {nullptr, Probe::unsupported(device.driver + " cannot allocate " + describe(spec) + ":" + attempts)};
+}
+
+bool& GpuTarget::gate_blocks_submit(const std::string& key) {
+  static std::map<std::string, bool> known;  // one driver behaves the same all run long
+  return known[key];
+}
+
+std::string GpuTarget::gate_key() const {
+  return device_.driver + " " + gbm_.node() + " " + std::string(producer_ ? producer_->name() : "") + " " +
+         std::string(to_string(sync_));
 }
 
 GpuTarget::~GpuTarget() {
@@ -217,8 +229,11 @@ Result<Observation> GpuTarget::observe(std::uint32_t frame, bool gpu_read) {
   seen.sync = sync_;
   Producer::SubmitOptions options;
   options.export_fence = sync_ == Sync::Bridge;
-  // Gated unless an earlier frame showed the gate blocks the submit itself
-  // (a CPU-side wait): gating again would only cost the watchdog's time.
+  // Gated unless an earlier frame (of this target, or of an earlier one in
+  // this process with the same driver, node, producer and sync) showed the
+  // gate blocks the submit itself (a CPU-side wait): gating again would only
+  // cost the watchdog's time.
+  if (gate_ && gate_blocks_submit(gate_key())) gate_blocks_submit_ = true;
   const bool gated = gate_ && !gate_blocks_submit_;
   if (gate_blocks_submit_) seen.gate = GateKind::Cpu;
   if (gated) {
@@ -237,6 +252,7 @@ Result<Observation> GpuTarget::observe(std::uint32_t frame, bool gpu_read) {
   if (gated) {
     seen.gate = gate_->claim() ? GateKind::Gpu : GateKind::Cpu;
     gate_blocks_submit_ = seen.gate == GateKind::Cpu;
+    if (gate_blocks_submit_) gate_blocks_submit(gate_key()) = true;
   }
   auto open_gate = [&] { return gated ? gate_->open_now() : Status{}; };
   if (!submitted) {

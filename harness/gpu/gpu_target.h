@@ -150,6 +150,11 @@ class GpuTarget {
   [[nodiscard]] Probe image_from_vgem(const BufferSpec& spec);
   [[nodiscard]] Probe prepare(std::string_view producer, const ProducerOptions& options);
   [[nodiscard]] Result<Observation> observe(std::uint32_t frame, bool gpu_read);
+  // Whether gated submits of this driver, node, producer and sync block in the
+  // submit call (a CPU-side wait), as learnt by an earlier target in this
+  // process: later targets do not gate (each gate would cost the watchdog's time).
+  [[nodiscard]] static bool& gate_blocks_submit(const std::string& key);
+  [[nodiscard]] std::string gate_key() const;
 
   DrmDevice device_;
   GbmDevice gbm_;
