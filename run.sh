@@ -50,12 +50,10 @@ if compgen -G '/dev/dri/renderD*' >/dev/null; then
   done
 else
   echo "run.sh: no DRM device on this machine (kernel $(uname -r)): the kernel x Mesa matrix in VMs on real kernels"
-  cells=()
-  for mesa in system 25.0; do for lane in "${FENCECHECK_LANES[@]}"; do cells+=("$lane:$mesa"); done; done
+  mapfile -t cells < <(matrix_cells)
   if ((bench)); then
-    system_cells=()
-    for lane in "${FENCECHECK_LANES[@]}"; do system_cells+=("$lane:system"); done
-    vm/lane --kernel=stable --bench=full --no-tests "${system_cells[@]}" -- "$@"
+    mapfile -t bench_cells < <(bench_cells)
+    vm/lane --kernel=stable --bench=full --no-tests "${bench_cells[@]}" -- "$@"
   else
     for kernel in stable backports; do
       vm/lane --kernel=$kernel "${cells[@]}" -- --gtest_brief=1 "$@"

@@ -39,8 +39,7 @@ sanitizer_build() {
     cmake --build build-asan --target fencecheck fencecheck-unit fencecheck-gpu-unit fencecheck-runner-unit fencecheck-results-unit fencecheck-selftest fencecheck-results
 }
 
-cells=()
-for mesa in system 25.0; do for lane in "${FENCECHECK_LANES[@]}"; do cells+=("$lane:$mesa"); done; done
+mapfile -t cells < <(matrix_cells)
 
 # A cell's tests may fail as its expectations say (exit 1); the launcher's own
 # failures (122 never booted, 123 guest died, 124 timeout, 125 no guest) may not.

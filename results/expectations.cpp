@@ -121,6 +121,8 @@ std::string_view to_string(Comparison::Kind kind) {
     case Comparison::Kind::Missing: return "MISSING";
     case Comparison::Kind::Unlisted: return "UNLISTED";
     case Comparison::Kind::NoResults: return "NO RESULTS";
+    case Comparison::Kind::SkipPassed: return "LISTED SKIP PASSED";
+    case Comparison::Kind::NothingJudged: return "NOTHING JUDGED";
   }
   return "?";
 }
@@ -165,9 +167,12 @@ Comparison compare(const std::vector<TestRecord>& results, const Expectations& e
                        : matches(expectations.skips, result.name) ? Outcome::Skip
                                                                    : Outcome::Pass;
     Comparison::Kind kind;
-    if (result.outcome == expected || (expected == Outcome::Skip && result.outcome == Outcome::Pass)) {
-      kind = Comparison::Kind::Expected;  // a listed skip that ran and passed is fine too
-    } else if (result.outcome != Outcome::Skip && matches(expectations.flakes, result.name)) {
+    if (result.outcome == expected) {
+      kind = Comparison::Kind::Expected;
+    } else if (expected == Outcome::Skip && result.outcome == Outcome::Pass) {
+      kind = Comparison::Kind::SkipPassed;  // it runs here now: its skips line is stale
+    } else if ((result.outcome == Outcome::Fail || result.outcome == Outcome::Pass) &&
+               matches(expectations.flakes, result.name)) {
       kind = Comparison::Kind::Flake;
     } else if (result.outcome == Outcome::Skip) {
       kind = Comparison::Kind::UnexpectedSkip;
@@ -177,6 +182,25 @@ Comparison compare(const std::vector<TestRecord>& results, const Expectations& e
       kind = Comparison::Kind::NewFailure;
     }
     comparison.entries.push_back({kind, result.name, result.outcome, expected, result.message});
+  }
+  if (!results.empty() && std::all_of(results.begin(), results.end(),
+                                      [](const TestRecord& r) { return r.outcome == Outcome::Skip; })) {
+    comparison.entries.push_back({Comparison::Kind::NothingJudged, "", Outcome::Skip, Outcome::Pass,
+                                  "every test skipped: the run judged nothing"});
+  }
+  // A pattern that matches no test (a result, or one the run had to produce) is stale.
+  auto matches_any = [&](const Pattern& pattern) {
+    auto hit = [&](const std::string& name) { return std::regex_match(name, pattern.regex); };
+    return std::any_of(results.begin(), results.end(), [&](const TestRecord& r) { return hit(r.name); }) ||
+           (expected_tests && std::any_of(expected_tests->begin(), expected_tests->end(), hit));
+  };
+  for (const auto* patterns : {&expectations.flakes, &expectations.skips}) {
+    for (const Pattern& pattern : *patterns) {
+      if (!matches_any(pattern)) {
+        comparison.entries.push_back({Comparison::Kind::StaleExpectation, pattern.source, Outcome::Skip, Outcome::Skip,
+                                      "a pattern that matches no test of this run"});
+      }
+    }
   }
   for (const auto& [name, outcome] : expectations.fails) {
     if (!has_result(name)) comparison.entries.push_back({Comparison::Kind::StaleExpectation, name, Outcome::Skip, outcome, "not in the results"});

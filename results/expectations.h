@@ -8,7 +8,10 @@
 // Applying them: every result must match. A failure not listed is a new
 // failure; a listed failure that passes is an unexpected pass; a skip not
 // listed is an unexpected skip (lanes know their hardware); a fails entry
-// for a test that did not run is a stale expectation. Given the tests the
+// for a test that did not run, and a flakes or skips pattern that matches no
+// test, are stale expectations; a listed skip that ran and passed is a
+// skip that passed (the line must go); a flakes entry absorbs a Fail, never a
+// Crash or Timeout; a run in which every test skipped judged nothing. Given the tests the
 // run had to produce (its --gtest_list_tests), one without a result is
 // missing and a result for a test not listed is unlisted; a run with no
 // result at all is never "as expected". Any of those fails the run.
@@ -53,7 +56,19 @@ struct ParseError {
 [[nodiscard]] std::vector<std::string> expectation_stems(const std::string& cell);
 
 struct Comparison {
-  enum class Kind { Expected, Flake, NewFailure, UnexpectedPass, UnexpectedSkip, StaleExpectation, Missing, Unlisted, NoResults };
+  enum class Kind {
+    Expected,
+    Flake,
+    NewFailure,
+    UnexpectedPass,
+    UnexpectedSkip,
+    SkipPassed,
+    StaleExpectation,
+    Missing,
+    Unlisted,
+    NoResults,
+    NothingJudged,
+  };
   struct Entry {
     Kind kind;
     std::string name;

@@ -158,7 +158,8 @@ int compare(const std::string& cell, const std::string& dir, const std::string& 
   for (const auto& entry : comparison.entries) {
     if (entry.kind == fc::Comparison::Kind::Expected) continue;
     if (entry.kind == fc::Comparison::Kind::NoResults || entry.kind == fc::Comparison::Kind::Missing ||
-        entry.kind == fc::Comparison::Kind::Unlisted) {
+        entry.kind == fc::Comparison::Kind::Unlisted || entry.kind == fc::Comparison::Kind::NothingJudged ||
+        (entry.kind == fc::Comparison::Kind::StaleExpectation && entry.actual == entry.expected)) {
       std::printf("  %-17s %s%s%s\n", std::string(fc::to_string(entry.kind)).c_str(), entry.name.c_str(),
                   entry.name.empty() ? "" : ": ", entry.message.c_str());
       continue;
@@ -180,12 +181,15 @@ int compare(const std::string& cell, const std::string& dir, const std::string& 
   std::printf("%s: %zu results (%d pass, %d fail, %d skip) %s: %s\n", cell.c_str(), run->results.size(), counts.passed,
               counts.failed, counts.skipped, against.c_str(), comparison.ok() ? "all as expected" : "MISMATCH");
   if (!comparison.ok()) {
-    std::printf("  %d new failure(s), %d unexpected pass(es), %d unexpected skip(s), %d stale expectation(s), "
-                "%d missing, %d unlisted%s\n",
+    std::printf("  %d new failure(s), %d unexpected pass(es), %d unexpected skip(s), %d listed skip(s) passed, "
+                "%d stale expectation(s), %d missing, %d unlisted%s\n",
                 comparison.count(Kind::NewFailure), comparison.count(Kind::UnexpectedPass),
-                comparison.count(Kind::UnexpectedSkip), comparison.count(Kind::StaleExpectation),
-                comparison.count(Kind::Missing), comparison.count(Kind::Unlisted),
-                comparison.count(Kind::NoResults) ? ", no result at all" : "");
+                comparison.count(Kind::UnexpectedSkip), comparison.count(Kind::SkipPassed),
+                comparison.count(Kind::StaleExpectation), comparison.count(Kind::Missing),
+                comparison.count(Kind::Unlisted),
+                comparison.count(Kind::NoResults)       ? ", no result at all"
+                : comparison.count(Kind::NothingJudged) ? ", every test skipped"
+                                                        : "");
   }
   return comparison.ok() ? 0 : kMismatch;
 }

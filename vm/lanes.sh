@@ -42,6 +42,37 @@ lane_modules() {
   esac
 }
 
+# lane_mesas LANE: the Mesas a lane runs under in the matrix ("system" is
+# Debian 12's 22.3; others come from backports through vm/mesa), the first
+# also running its benchmarks. lavapipe only under 25.0: Debian 12's
+# lavapipe cannot import a dma-buf (no VK_EXT_external_memory_dma_buf), so a
+# 22.3 cell would skip every test and judge nothing.
+lane_mesas() {
+  case $1 in
+    lavapipe) echo 25.0 ;;
+    *) echo system 25.0 ;;
+  esac
+}
+
+# matrix_cells: LANE:MESA for every lane and each of its Mesas (./test.sh, ./run.sh).
+matrix_cells() {
+  local lane mesa
+  for mesa in system 25.0; do
+    for lane in "${FENCECHECK_LANES[@]}"; do
+      [[ " $(lane_mesas "$lane") " == *" $mesa "* ]] && echo "$lane:$mesa"
+    done
+  done
+}
+
+# bench_cells: LANE:MESA where each lane's benchmarks run (its first Mesa).
+bench_cells() {
+  local lane mesas
+  for lane in "${FENCECHECK_LANES[@]}"; do
+    mesas=$(lane_mesas "$lane")
+    echo "$lane:${mesas%% *}"
+  done
+}
+
 # --device for fencecheck (harness select_device: a driver name or node).
 lane_device() {
   case $1 in

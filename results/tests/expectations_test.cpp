@@ -74,8 +74,37 @@ TEST(Compare, FlakesMayPassOrFailButNotSkip) {
 
 TEST(Compare, SkipPatternsMustMatchTheWholeName) {
   Expectations e = make("", "", ".*/vulkan\n");
-  EXPECT_TRUE(compare({{"Gpu/GpuWrite.A/vulkan", Outcome::Skip, ""}}, e).ok());
-  EXPECT_FALSE(compare({{"Gpu/GpuWrite.A/vulkan_extra", Outcome::Skip, ""}}, e).ok());
+  EXPECT_TRUE(compare({{"Gpu/GpuWrite.A/vulkan", Outcome::Skip, ""}, {"A.pass", Outcome::Pass, ""}}, e).ok());
+  EXPECT_FALSE(compare({{"Gpu/GpuWrite.A/vulkan_extra", Outcome::Skip, ""}, {"A.pass", Outcome::Pass, ""}}, e).ok());
+}
+
+TEST(Compare, FlakesAbsorbAFailNeverACrashOrATimeout) {
+  Expectations e = make("", "Race\\..*\n");
+  EXPECT_EQ(kind_of(compare({{"Race.a", Outcome::Crash, ""}}, e), "Race.a"), Kind::NewFailure);
+  EXPECT_EQ(kind_of(compare({{"Race.a", Outcome::Timeout, ""}}, e), "Race.a"), Kind::NewFailure);
+}
+
+TEST(Compare, AListedSkipThatPassedIsReported) {
+  auto c = compare({{"A.runs_now", Outcome::Pass, ""}}, make("", "", "A\\.runs_now\n"));
+  EXPECT_FALSE(c.ok());
+  EXPECT_EQ(kind_of(c, "A.runs_now"), Kind::SkipPassed);
+}
+
+TEST(Compare, APatternThatMatchesNoTestIsStale) {
+  auto c = compare({{"A.pass", Outcome::Pass, ""}}, make("", "Gone\\..*\n", "Also\\.gone\n"));
+  EXPECT_FALSE(c.ok());
+  EXPECT_EQ(c.count(Kind::StaleExpectation), 2);
+  // A pattern for a test the run had to produce is not stale, even if its result is missing.
+  auto listed = compare({{"A.pass", Outcome::Pass, ""}}, make("", "", "B\\.skip\n"),
+                        std::vector<std::string>{"A.pass", "B.skip"});
+  EXPECT_EQ(listed.count(Kind::StaleExpectation), 0);
+  EXPECT_EQ(listed.count(Kind::Missing), 1);
+}
+
+TEST(Compare, ARunInWhichEveryTestSkippedJudgedNothing) {
+  auto c = compare({{"A.skip", Outcome::Skip, ""}, {"B.skip", Outcome::Skip, ""}}, make("", "", "(A|B)\\.skip\n"));
+  EXPECT_FALSE(c.ok());
+  EXPECT_EQ(c.count(Kind::NothingJudged), 1);
 }
 
 TEST(Compare, AListedFailureThatDidNotRunIsStale) {
