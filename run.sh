@@ -47,6 +47,7 @@ if compgen -G '/dev/dri/renderD*' >/dev/null; then
         --journal="build/results/$cell.journal" --gtest_output="json:build/results/$cell.json" "$@"
     fi
     own_status[$cell]=$?
+    ((bench)) || echo "${own_status[$cell]}" >"build/results/$cell.exit"
   done
 else
   echo "run.sh: no DRM device on this machine (kernel $(uname -r)): the kernel x Mesa matrix in VMs on real kernels"

@@ -1,6 +1,6 @@
 // fencecheck-results: turns result files into verdicts and tables.
 //
-//   fencecheck-results compare --cell CELL [--expectations DIR] [--tests LIST] RESULTS.json
+//   fencecheck-results compare --cell CELL [--expectations DIR] [--tests LIST] [--exit-status N] RESULTS.json
 //       applies DIR/LANE-{fails,flakes,skips}.txt to the results the way
 //       deqp-runner applies a baseline; exit 0 when every result matches,
 //       1 on a new failure, unexpected pass or skip, or stale expectation.
@@ -147,7 +147,8 @@ std::vector<std::string> default_results() {
   return paths;
 }
 
-int compare(const std::string& cell, const std::string& dir, const std::string& path, const std::string& tests) {
+int compare(const std::string& cell, const std::string& dir, const std::string& path, const std::string& tests,
+            std::optional<int> exit_status) {
   std::string error;
   auto run = fc::parse_gtest_json(read_file(path, false), error);
   if (!run) throw BadInput{path + ": " + error};
@@ -172,6 +173,17 @@ int compare(const std::string& cell, const std::string& dir, const std::string& 
   }
   const fc::Tally counts = fc::tally(run->results);
   using Kind = fc::Comparison::Kind;
+  // The run's own exit status must say what its results say: 0 with no
+  // failure, 1 with one. Anything else (a sanitizer's 23 after a complete
+  // result file, a signal) is a crash the result file does not show.
+  bool exit_ok = true;
+  if (exit_status) {
+    exit_ok = *exit_status == (counts.failed > 0 ? 1 : 0);
+    if (!exit_ok) {
+      std::printf("  %-17s fencecheck exited with status %d although its results say %s\n", "EXIT STATUS", *exit_status,
+                  counts.failed > 0 ? "a test failed (1)" : "nothing failed (0)");
+    }
+  }
   std::string stems;
   for (const std::string& stem : fc::expectation_stems(cell)) {
     if (stem_has_files(dir, stem)) stems += (stems.empty() ? "" : ", ") + stem;
@@ -179,7 +191,7 @@ int compare(const std::string& cell, const std::string& dir, const std::string& 
   std::string against = stems.empty() ? "with no expectation files in " + dir + "/ (every test must pass)"
                                       : "against " + dir + "/{" + stems + "}";
   std::printf("%s: %zu results (%d pass, %d fail, %d skip) %s: %s\n", cell.c_str(), run->results.size(), counts.passed,
-              counts.failed, counts.skipped, against.c_str(), comparison.ok() ? "all as expected" : "MISMATCH");
+              counts.failed, counts.skipped, against.c_str(), comparison.ok() && exit_ok ? "all as expected" : "MISMATCH");
   if (!comparison.ok()) {
     std::printf("  %d new failure(s), %d unexpected pass(es), %d unexpected skip(s), %d listed skip(s) passed, "
                 "%d stale expectation(s), %d missing, %d unlisted%s\n",
@@ -191,7 +203,7 @@ int compare(const std::string& cell, const std::string& dir, const std::string& 
                 : comparison.count(Kind::NothingJudged) ? ", every test skipped"
                                                         : "");
   }
-  return comparison.ok() ? 0 : kMismatch;
+  return comparison.ok() && exit_ok ? 0 : kMismatch;
 }
 
 std::string number(double value, int precision) {
@@ -288,12 +300,15 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
 
   std::string cell, dir = "expectations", path, tests;
+  std::optional<int> exit_status;
   CLI::App* compare_cmd = app.add_subcommand("compare", "apply a cell's expectations (drm-ci style) to a result file");
   compare_cmd->add_option("--cell", cell, "the cell (LANE@linux-X.Y@mesa-X.Y[@BUILD]) whose expectation files apply")->required();
   compare_cmd->add_option("--expectations", dir, "directory of expectation files")->capture_default_str();
   compare_cmd->add_option("--tests", tests,
                           "the tests the run had to produce (its --gtest_list_tests output): a listed test without a "
                           "result is MISSING, a result not listed UNLISTED");
+  compare_cmd->add_option("--exit-status", exit_status,
+                          "the run's own exit status: it must be 0 with no failure and 1 with one (else EXIT STATUS)");
   compare_cmd->add_option("results", path, "gtest JSON result file")->required();
 
   std::vector<std::string> bench_paths;
@@ -353,7 +368,7 @@ int main(int argc, char** argv) {
     return kBadInput;
   }
   try {
-    if (*compare_cmd) return compare(cell, dir, path, tests);
+    if (*compare_cmd) return compare(cell, dir, path, tests, exit_status);
     if (*bench_cmd) return bench(bench_paths, check, dir);
     if (*matrix_cmd) {
       auto files = load_all(results, dir);

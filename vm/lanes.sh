@@ -140,19 +140,22 @@ lane_bench_filter() {
   fi
 }
 
-# compare_cell CELL: CELL's results against its expectations and against
-# the tests it had to run (build/results/CELL.expected.txt, its
-# --gtest_list_tests written before the run): a cell that left no result
-# file, a listed test without a result, or an empty result file is a
-# mismatch, never "as expected".
+# compare_cell CELL: CELL's results against its expectations, against the
+# tests it had to run (build/results/CELL.expected.txt, its
+# --gtest_list_tests written before the run) and against its fencecheck's
+# exit status (CELL.exit): a cell that left no result file, a listed test
+# without a result, an empty result file, or an exit status its results do
+# not explain (a sanitizer's 23 after a whole result file) is a mismatch,
+# never "as expected".
 compare_cell() {
   local cell=$1 results=build/results/$1.json list=build/results/$1.expected.txt
   if [[ ! -e $results ]]; then
     echo "$cell: NO RESULT FILE: its fencecheck never wrote $results (it died, or never ran: see the run's log)"
     return 1
   fi
-  local tests=()
+  local tests=() status=build/results/$1.exit
   [[ -e $list ]] && tests=(--tests "$list")
+  [[ -e $status ]] && tests+=(--exit-status "$(<"$status")")
   build/fencecheck-results compare --cell "$cell" "${tests[@]}" "$results"
 }
 

@@ -104,6 +104,10 @@ compare_counts_what_is_missing() {
   grep -q 'NO RESULTS' "$work/out.txt" || return 1
   "$tool" compare --cell "$cell" "$work/empty.json"; [[ $? == 1 ]] || return 1
   "$tool" compare --cell "$cell" --tests "$list" "$virgl" || return 1  # the real one is whole
+  # ... and its exit status must agree with it: 23 after a whole, passing result file is a mismatch.
+  "$tool" compare --cell "$cell" --tests "$list" --exit-status 0 "$virgl" >/dev/null || return 1
+  "$tool" compare --cell "$cell" --tests "$list" --exit-status 23 "$virgl" >"$work/out.txt"
+  grep -q 'EXIT STATUS' "$work/out.txt" || return 1
   python3 - "$virgl" "$work/partial.json" <<'PY' || return 1
 import json, sys
 doc = json.load(open(sys.argv[1]))
@@ -116,7 +120,7 @@ PY
   "$tool" compare --cell "$cell" --tests "$list" "$work/partial.json"; [[ $? == 1 ]] || return 1
   (source vm/lanes.sh; mv "$virgl" "$work/kept.json"; compare_cell "$cell"; rc=$?; mv "$work/kept.json" "$virgl"; [[ $rc == 1 ]])
 }
-check "compare: an empty result file, a listed test without a result and a cell with no result file are mismatches" \
+check "compare: an empty result file, a listed test without a result, an exit status the results do not explain and a cell with no result file are mismatches" \
   compare_counts_what_is_missing
 
 bad_input() {
