@@ -20,7 +20,11 @@ bench=0
 if [[ ${1:-} == --bench ]]; then bench=1; shift; fi
 scripts/setup.sh || exit 1
 source vm/lanes.sh
-rm -rf build/results
+if ((bench)); then
+  rm -f build/results/*-bench.json  # the conformance results stay: a lab may report both
+else
+  rm -rf build/results
+fi
 mkdir -p build/results
 
 declare -A own_status  # cells run here: fencecheck's own exit status
@@ -39,6 +43,8 @@ if compgen -G '/dev/dri/renderD*' >/dev/null; then
       [[ $driver == vgem ]] && filter=$(lane_bench_filter vgem)
       build/fencecheck-bench --cell="$cell" --device="$node" --benchmark_filter="$filter" \
         --benchmark_out="build/results/$cell-bench.json" --benchmark_out_format=json "$@"
+      bench_status=$?
+      ((bench_status == 0)) || echo "run.sh: fencecheck-bench exited $bench_status on $cell" >&2
     else
       filter='Gpu/*'
       [[ $driver == vgem ]] && filter=$(lane_filter vgem)
@@ -55,6 +61,8 @@ else
   if ((bench)); then
     mapfile -t bench_cells < <(bench_cells)
     vm/lane --kernel=stable --bench=full --no-tests "${bench_cells[@]}" -- "$@"
+    bench_status=$?
+    ((bench_status == 0)) || echo "run.sh: the benchmark VM run exited $bench_status" >&2
   else
     for kernel in stable backports; do
       vm/lane --kernel=$kernel "${cells[@]}" -- --gtest_brief=1 "$@"
@@ -69,8 +77,12 @@ if ((bench)); then
   echo "=== benchmarks (ratios to the syscall floor read the same on any machine; absolute times only"
   echo "    mean something on real hardware: a 'QEMU ... CPU' is emulated)"
   mapfile -t benches < <(result_files --bench)
-  build/fencecheck-results bench "${benches[@]}"
-  exit $?
+  build/fencecheck-results bench "${benches[@]}" || exit 1
+  # Every benchmark ran and reported every counter with sane values, or skipped as its cell allows.
+  build/fencecheck-results bench --check "${benches[@]}" | grep -E "^cell|PROBLEM"
+  ((PIPESTATUS[0] == 0)) || exit 1
+  ((${bench_status:-0} == 0)) || exit 1
+  exit 0
 fi
 
 echo

@@ -1,3 +1,4 @@
+#include <atomic>
 #include "bench/bench.h"
 
 #include <unistd.h>
@@ -86,8 +87,15 @@ void skip_unsupported(benchmark::State& state, const std::string& reason) {
   state.SkipWithError(("unsupported: " + reason).c_str());
 }
 
+namespace {
+std::atomic<bool> broken{false};
+}  // namespace
+
 void skip_broken(benchmark::State& state, const std::string& what, Errno err) {
+  broken = true;
   state.SkipWithError((what + " failed: " + err.describe()).c_str());
 }
+
+bool any_broken() { return broken; }
 
 }  // namespace fc::bench

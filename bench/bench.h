@@ -56,5 +56,7 @@ void add_environment_context(const std::string& producer, const std::vector<std:
 void skip_unsupported(benchmark::State& state, const std::string& reason);
 // Something that should work failed: an error, with the errno.
 void skip_broken(benchmark::State& state, const std::string& what, Errno err);
+// Did a benchmark stop on a broken call (skip_broken)? fencecheck-bench then exits 1.
+[[nodiscard]] bool any_broken();
 
 }  // namespace fc::bench

@@ -90,5 +90,6 @@ int main(int argc, char** argv) {
   fc::bench::register_race_benchmarks();
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
-  return 0;
+  // 1: a benchmark stopped on a broken call (an unsupported one is a skip, not an error).
+  return fc::bench::any_broken() ? 1 : 0;
 }

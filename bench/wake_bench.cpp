@@ -5,7 +5,9 @@
 //   Wake/vgem/<strategy>       another thread signals a vgem fence (reference lane)
 //   Wake/<producer>/<strategy> the GPU completes a frame (GPU lanes)
 //   Floor/eventfd_wake         another thread writes an eventfd: the scheduler's floor
-// Counters: p50_us, p99_us of the samples (and unfenced_frames on GPU lanes).
+// Counters: p50_us, p99_us of the samples, early_wakes (wake-ups timed before the
+// fence's own signal timestamp: kept out of the percentiles, and a problem for
+// `fencecheck-results bench --check`), and unfenced_frames on GPU lanes.
 #include <sys/eventfd.h>
 #include <unistd.h>
 
@@ -27,10 +29,25 @@ using namespace std::chrono_literals;
 // The signalling thread sleeps this long first, so the consumer is blocked.
 constexpr auto kSignalDelay = 2ms;
 
-void report_percentiles(benchmark::State& state, std::vector<double>& samples_us) {
-  state.counters["samples"] = static_cast<double>(samples_us.size());
-  state.counters["p50_us"] = percentile(samples_us, 50);
-  state.counters["p99_us"] = percentile(samples_us, 99);
+// A wake-up in µs after the signal; a negative one (the waiter returned
+// before the fence's own signal timestamp) is counted apart, never averaged in.
+struct Wakes {
+  std::vector<double> samples_us;
+  std::uint32_t early = 0;
+  void add(double seconds) {
+    if (seconds < 0) {
+      ++early;
+    } else {
+      samples_us.push_back(seconds * 1e6);
+    }
+  }
+};
+
+void report_percentiles(benchmark::State& state, Wakes& wakes) {
+  state.counters["samples"] = static_cast<double>(wakes.samples_us.size());
+  state.counters["p50_us"] = percentile(wakes.samples_us, 50);
+  state.counters["p99_us"] = percentile(wakes.samples_us, 99);
+  state.counters["early_wakes"] = wakes.early;
 }
 
 Clock::time_point from_kernel_ns(std::uint64_t ns) { return Clock::time_point(std::chrono::nanoseconds(ns)); }
@@ -38,7 +55,7 @@ Clock::time_point from_kernel_ns(std::uint64_t ns) { return Clock::time_point(st
 void eventfd_wake(benchmark::State& state) {
   UniqueFd event(::eventfd(0, EFD_CLOEXEC));
   if (!event) return skip_broken(state, "eventfd", last_errno());
-  std::vector<double> samples;
+  Wakes samples;
   for (auto _ : state) {
     std::atomic<std::int64_t> signalled_ns{0};
     std::thread signaller([&] {
@@ -54,8 +71,8 @@ void eventfd_wake(benchmark::State& state) {
     (void)!::read(event.get(), &value, sizeof value);
     if (!woke || *woke != WaitResult::Ready) return skip_broken(state, "poll(eventfd)", woke ? Errno{ETIMEDOUT} : woke.err());
     double seconds = std::chrono::duration<double>(woke_at - Clock::time_point(Clock::duration(signalled_ns))).count();
-    state.SetIterationTime(seconds);
-    samples.push_back(seconds * 1e6);
+    state.SetIterationTime(std::max(seconds, 0.0));
+    samples.add(seconds);
   }
   report_percentiles(state, samples);
 }
@@ -68,7 +85,7 @@ void vgem_wake(benchmark::State& state, Strategy strategy) {
   if (!buffer) return skip_broken(state, "creating a vgem buffer", buffer.err());
   if (Probe p = probe_export_sync_file(buffer->dmabuf()); !p.is_supported()) return skip_unsupported(state, p.reason());
 
-  std::vector<double> samples;
+  Wakes samples;
   for (auto _ : state) {
     auto fence = buffer->attach_fence(FenceUsage::Write);
     if (!fence) return skip_broken(state, "VGEM_FENCE_ATTACH", fence.err());
@@ -86,7 +103,7 @@ void vgem_wake(benchmark::State& state, Strategy strategy) {
     if (!info || info->fences.empty()) return skip_broken(state, "SYNC_IOC_FILE_INFO", info ? Errno{EPROTO} : info.err());
     double seconds = std::chrono::duration<double>(woke_at - from_kernel_ns(info->fences[0].timestamp_ns)).count();
     state.SetIterationTime(std::max(seconds, 0.0));
-    samples.push_back(seconds * 1e6);
+    samples.add(seconds);
   }
   report_percentiles(state, samples);
 }
@@ -98,7 +115,7 @@ void gpu_wake(benchmark::State& state, std::string producer, Strategy strategy) 
   GpuTarget& target = *made.target;
   add_environment_context(producer, target.environment());
 
-  std::vector<double> samples;
+  Wakes samples;
   std::uint32_t frame = 1, unfenced = 0;
   for (auto _ : state) {
     if (Status submitted = target.producer().submit(frame++); !submitted) {
@@ -118,10 +135,10 @@ void gpu_wake(benchmark::State& state, std::string producer, Strategy strategy) 
     }
     double seconds = std::chrono::duration<double>(woke_at - from_kernel_ns(info->fences[0].timestamp_ns)).count();
     state.SetIterationTime(std::max(seconds, 0.0));
-    samples.push_back(seconds * 1e6);
+    samples.add(seconds);
   }
   state.counters["unfenced_frames"] = unfenced;
-  if (samples.empty()) {
+  if (samples.samples_us.empty() && samples.early == 0) {
     return skip_unsupported(state, "no frame had a pending fence after submit (" + producer + " producer on " +
                                        target.device().driver + "): no implicit fence, so no wake-up to time");
   }

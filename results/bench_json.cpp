@@ -75,7 +75,7 @@ std::optional<BenchRun> parse_bench_json(std::string_view text, std::string& err
 }
 
 std::vector<std::string> required_counters(const std::string& name) {
-  if (name == "Floor/eventfd_wake" || name.rfind("Wake/", 0) == 0) return {"p50_us", "p99_us", "samples"};
+  if (name == "Floor/eventfd_wake" || name.rfind("Wake/", 0) == 0) return {"p50_us", "p99_us", "samples", "early_wakes"};
   if (name.rfind("Floor/", 0) == 0 || name.rfind("Idle/", 0) == 0) return {"ns_per_op", "floor_ns", "x_floor"};
   if (name.rfind("Race/", 0) == 0) {
     std::vector<std::string> counters = {"frames", "stale_ratio", "torn_ratio", "wait_p50_us", "wait_p99_us", "fps"};
@@ -90,10 +90,38 @@ std::string counter_unit(const std::string& counter) {
     return counter.size() >= suffix.size() && counter.compare(counter.size() - suffix.size(), suffix.size(), suffix) == 0;
   };
   if (ends_with("_us")) return "us";
+  if (counter == "early_wakes") return "count";
   if (ends_with("_ns")) return "ns";
   if (counter == "fps") return "fps";
   if (counter == "frames" || counter == "samples" || ends_with("_frames")) return "count";
   return "ratio";
+}
+
+// Values, not only their presence: times are never negative; no waiter woke
+// before its fence signalled; on the reference lane (vgem_cpu, which always
+// fences) a consumer that waits never reads a stale or torn frame.
+std::vector<std::string> check_bench_values(const BenchResult& result) {
+  std::vector<std::string> problems;
+  for (const auto& [counter, value] : result.counters) {
+    if ((counter_unit(counter) == "us" || counter_unit(counter) == "ns") && value < 0) {
+      problems.push_back(counter + " is negative (" + std::to_string(value) + ")");
+    }
+  }
+  if (auto early = result.counters.find("early_wakes"); early != result.counters.end() && early->second != 0) {
+    problems.push_back(std::to_string(static_cast<long>(early->second)) +
+                       " wake-up(s) returned before the fence's own signal timestamp");
+  }
+  const bool reference_waits = result.name.rfind("Race/vgem_cpu/", 0) == 0 &&
+                               result.name.compare(result.name.size() - 8, 8, "/no_wait") != 0;
+  if (reference_waits) {
+    for (const char* counter : {"stale_ratio", "torn_ratio"}) {
+      if (auto found = result.counters.find(counter); found != result.counters.end() && found->second != 0) {
+        problems.push_back(std::string(counter) + " " + std::to_string(found->second) +
+                           ": the reference producer fences every frame, so a consumer that waits must read each one whole");
+      }
+    }
+  }
+  return problems;
 }
 
 std::vector<std::string> check_bench_run(const BenchRun& run, const std::vector<Pattern>& allowed_skips) {
@@ -110,6 +138,7 @@ std::vector<std::string> check_bench_run(const BenchRun& run, const std::vector<
       for (const std::string& counter : required_counters(result.name)) {
         if (!result.counters.count(counter)) problems.push_back(result.name + ": no counter " + counter);
       }
+      for (const std::string& problem : check_bench_values(result)) problems.push_back(result.name + ": " + problem);
     }
   }
   return problems;

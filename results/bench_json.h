@@ -43,6 +43,9 @@ struct BenchRun {
 
 // Problems with a run, one line each: broken benchmarks, skips the lane's
 // skip patterns do not allow, missing counters. Empty: the run is complete.
+// What is wrong with one result's values (negative times, early wake-ups, a
+// waiting consumer reading stale frames on the reference lane); empty if nothing.
+[[nodiscard]] std::vector<std::string> check_bench_values(const BenchResult& result);
 [[nodiscard]] std::vector<std::string> check_bench_run(const BenchRun& run, const std::vector<Pattern>& allowed_skips);
 
 }  // namespace fc

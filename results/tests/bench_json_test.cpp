@@ -43,20 +43,33 @@ TEST(BenchJson, CheckNamesEveryProblem) {
   std::vector<Pattern> skips;
   ASSERT_FALSE(parse_patterns("Race/vulkan/.*\n", "skips", skips));
   auto problems = check_bench_run(*run, skips);
-  // Race/gl/no_wait lacks unfenced_ratio, Wake lacks samples, Idle/poll_dmabuf broke.
-  ASSERT_EQ(problems.size(), 3u);
+  // Race/gl/no_wait lacks unfenced_ratio, Wake lacks samples and early_wakes, Idle/poll_dmabuf broke.
+  ASSERT_EQ(problems.size(), 4u);
   EXPECT_NE(problems[0].find("Race/gl/no_wait: no counter unfenced_ratio"), std::string::npos) << problems[0];
   EXPECT_NE(problems[1].find("Wake/vgem/poll_dmabuf: no counter samples"), std::string::npos) << problems[1];
-  EXPECT_NE(problems[2].find("Idle/poll_dmabuf: the first check failed"), std::string::npos) << problems[2];
+  EXPECT_NE(problems[2].find("Wake/vgem/poll_dmabuf: no counter early_wakes"), std::string::npos) << problems[2];
+  EXPECT_NE(problems[3].find("Idle/poll_dmabuf: the first check failed"), std::string::npos) << problems[3];
   auto without_allowance = check_bench_run(*run, {});
-  EXPECT_EQ(without_allowance.size(), 4u) << "an unlisted skip is a problem too";
+  EXPECT_EQ(without_allowance.size(), 5u) << "an unlisted skip is a problem too";
 }
 
 TEST(BenchJson, RequiredCountersByFamily) {
   EXPECT_EQ(required_counters("Idle/export_poll_close"), (std::vector<std::string>{"ns_per_op", "floor_ns", "x_floor"}));
-  EXPECT_EQ(required_counters("Floor/eventfd_wake"), (std::vector<std::string>{"p50_us", "p99_us", "samples"}));
+  EXPECT_EQ(required_counters("Floor/eventfd_wake"),
+            (std::vector<std::string>{"p50_us", "p99_us", "samples", "early_wakes"}));
   EXPECT_EQ(required_counters("Race/gl/poll_dmabuf").size(), 6u);
   EXPECT_EQ(required_counters("Race/gl/no_wait").size(), 7u);
+}
+
+TEST(BenchJson, ValuesAreCheckedNotOnlyTheirPresence) {
+  BenchResult waiting{"Race/vgem_cpu/poll_dmabuf", false, false, "", {{"stale_ratio", 0.25}, {"torn_ratio", 0}}};
+  auto problems = check_bench_values(waiting);
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_NE(problems[0].find("stale_ratio"), std::string::npos) << problems[0];
+  BenchResult racing{"Race/vgem_cpu/no_wait", false, false, "", {{"stale_ratio", 0.9}}};
+  EXPECT_TRUE(check_bench_values(racing).empty()) << "not waiting may read stale frames";
+  BenchResult wake{"Wake/vgem/poll_dmabuf", false, false, "", {{"p50_us", -3}, {"early_wakes", 2}}};
+  EXPECT_EQ(check_bench_values(wake).size(), 2u);
 }
 
 TEST(BenchJson, MalformedInputIsAnError) {
