@@ -143,7 +143,10 @@ class VulkanProducer final : public Producer {
 
     std::vector<const char*> extensions = {"VK_KHR_external_memory_fd", "VK_EXT_external_memory_dma_buf"};
     modifiers_ = info_.has("VK_EXT_image_drm_format_modifier");
-    if (modifiers_) extensions.push_back("VK_EXT_image_drm_format_modifier");
+    // VK_EXT_image_drm_format_modifier requires VK_KHR_image_format_list
+    // (core only from Vulkan 1.2; this instance asks for 1.1): both or neither.
+    modifiers_ = modifiers_ && info_.has("VK_KHR_image_format_list");
+    if (modifiers_) extensions.insert(extensions.end(), {"VK_KHR_image_format_list", "VK_EXT_image_drm_format_modifier"});
     foreign_ = info_.has("VK_EXT_queue_family_foreign");
     if (foreign_) extensions.push_back("VK_EXT_queue_family_foreign");
     sync_fd_ = sync_fd_support();
@@ -552,7 +555,7 @@ class VulkanProducer final : public Producer {
     VkBufferCreateInfo info{VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO};
     info.pNext = &external;
     info.size = image.plane0_size();
-    info.usage = VK_BUFFER_USAGE_STORAGE_BUFFER_BIT;
+    info.usage = VK_BUFFER_USAGE_STORAGE_BUFFER_BIT | VK_BUFFER_USAGE_TRANSFER_SRC_BIT;  // written; copied by reads
     info.sharingMode = VK_SHARING_MODE_EXCLUSIVE;
     if (VkResult r = vkCreateBuffer(device_, &info, nullptr, &buffer_); r != VK_SUCCESS) return fail("vkCreateBuffer", r);
     VkMemoryRequirements requirements;
