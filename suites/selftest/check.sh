@@ -55,9 +55,13 @@ check "--isolate: a crash is CRASH, a hang TIMEOUT at 3 s, a leak a failure, a p
 
 leak() {
   "$selftest" --gtest_filter=Selftest.LeaksAnEventfd >"$work/leak.txt" 2>&1
-  [[ $? == 1 ]] && grep -q 'left a eventfd descriptor open' "$work/leak.txt"
+  [[ $? == 1 ]] && grep -q 'left a eventfd descriptor open' "$work/leak.txt" || return 1
+  "$selftest" --gtest_filter=SelftestLeak.LeaksAMemfd >"$work/leak.txt" 2>&1
+  [[ $? == 1 ]] && grep -q 'left a memfd descriptor open' "$work/leak.txt" || return 1
+  "$selftest" --gtest_filter=SelftestSwap.* >"$work/leak.txt" 2>&1
+  [[ $? == 1 ]] && grep -q 'the number held another object before the test' "$work/leak.txt"
 }
-check "the fd-leak listener fails the test that leaks (a normal run)" leak
+check "the fd-leak listener fails the test that leaks an eventfd or a memfd, or swaps the object behind a number" leak
 
 resume() {
   local journal=$work/run.journal log=$work/completed.txt

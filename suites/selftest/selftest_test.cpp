@@ -6,6 +6,7 @@
 // the VM lanes run them and check the outcomes.
 #include <signal.h>
 #include <sys/eventfd.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
@@ -27,6 +28,28 @@ using namespace std::chrono_literals;
 TEST(Selftest, LeaksAnEventfd) {
   int leaked = ::eventfd(0, EFD_CLOEXEC);  // never closed: the fd-leak listener must fail this test
   EXPECT_GE(leaked, 0);
+}
+
+TEST(SelftestLeak, LeaksAMemfd) {
+  int leaked = ::memfd_create("fencecheck-selftest", MFD_CLOEXEC);  // never closed
+  EXPECT_GE(leaked, 0);
+}
+
+// A descriptor open before the test, replaced during it by another object on
+// the same number: the listener compares objects (st_dev:st_ino), not numbers.
+class SelftestSwap : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { held_ = ::memfd_create("fencecheck-selftest-held", MFD_CLOEXEC); }
+  static void TearDownTestSuite() { ::close(held_); }
+  static inline int held_ = -1;
+};
+
+TEST_F(SelftestSwap, ReplacesAnOpenMemfdWithAnotherOnTheSameNumber) {
+  ASSERT_GE(held_, 0);
+  ::close(held_);
+  int replacement = ::memfd_create("fencecheck-selftest-held", MFD_CLOEXEC);
+  EXPECT_EQ(replacement, held_) << "the lowest free number is the one just closed";
+  held_ = replacement;
 }
 
 TEST(Selftest, Crashes) {
