@@ -17,7 +17,8 @@ inline constexpr std::string_view kKernelRelease = "kernel.release";    // uname
 inline constexpr std::string_view kKernelVersion = "kernel.version";    // uname -v
 inline constexpr std::string_view kDrmDevices = "drm.devices";          // every DRM device found
 inline constexpr std::string_view kGpuDevice = "gpu.device";            // the device the GPU tests used
-inline constexpr std::string_view kMesaVersion = "mesa.version";        // the Mesa the run used
+inline constexpr std::string_view kMesaVersion = "mesa.version";        // the Mesa the producers loaded (else the package)
+inline constexpr std::string_view kMesaPackage = "mesa.package";        // the Mesa package the run was meant to use
 inline constexpr std::string_view kCpuModel = "cpu.model";              // benchmarks: "QEMU ... CPU" is emulated
 inline constexpr std::string_view kTimestamp = "timestamp";             // gtest's own: when the run started
 

@@ -228,6 +228,7 @@ class GlProducer final : public Producer {
     renderer_ = reinterpret_cast<const char*>(glGetString(GL_RENDERER));
     vendor_ = reinterpret_cast<const char*>(glGetString(GL_VENDOR));
     version_ = reinterpret_cast<const char*>(glGetString(GL_VERSION));
+    note_loaded_driver(version_);  // the run's mesa.version: what was loaded, not what was meant
 
     std::string error;
     program_ = link(kFragmentShader, error);

@@ -130,6 +130,7 @@ class VulkanProducer final : public Producer {
     if (!choice.index) return Probe::unsupported(choice.how);
     physical_ = physical[*choice.index];
     info_ = infos[*choice.index];
+    note_loaded_driver(info_.driver);  // the run's mesa.version: what was loaded, not what was meant
     match_ = choice.how;
 
     std::uint32_t families = 0;
