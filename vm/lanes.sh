@@ -149,7 +149,7 @@ lane_bench_filter() {
 # exit status (CELL.exit): a cell that left no result file, a listed test
 # without a result, an empty result file, or an exit status its results do
 # not explain (a sanitizer's 23 after a whole result file) is a mismatch,
-# never "as expected".
+# never "as expected"; so is a kernel complaint in the cell's log (CELL.dmesg).
 compare_cell() {
   local cell=$1 results=build/results/$1.json list=build/results/$1.expected.txt
   if [[ ! -e $results ]]; then
@@ -159,7 +159,22 @@ compare_cell() {
   local tests=() status=build/results/$1.exit
   [[ -e $list ]] && tests=(--tests "$list")
   [[ -e $status ]] && tests+=(--exit-status "$(<"$status")")
-  build/fencecheck-results compare --cell "$cell" "${tests[@]}" "$results"
+  local complaints=0
+  kernel_complaints "$cell" || complaints=1
+  build/fencecheck-results compare --cell "$cell" "${tests[@]}" "$results" && ((complaints == 0))
+}
+
+# kernel_complaints CELL: what the guest's kernel said during the cell
+# (build/results/CELL.dmesg) that must fail it: a WARN, BUG, oops, lockdep
+# report, KASAN/UBSAN/KFENCE report or refcount warning. Prints them; 1 if any.
+kernel_complaints() {
+  local log=build/results/$1.dmesg found
+  [[ -e $log ]] || return 0
+  found=$(grep -E 'WARNING:|BUG:|Oops|general protection fault|possible circular locking|possible recursive locking|inconsistent lock state|KASAN:|UBSAN:|KFENCE:|refcount_t:|kernel BUG' "$log")
+  [[ -z $found ]] && return 0
+  echo "$1: KERNEL COMPLAINED during the cell (build/results/$1.dmesg):"
+  sed 's/^/  /' <<<"$found" | head -20
+  return 1
 }
 
 # result_cells: every cell that ran or was meant to (a result file or a test list), once each.

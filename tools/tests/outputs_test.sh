@@ -120,6 +120,22 @@ PY
   "$tool" compare --cell "$cell" --tests "$list" "$work/partial.json"; [[ $? == 1 ]] || return 1
   (source vm/lanes.sh; mv "$virgl" "$work/kept.json"; compare_cell "$cell"; rc=$?; mv "$work/kept.json" "$virgl"; [[ $rc == 1 ]])
 }
+
+# The kernel's own complaints fail the cell: a WARN in the cell's kernel log (planted here).
+kernel_complaint_fails_the_cell() {
+  local cell log
+  cell=$(basename "$virgl" .json) log=${virgl%.json}.dmesg
+  [[ -e $log ]] || return 1  # the guest lane keeps every cell's log
+  (source vm/lanes.sh; compare_cell "$cell" >/dev/null) || return 1
+  cp "$log" "$work/kept.dmesg"
+  echo '[   12.345678] WARNING: CPU: 1 PID: 321 at drivers/dma-buf/dma-resv.c:288 dma_resv_add_fence+0x1/0x2' >>"$log"
+  (source vm/lanes.sh; compare_cell "$cell" >"$work/out.txt")
+  local rc=$?
+  grep -q 'KERNEL COMPLAINED' "$work/out.txt" || rc=0
+  mv "$work/kept.dmesg" "$log"
+  [[ $rc == 1 ]]
+}
+check "a WARN in a cell's kernel log fails the cell" kernel_complaint_fails_the_cell
 check "compare: an empty result file, a listed test without a result, an exit status the results do not explain and a cell with no result file are mismatches" \
   compare_counts_what_is_missing
 
