@@ -46,6 +46,10 @@ inline constexpr milliseconds kVgemSelfSignal{10'000};
 // the fence by itself times out instead of passing.
 inline constexpr milliseconds kFenceSignal{5'000};
 static_assert(kFenceSignal < kVgemSelfSignal);
+// How long after a fence signals a waiter may take to return: well under
+// vgem's own timer, generous for emulation (a wake takes milliseconds).
+inline constexpr milliseconds kWakeBound{2'000};
+static_assert(kWakeBound < kFenceSignal);
 // How long a wait that is expected to stay pending is given to prove it does.
 inline constexpr milliseconds kStaysPending{200};
 // A child process doing a handful of ioctls and reporting back.
