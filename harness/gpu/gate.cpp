@@ -42,13 +42,11 @@ Result<BorrowedFd> Gate::close(milliseconds watchdog) {
   {
     std::lock_guard lock(mutex_);
     state_ = State::Armed;
-    closed_at_ = Clock::now();
   }
   watchdog_ = std::thread([this, watchdog, drm = device_.fd(), id = *fence_] {
     std::unique_lock lock(mutex_);
     if (changed_.wait_for(lock, watchdog, [this] { return state_ != State::Armed; })) return;
     state_ = State::Fired;
-    held_ = std::chrono::duration_cast<milliseconds>(Clock::now() - closed_at_);
     (void)uapi::vgem_fence_signal(drm, id);  // on failure vgem opens it itself after 10 s
   });
   return sync_file_.borrow();
@@ -60,7 +58,6 @@ bool Gate::claim() {
     std::lock_guard lock(mutex_);
     if (state_ == State::Armed) {
       state_ = State::Claimed;
-      held_ = std::chrono::duration_cast<milliseconds>(Clock::now() - closed_at_);
       claimed = true;
     }
   }

@@ -71,8 +71,6 @@ class Gate {
   [[nodiscard]] bool claim();
   // Opens a claimed gate (signals the fence). Idempotent.
   [[nodiscard]] Status open_now();
-  // How long the last close() stayed closed before claim() or the watchdog.
-  [[nodiscard]] milliseconds held() const { return held_; }
 
  private:
   Gate(VgemDevice device, VgemBuffer buffer) : device_(std::move(device)), buffer_(std::move(buffer)) {}
@@ -86,8 +84,6 @@ class Gate {
   std::mutex mutex_;
   std::condition_variable changed_;
   State state_ = State::Idle;
-  Clock::time_point closed_at_{};
-  milliseconds held_{0};
   std::thread watchdog_;
 };
 
