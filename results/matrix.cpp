@@ -118,10 +118,9 @@ std::string_view verdict_css(DriverVerdict::Kind kind) {
   switch (kind) {
     case DriverVerdict::Kind::Good: return "pass";
     case DriverVerdict::Kind::Bad: return "fail";
-    case DriverVerdict::Kind::NotJudged: return "skip";
-    case DriverVerdict::Kind::NotRun: break;
+    case DriverVerdict::Kind::NotJudged: break;
   }
-  return "none";
+  return "skip";
 }
 
 }  // namespace

@@ -18,12 +18,12 @@
 namespace fc {
 
 struct DriverVerdict {
-  enum class Kind { Good, Bad, NotJudged, NotRun };
+  enum class Kind { Good, Bad, NotJudged };
   std::string cell;      // fencecheck.cell
   std::string driver;    // the device's driver and the renderer that wrote
   std::string producer;  // gl, vulkan, vgem-cpu
-  Kind kind = Kind::NotRun;
-  std::string verdict;   // "fences GPU writes", "attaches no fence (reads race)", ..., "not run"
+  Kind kind = Kind::NotJudged;
+  std::string verdict;   // "fences GPU writes", "attaches no fence (reads race)", ..., "not judged"
   std::string bridge;    // "works", "fails", "not available: ...", "not run"
   std::string implicit;  // the plain-submit property where recorded ("no (0 of 4 ...)"), else ""
   std::string gate;      // what the deciding test's gates did
