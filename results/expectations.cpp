@@ -127,6 +127,17 @@ std::string_view to_string(Comparison::Kind kind) {
   return "?";
 }
 
+bool is_about_an_outcome(Comparison::Kind kind) {
+  switch (kind) {
+    case Comparison::Kind::Flake:
+    case Comparison::Kind::NewFailure:
+    case Comparison::Kind::UnexpectedPass:
+    case Comparison::Kind::UnexpectedSkip:
+    case Comparison::Kind::SkipPassed: return true;
+    default: return false;
+  }
+}
+
 bool Comparison::ok() const {
   return std::all_of(entries.begin(), entries.end(),
                      [](const Entry& e) { return e.kind == Kind::Expected || e.kind == Kind::Flake; });
@@ -203,7 +214,8 @@ Comparison compare(const std::vector<TestRecord>& results, const Expectations& e
     }
   }
   for (const auto& [name, outcome] : expectations.fails) {
-    if (!has_result(name)) comparison.entries.push_back({Comparison::Kind::StaleExpectation, name, Outcome::Skip, outcome, "not in the results"});
+    if (!has_result(name)) comparison.entries.push_back({Comparison::Kind::StaleExpectation, name, Outcome::Skip, outcome,
+                                                      "listed as " + std::string(to_string(outcome)) + ", but not in the results"});
   }
   return comparison;
 }

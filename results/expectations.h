@@ -82,6 +82,10 @@ struct Comparison {
   [[nodiscard]] int count(Kind kind) const;
 };
 [[nodiscard]] std::string_view to_string(Comparison::Kind kind);
+// Is an entry of this kind a test whose outcome differed from the expected one
+// (shown as "actual (expected X)")? The others (stale, missing, unlisted, no
+// results, nothing judged) are shown by their message.
+[[nodiscard]] bool is_about_an_outcome(Comparison::Kind kind);
 
 // expected_tests: the test IDs the run had to produce a result for, where known.
 [[nodiscard]] Comparison compare(const std::vector<TestRecord>& results, const Expectations& expectations,

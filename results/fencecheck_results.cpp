@@ -158,9 +158,7 @@ int compare(const std::string& cell, const std::string& dir, const std::string& 
 
   for (const auto& entry : comparison.entries) {
     if (entry.kind == fc::Comparison::Kind::Expected) continue;
-    if (entry.kind == fc::Comparison::Kind::NoResults || entry.kind == fc::Comparison::Kind::Missing ||
-        entry.kind == fc::Comparison::Kind::Unlisted || entry.kind == fc::Comparison::Kind::NothingJudged ||
-        (entry.kind == fc::Comparison::Kind::StaleExpectation && entry.actual == entry.expected)) {
+    if (!fc::is_about_an_outcome(entry.kind)) {
       std::printf("  %-17s %s%s%s\n", std::string(fc::to_string(entry.kind)).c_str(), entry.name.c_str(),
                   entry.name.empty() ? "" : ": ", entry.message.c_str());
       continue;
