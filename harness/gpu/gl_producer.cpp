@@ -355,7 +355,7 @@ class GlProducer final : public Producer {
     sync_ = glFenceSync(GL_SYNC_GPU_COMMANDS_COMPLETE, 0);
     EGLSyncKHR out = EGL_NO_SYNC_KHR;
     if (options.export_fence) {
-      if (!native_fences_) return unsupported_call("a native fence sync for the submit");
+      if (!native_fences_) return fail_unsupported(can_export_fence());
       const EGLint attribs[] = {EGL_NONE};
       out = create_sync_(display_, EGL_SYNC_NATIVE_FENCE_ANDROID, attribs);
       if (out == EGL_NO_SYNC_KHR) {
@@ -465,7 +465,7 @@ class GlProducer final : public Producer {
 
   // The sync_file as an EGL native fence sync, waited on by the context.
   Status wait_on(BorrowedFd sync_file) {
-    if (!native_fences_ || !wait_sync_) return unsupported_call("waiting on a sync_file");
+    if (!native_fences_ || !wait_sync_) return fail_unsupported(can_wait());
     auto fd = UniqueFd::dup(sync_file);
     if (!fd) return fd.err();
     const EGLint attribs[] = {EGL_SYNC_NATIVE_FENCE_FD_ANDROID, fd->get(), EGL_NONE};
@@ -481,8 +481,8 @@ class GlProducer final : public Producer {
     return waited == EGL_TRUE ? Status{} : Status{Errno{EIO}};
   }
 
-  Status unsupported_call(const char* what) {
-    last_error_ = std::string(what) + ": " + can_wait().describe();
+  Status fail_unsupported(const Probe& why) {
+    last_error_ = why.describe();
     return Errno{ENOTSUP};
   }
 
