@@ -50,25 +50,6 @@ constexpr std::uint32_t kObservedFrames = 4;
 // of its submits at random passes all of them once in 65536 runs.
 constexpr std::uint32_t kPendingFrames = 16;
 
-// Why a test that saw none of its jobs in flight judged nothing (its SKIP).
-std::string nothing_seen_in_flight(std::uint32_t jobs, std::string_view what = "frames") {
-  return "nothing to judge: the producer had finished each of " + std::to_string(jobs) + " " + std::string(what) +
-         " before the export was made (never seen in flight)\n";
-}
-
-// The failure for a frame whose write was in flight without a fence.
-std::string unfenced_write(const Observation& seen) {
-  const std::string why =
-      seen.sync == Sync::Bridge
-          ? "although the submit's own fence had been imported into the dma-buf as its writer "
-            "(DMA_BUF_IOCTL_IMPORT_SYNC_FILE): the imported fence was lost or signalled before the write landed"
-          : "the driver attached no implicit fence for it";
-  return "the export was already signalled while the producer said the write of frame " + std::to_string(seen.frame) +
-         " had not landed" + (seen.gate == GateKind::Gpu ? " (its gate was still closed, so it could not have)" : "") +
-         ": " + why + ", so a consumer handed the buffer now reads the previous frame or a mix.\n  " +
-         seen.describe() + "\n";
-}
-
 TEST_P(GpuWrite, ExportRightAfterSubmitIsPending) {
   std::uint32_t fenced = 0;
   for (std::uint32_t frame = 1; frame <= kPendingFrames; ++frame) {
@@ -96,16 +77,8 @@ TEST_P(GpuWrite, ExportRightAfterSubmitIsPending) {
 // frame that had landed before the export reads new whatever the fence did.
 TEST_P(GpuWrite, WaitingOnTheExportThenReadingSeesTheNewFrame) {
   std::optional<Observation> in_flight;
-  for (std::uint32_t frame = 1; frame <= kObservedFrames && !in_flight; ++frame) {
-    FC_ASSERT_OK_AND_ASSIGN(Observation seen, submit_and_observe(frame));
-    if (frame == 1) record_fence("after submit", seen.read.info);
-    ASSERT_FALSE(seen.contradiction()) << unfenced_write(seen) << context();
-    if (seen.fenced()) {
-      in_flight = std::move(seen);
-    } else {
-      FC_ASSERT_OK(producer().finish());
-    }
-  }
+  observe_until_in_flight(kObservedFrames, in_flight);
+  if (HasFatalFailure()) return;
   if (!in_flight) GTEST_SKIP() << nothing_seen_in_flight(kObservedFrames) << context();
   const Observation& seen = *in_flight;
   FC_ASSERT_OK_AND_ASSIGN(WaitResult waited,
@@ -253,15 +226,8 @@ TEST_P(GpuWrite, AnotherProcessWaitsForTheWriteThroughTheReceivedBuffer) {
   // Hand the buffer over while a write is in flight: frames are observed
   // until one is (a frame that landed before the export proves nothing here).
   std::optional<Observation> in_flight;
-  for (std::uint32_t next = 1; next <= kObservedFrames && !in_flight; ++next) {
-    FC_ASSERT_OK_AND_ASSIGN(Observation seen, submit_and_observe(next));
-    ASSERT_FALSE(seen.contradiction()) << unfenced_write(seen) << context();
-    if (seen.fenced()) {
-      in_flight = std::move(seen);
-    } else {
-      FC_ASSERT_OK(producer().finish());
-    }
-  }
+  observe_until_in_flight(kObservedFrames, in_flight);
+  if (HasFatalFailure()) return;
   if (!in_flight) GTEST_SKIP() << nothing_seen_in_flight(kObservedFrames) << context();
   const Observation& observed = *in_flight;
   const std::uint32_t frame = observed.frame;
@@ -513,23 +479,17 @@ class GpuWriteFormats : public GpuTestBase,
 // Frames are observed until one is seen in flight (each judged as in
 // ExportRightAfterSubmitIsPending); that one must be fenced, then read back new.
 TEST_P(GpuWriteFormats, IsPendingAfterSubmitAndNewAfterTheWait) {
-  for (std::uint32_t frame = 1; frame <= kObservedFrames; ++frame) {
-    FC_ASSERT_OK_AND_ASSIGN(Observation seen, submit_and_observe(frame));
-    if (frame == 1) record_fence("after submit", seen.read.info);
-    ASSERT_FALSE(seen.contradiction()) << unfenced_write(seen) << context();
-    if (!seen.fenced()) {  // landed before the export: nothing to judge in this frame
-      FC_ASSERT_OK(producer().finish());
-      continue;
-    }
-    FC_ASSERT_OK_AND_ASSIGN(WaitResult waited,
-                            uapi::poll_fd(seen.read.sync_file.borrow(), POLLIN, Deadline::after(timeouts::kGpuFrame)));
-    ASSERT_EQ(waited, WaitResult::Ready);
-    if (!contents_can_fail()) return;  // the pending export was judged; the contents cannot be
-    FC_ASSERT_OK_AND_ASSIGN(Classification read, read_frame(frame, ReadMode::Immediate, Deadline::now()));
-    EXPECT_EQ(read.verdict, Classification::Verdict::New) << read.describe() << "\n" << context();
-    return;
-  }
-  GTEST_SKIP() << nothing_seen_in_flight(kObservedFrames) << context();
+  std::optional<Observation> in_flight;
+  observe_until_in_flight(kObservedFrames, in_flight);
+  if (HasFatalFailure()) return;
+  if (!in_flight) GTEST_SKIP() << nothing_seen_in_flight(kObservedFrames) << context();
+  const Observation& seen = *in_flight;
+  FC_ASSERT_OK_AND_ASSIGN(WaitResult waited,
+                          uapi::poll_fd(seen.read.sync_file.borrow(), POLLIN, Deadline::after(timeouts::kGpuFrame)));
+  ASSERT_EQ(waited, WaitResult::Ready);
+  if (!contents_can_fail()) return;  // the pending export was judged; the contents cannot be
+  FC_ASSERT_OK_AND_ASSIGN(Classification read, read_frame(seen.frame, ReadMode::Immediate, Deadline::now()));
+  EXPECT_EQ(read.verdict, Classification::Verdict::New) << read.describe() << "\n" << context();
 }
 
 INSTANTIATE_TEST_SUITE_P(
