@@ -1,7 +1,10 @@
 #include "results/expectations.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <set>
+
+#include "results/schema.h"
 
 namespace fc {
 namespace {
@@ -182,8 +185,10 @@ Comparison compare(const std::vector<TestRecord>& results, const Expectations& e
       kind = Comparison::Kind::Expected;
     } else if (expected == Outcome::Skip && result.outcome == Outcome::Pass) {
       kind = Comparison::Kind::SkipPassed;  // it runs here now: its skips line is stale
-    } else if ((result.outcome == Outcome::Fail || result.outcome == Outcome::Pass) &&
+    } else if ((result.outcome == Outcome::Fail || result.outcome == Outcome::Flake || result.outcome == Outcome::Pass) &&
                matches(expectations.flakes, result.name)) {
+      // A flake may fail, pass, or die once and pass run again; a crash or a
+      // timeout that stayed one is never absorbed.
       kind = Comparison::Kind::Flake;
     } else if (result.outcome == Outcome::Skip) {
       kind = Comparison::Kind::UnexpectedSkip;
@@ -218,6 +223,29 @@ Comparison compare(const std::vector<TestRecord>& results, const Expectations& e
                                                       "listed as " + std::string(to_string(outcome)) + ", but not in the results"});
   }
   return comparison;
+}
+
+std::vector<std::string> exit_status_problems(const std::vector<int>& statuses, const std::vector<TestRecord>& results) {
+  std::vector<std::string> problems;
+  if (statuses.empty()) return problems;
+  const bool failed = tally(results).failed > 0;
+  if (statuses.back() != (failed ? 1 : 0)) {
+    problems.push_back("fencecheck exited with status " + std::to_string(statuses.back()) + " although its results say " +
+                       (failed ? "a test failed (1)" : "nothing failed (0)"));
+  }
+  int accounted = 0;
+  for (const TestRecord& result : results) {
+    if (const std::string* ended = find_property(result.properties, schema::kRunsEnded)) accounted += std::atoi(ended->c_str());
+  }
+  const int ended = static_cast<int>(statuses.size()) - 1;
+  if (ended != accounted) {
+    std::string earlier;
+    for (int i = 0; i < ended; ++i) earlier += (i ? ", " : "") + std::to_string(statuses[i]);
+    problems.push_back(std::to_string(ended) + " run(s) ended before the last (exit status " + earlier + "), but the " +
+                       "results show " + std::to_string(accounted) + " ended while a test was running: an exit no " +
+                       "test's result accounts for (a sanitizer's report after the results, a crash between tests)");
+  }
+  return problems;
 }
 
 }  // namespace fc

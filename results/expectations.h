@@ -1,7 +1,7 @@
 // Expectations in the drm-ci / deqp-runner style, applied to gtest results.
 //
 //   <lane>-fails.txt   "Test.name,Fail" per line: known failures (also Crash, Timeout)
-//   <lane>-flakes.txt  one regex per line: may pass or fail
+//   <lane>-flakes.txt  one regex per line: may pass, fail, or be a Flake (died once, passed run again)
 //   <lane>-skips.txt   one regex per line: expected to skip here (with the reason in a comment)
 // '#' starts a comment; blank lines are ignored. A regex must match the whole name.
 //
@@ -10,8 +10,8 @@
 // listed is an unexpected skip (lanes know their hardware); a fails entry
 // for a test that did not run, and a flakes or skips pattern that matches no
 // test, are stale expectations; a listed skip that ran and passed is a
-// skip that passed (the line must go); a flakes entry absorbs a Fail, never a
-// Crash or Timeout; a run in which every test skipped judged nothing. Given the tests the
+// skip that passed (the line must go); a flakes entry absorbs a Fail or a
+// Flake, never a Crash or Timeout; a run in which every test skipped judged nothing. Given the tests the
 // run had to produce (its --gtest_list_tests), one without a result is
 // missing and a result for a test not listed is unlisted; a run with no
 // result at all is never "as expected". Any of those fails the run.
@@ -90,6 +90,16 @@ struct Comparison {
 // expected_tests: the test IDs the run had to produce a result for, where known.
 [[nodiscard]] Comparison compare(const std::vector<TestRecord>& results, const Expectations& expectations,
                                  const std::optional<std::vector<std::string>>& expected_tests = std::nullopt);
+
+// What a cell's exit statuses say against its results: empty if they agree.
+// statuses: every fencecheck run of the cell in order, the first and each
+// --resume after a run that ended otherwise than 0/1. The last must be 0
+// with no failure and 1 with one; each earlier one must be a run that ended
+// while a test ran, which the results record on that test
+// (schema::kRunsEnded). An exit no result accounts for (LeakSanitizer's 23
+// after a complete run, a crash between tests) is a problem.
+[[nodiscard]] std::vector<std::string> exit_status_problems(const std::vector<int>& statuses,
+                                                            const std::vector<TestRecord>& results);
 
 // The test IDs in gtest's --gtest_list_tests output ("Suite.\n  Test  # GetParam() = ...").
 [[nodiscard]] std::vector<std::string> parse_test_list(std::string_view text);

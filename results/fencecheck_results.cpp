@@ -1,6 +1,6 @@
 // fencecheck-results: turns result files into verdicts and tables.
 //
-//   fencecheck-results compare --cell CELL [--expectations DIR] [--tests LIST] [--exit-status N] RESULTS.json
+//   fencecheck-results compare --cell CELL [--expectations DIR] [--tests LIST] [--exit-status "N..."] RESULTS.json
 //       applies DIR/LANE-{fails,flakes,skips}.txt to the results the way
 //       deqp-runner applies a baseline; exit 0 when every result matches,
 //       1 on a new failure, unexpected pass or skip, or stale expectation.
@@ -148,7 +148,7 @@ std::vector<std::string> default_results() {
 }
 
 int compare(const std::string& cell, const std::string& dir, const std::string& path, const std::string& tests,
-            std::optional<int> exit_status) {
+            const std::vector<int>& exit_statuses) {
   std::string error;
   auto run = fc::parse_gtest_json(read_file(path, false), error);
   if (!run) throw BadInput{path + ": " + error};
@@ -171,17 +171,10 @@ int compare(const std::string& cell, const std::string& dir, const std::string& 
   }
   const fc::Tally counts = fc::tally(run->results);
   using Kind = fc::Comparison::Kind;
-  // The run's own exit status must say what its results say: 0 with no
-  // failure, 1 with one. Anything else (a sanitizer's 23 after a complete
-  // result file, a signal) is a crash the result file does not show.
-  bool exit_ok = true;
-  if (exit_status) {
-    exit_ok = *exit_status == (counts.failed > 0 ? 1 : 0);
-    if (!exit_ok) {
-      std::printf("  %-17s fencecheck exited with status %d although its results say %s\n", "EXIT STATUS", *exit_status,
-                  counts.failed > 0 ? "a test failed (1)" : "nothing failed (0)");
-    }
-  }
+  // The run's own exit statuses must say what its results say (exit_status_problems).
+  const std::vector<std::string> exit_problems = fc::exit_status_problems(exit_statuses, run->results);
+  for (const std::string& problem : exit_problems) std::printf("  %-17s %s\n", "EXIT STATUS", problem.c_str());
+  const bool exit_ok = exit_problems.empty();
   std::string stems;
   for (const std::string& stem : fc::expectation_stems(cell)) {
     if (stem_has_files(dir, stem)) stems += (stems.empty() ? "" : ", ") + stem;
@@ -298,15 +291,18 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
 
   std::string cell, dir = "expectations", path, tests;
-  std::optional<int> exit_status;
+  std::vector<int> exit_statuses;
   CLI::App* compare_cmd = app.add_subcommand("compare", "apply a cell's expectations (drm-ci style) to a result file");
   compare_cmd->add_option("--cell", cell, "the cell (LANE@linux-X.Y@mesa-X.Y[@BUILD]) whose expectation files apply")->required();
   compare_cmd->add_option("--expectations", dir, "directory of expectation files")->capture_default_str();
   compare_cmd->add_option("--tests", tests,
                           "the tests the run had to produce (its --gtest_list_tests output): a listed test without a "
                           "result is MISSING, a result not listed UNLISTED");
-  compare_cmd->add_option("--exit-status", exit_status,
-                          "the run's own exit status: it must be 0 with no failure and 1 with one (else EXIT STATUS)");
+  compare_cmd->add_option("--exit-status", exit_statuses,
+                          "the exit status of every run of the cell, in order (the first, then each --resume): the "
+                          "last must be 0 with no failure and 1 with one, each earlier one a run that ended while a "
+                          "test ran (else EXIT STATUS)")
+      ->delimiter(' ');
   compare_cmd->add_option("results", path, "gtest JSON result file")->required();
 
   std::vector<std::string> bench_paths;
@@ -366,7 +362,7 @@ int main(int argc, char** argv) {
     return kBadInput;
   }
   try {
-    if (*compare_cmd) return compare(cell, dir, path, tests, exit_status);
+    if (*compare_cmd) return compare(cell, dir, path, tests, exit_statuses);
     if (*bench_cmd) return bench(bench_paths, check, dir);
     if (*matrix_cmd) {
       auto files = load_all(results, dir);

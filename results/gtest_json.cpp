@@ -62,8 +62,8 @@ std::optional<GtestRun> parse_gtest_json(std::string_view text, std::string& err
         const std::string verdict = test.value("result", "COMPLETED");
         result.seconds = std::strtod(test.value("time", "0s").c_str(), nullptr);
         result.started = test.value("timestamp", "");
-        if (verdict == "CRASH" || verdict == "TIMEOUT") {  // fencecheck --isolate / --resume
-          result.outcome = verdict == "CRASH" ? Outcome::Crash : Outcome::Timeout;
+        if (verdict == "CRASH" || verdict == "TIMEOUT" || verdict == "FLAKE") {  // fencecheck --isolate / --resume
+          result.outcome = verdict == "CRASH" ? Outcome::Crash : verdict == "FLAKE" ? Outcome::Flake : Outcome::Timeout;
           if (test.contains("failures") && !test["failures"].empty()) {
             result.message = test["failures"][0].value("failure", "");
           }
@@ -116,6 +116,7 @@ std::string gtest_json_text(const std::vector<TestRecord>& records, const Proper
     test["result"] = record.outcome == Outcome::Skip      ? "SKIPPED"
                      : record.outcome == Outcome::Crash   ? "CRASH"
                      : record.outcome == Outcome::Timeout ? "TIMEOUT"
+                     : record.outcome == Outcome::Flake   ? "FLAKE"
                                                           : "COMPLETED";
     char seconds[32];
     std::snprintf(seconds, sizeof seconds, "%.3fs", record.seconds);

@@ -14,12 +14,13 @@ std::string_view to_string(Outcome outcome) {
     case Outcome::Skip: return "Skip";
     case Outcome::Crash: return "Crash";
     case Outcome::Timeout: return "Timeout";
+    case Outcome::Flake: return "Flake";
   }
   return "?";
 }
 
 std::optional<Outcome> parse_outcome(std::string_view text) {
-  for (Outcome o : {Outcome::Pass, Outcome::Fail, Outcome::Skip, Outcome::Crash, Outcome::Timeout}) {
+  for (Outcome o : {Outcome::Pass, Outcome::Fail, Outcome::Skip, Outcome::Crash, Outcome::Timeout, Outcome::Flake}) {
     if (text == to_string(o)) return o;
   }
   return std::nullopt;

@@ -11,10 +11,13 @@
 
 namespace fc {
 
-enum class Outcome { Pass, Fail, Skip, Crash, Timeout };
+// Flake: the run ended while the test ran (a crash, a kill, a reset), and run
+// again (fencecheck --resume) it passed. Both outcomes are in its message;
+// it is a failure unless the cell's flakes list it.
+enum class Outcome { Pass, Fail, Skip, Crash, Timeout, Flake };
 [[nodiscard]] std::string_view to_string(Outcome outcome);
 [[nodiscard]] std::optional<Outcome> parse_outcome(std::string_view text);
-// Pass and Skip are not failures; Fail, Crash and Timeout are.
+// Pass and Skip are not failures; Fail, Crash, Timeout and Flake are.
 [[nodiscard]] constexpr bool is_failure(Outcome outcome) { return outcome != Outcome::Pass && outcome != Outcome::Skip; }
 
 // Key/value pairs (results/schema.h names the keys), in the order recorded.

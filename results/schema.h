@@ -25,6 +25,9 @@ inline constexpr std::string_view kTimestamp = "timestamp";             // gtest
 // ---- per test ----
 // Why a test skipped: gtest's JSON keeps no skip message, so the runner records it.
 inline constexpr std::string_view kSkipReason = "skip_reason";
+// How many runs ended while this test ran (fencecheck --resume): each accounts
+// for one exit status other than 0/1 before the last (compare --exit-status).
+inline constexpr std::string_view kRunsEnded = "run.ended_while_running";
 // "fence.<label>": what SYNC_IOC_FILE_INFO said of one export ("1 fence: vgem/unbound active").
 inline constexpr std::string_view kFencePrefix = "fence.";
 // The producer that wrote the buffer (a ProducerKind's name), and its own words.

@@ -56,9 +56,16 @@ std::vector<DriverVerdict> driver_verdicts(const std::vector<ResultFile>& files)
           row.kind = DriverVerdict::Kind::NotJudged;
           row.verdict = "not judged";
           break;
-        default:
+        case Outcome::Fail:
           row.kind = DriverVerdict::Kind::Bad;
           row.verdict = bridged ? "explicit bridge fails" : "attaches no fence (reads race)";
+          break;
+        case Outcome::Crash:
+        case Outcome::Timeout:
+        case Outcome::Flake:
+          // The run, not the fence, went wrong: a failure, but no statement about fencing.
+          row.kind = DriverVerdict::Kind::Bad;
+          row.verdict = "no verdict: the test ended as " + std::string(to_string(record.outcome));
       }
       row.bridge = bridge_of(file.run, param);
       if (const TestRecord* plain = file.run.find(std::string(kPlainSubmitTest) + param)) {

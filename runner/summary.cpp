@@ -13,6 +13,7 @@ const char* tag(Outcome outcome) {
     case Outcome::Fail: return "FAIL";
     case Outcome::Crash: return "CRASH";
     case Outcome::Timeout: return "TIMEOUT";
+    case Outcome::Flake: return "FLAKE";
   }
   return "?";
 }

@@ -143,6 +143,33 @@ lane_bench_filter() {
   fi
 }
 
+# run_resuming JOURNAL STATUSES FENCECHECK-COMMAND...: runs a cell's
+# fencecheck (journaling to JOURNAL) so that a crash mid-cell keeps the rest of
+# the cell: while a run ends otherwise than 0/1 and added to the journal, the
+# command runs again with --resume, which runs what has no result yet (the
+# test the run died in is a Crash, or a Flake if it passed run again). Every
+# exit status, in order, goes to STATUSES for compare --exit-status, which
+# fails an exit that no test's result accounts for (LeakSanitizer's 23 after a
+# complete run). Returns the last run's status. At most 20 runs: each one
+# either finishes a test or records the one it died in twice as a Crash.
+run_resuming() {
+  local journal=$1 statuses=$2 own size runs=1
+  shift 2
+  size=$(stat -c %s "$journal" 2>/dev/null || echo 0)
+  "$@"
+  own=$?
+  echo "$own" >"$statuses"
+  while ((own > 1 && runs < 20)) && [[ $(stat -c %s "$journal" 2>/dev/null || echo 0) != "$size" ]]; do
+    size=$(stat -c %s "$journal")
+    echo "--- fencecheck ended with status $own mid-cell; resuming the rest of the cell from $journal"
+    "$@" --resume
+    own=$?
+    runs=$((runs + 1))
+    echo "$(<"$statuses") $own" >"$statuses"
+  done
+  return "$own"
+}
+
 # compare_cell CELL: CELL's results against its expectations, against the
 # tests it had to run (build/results/CELL.expected.txt, its
 # --gtest_list_tests written before the run) and against its fencecheck's

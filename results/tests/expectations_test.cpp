@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "results/gtest_json.h"
+#include "results/schema.h"
 
 namespace fc {
 namespace {
@@ -84,6 +85,12 @@ TEST(Compare, FlakesAbsorbAFailNeverACrashOrATimeout) {
   EXPECT_EQ(kind_of(compare({{"Race.a", Outcome::Timeout, ""}}, e), "Race.a"), Kind::NewFailure);
 }
 
+TEST(Compare, AFlakeIsAFailureUnlessTheFlakesListIt) {
+  const TestRecord died_then_passed{"Race.a", Outcome::Flake, "first run: Crash; run again: Pass"};
+  EXPECT_EQ(kind_of(compare({died_then_passed}, make("")), "Race.a"), Kind::NewFailure);
+  EXPECT_EQ(kind_of(compare({died_then_passed}, make("", "Race\\..*\n")), "Race.a"), Kind::Flake);
+}
+
 TEST(Compare, AListedSkipThatPassedIsReported) {
   auto c = compare({{"A.runs_now", Outcome::Pass, ""}}, make("", "", "A\\.runs_now\n"));
   EXPECT_FALSE(c.ok());
@@ -151,6 +158,27 @@ TEST(Expectations, ACellsStemsGoFromGeneralToSpecific) {
             (std::vector<std::string>{"virgl", "virgl@linux-6.12", "virgl@mesa-25.0", "virgl@linux-6.12@mesa-25.0"}));
   EXPECT_EQ(expectation_stems("vgem@linux-6.1@mesa-22.3@asan").size(), 8u);
   EXPECT_EQ(expectation_stems("vgem@linux-6.1@mesa-22.3@asan").back(), "vgem@linux-6.1@mesa-22.3@asan");
+}
+
+// Every exit status of a cell's runs must be accounted for by its results.
+TEST(ExitStatuses, TheLastMustSayWhatTheResultsSay) {
+  const std::vector<TestRecord> passed = {{"A.a", Outcome::Pass, ""}};
+  EXPECT_TRUE(exit_status_problems({0}, passed).empty());
+  EXPECT_EQ(exit_status_problems({1}, passed).size(), 1u);
+  EXPECT_EQ(exit_status_problems({23}, passed).size(), 1u) << "LeakSanitizer's exit after a complete run";
+  EXPECT_TRUE(exit_status_problems({}, passed).empty()) << "no statuses given: nothing to hold against";
+}
+
+TEST(ExitStatuses, EachEarlierRunMustHaveEndedWhileATestRan) {
+  TestRecord died_twice{"A.crashes", Outcome::Crash, "the run ended while this test was running, 2 times"};
+  died_twice.properties.emplace_back(schema::kRunsEnded, "2");
+  TestRecord died_once{"A.flaky", Outcome::Flake, "first run: Crash; run again: Pass"};
+  died_once.properties.emplace_back(schema::kRunsEnded, "1");
+  const std::vector<TestRecord> results = {{"A.a", Outcome::Pass, ""}, died_twice, died_once};
+  EXPECT_TRUE(exit_status_problems({139, 139, 139, 1}, results).empty());
+  EXPECT_EQ(exit_status_problems({139, 139, 1}, results).size(), 1u) << "a death no result accounts for is missing";
+  EXPECT_EQ(exit_status_problems({23, 0}, {{"A.a", Outcome::Pass, ""}}).size(), 1u)
+      << "a sanitizer's exit after a complete run, resumed with nothing left to run";
 }
 
 }  // namespace

@@ -117,6 +117,17 @@ TEST(Verdicts, VulkanIsJudgedOnTheExplicitBridgeAndItsPlainSubmitIsOnlyRecorded)
   EXPECT_EQ(rows[5].gate, "gpu");
 }
 
+TEST(Verdicts, ATestThatCrashedOrFlakedSaysNothingAboutFencing) {
+  for (Outcome ended : {Outcome::Crash, Outcome::Timeout, Outcome::Flake}) {
+    auto files = three_lanes();
+    files[0].run.results[0].outcome = ended;
+    auto rows = driver_verdicts(files);
+    ASSERT_FALSE(rows.empty());
+    EXPECT_EQ(rows[0].kind, DriverVerdict::Kind::Bad) << to_string(ended);
+    EXPECT_EQ(rows[0].verdict, "no verdict: the test ended as " + std::string(to_string(ended)));
+  }
+}
+
 TEST(Verdicts, EveryMatrixFormatOpensWithThem) {
   const auto files = three_lanes();
   std::string md = matrix_markdown(files);

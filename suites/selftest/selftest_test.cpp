@@ -69,6 +69,22 @@ TEST(Selftest, PassesThenItsProcessExits23) {
 
 TEST(Selftest, PassesAfterTheOthers) { SUCCEED(); }
 
+// For a cell's resume loop (vm/lanes.sh run_resuming): one test takes every
+// run it is in down, one only the first (it leaves a marker file at
+// $FENCECHECK_SELFTEST_MARK), and the tests around them must keep their
+// results.
+TEST(SelftestResume, PassesFirst) { SUCCEED(); }
+TEST(SelftestResume, TakesEveryRunDown) { ::raise(SIGSEGV); }
+TEST(SelftestResume, TakesTheFirstRunDown) {
+  const char* mark = std::getenv("FENCECHECK_SELFTEST_MARK");
+  if (mark == nullptr) GTEST_SKIP() << "FENCECHECK_SELFTEST_MARK is not set";
+  if (::access(mark, F_OK) != 0) {
+    std::ofstream{mark} << "ran\n";
+    ::raise(SIGSEGV);
+  }
+}
+TEST(SelftestResume, PassesLast) { SUCCEED(); }
+
 // Slow tests for the journal: each records that it completed.
 class SelftestSlow : public ::testing::TestWithParam<int> {};
 TEST_P(SelftestSlow, TakesAWhile) {
