@@ -115,10 +115,15 @@ fc::ResultFile load_results(const std::string& path, const std::string& expectat
   std::string error;
   auto run = fc::parse_gtest_json(read_file(path, false), error);
   if (!run) throw BadInput{path + ": " + error};
-  fc::ResultFile file{path, std::move(*run), std::nullopt};
+  fc::ResultFile file{path, std::move(*run), std::nullopt, std::nullopt};
   std::string cell = file.run.context_of(fc::schema::kCell, "");
   if (!expectations_dir.empty() && !cell.empty() && has_expectations(expectations_dir, cell)) {
     file.expectations = load_expectations(expectations_dir, cell);
+  }
+  // The cell's test list beside its results (vm/guest/lane: CELL.expected.txt).
+  if (path.ends_with(".json")) {
+    const std::string list = path.substr(0, path.size() - 5) + ".expected.txt";
+    if (std::filesystem::exists(list)) file.expected_tests = fc::parse_test_list(read_file(list, false));
   }
   return file;
 }

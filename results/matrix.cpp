@@ -70,13 +70,17 @@ std::string column_driver(const GtestRun& run) {
   return device.substr(0, device.find(' '));
 }
 
-// All test names, sorted.
+// All test names, with results or missing, sorted.
 std::vector<std::string> row_names(const std::vector<ResultFile>& files) {
   std::vector<std::string> names;
   std::set<std::string> seen;
   for (const ResultFile& file : files) {
     for (const TestRecord& result : file.run.results) {
       if (seen.insert(result.name).second) names.push_back(result.name);
+    }
+    if (!file.expected_tests) continue;
+    for (const std::string& name : *file.expected_tests) {
+      if (seen.insert(name).second) names.push_back(name);
     }
   }
   // By suite, then by name: a behaviour's producers (…/gl, …/vgem_cpu, …/vulkan) sit together.
@@ -85,12 +89,12 @@ std::vector<std::string> row_names(const std::vector<ResultFile>& files) {
 }
 
 struct Cell {
-  std::string css;    // pass, fail, known, skip, none
-  std::string label;  // pass, FAIL, known fail, skip, -
+  std::string css;    // pass, fail, known, skip, none (not in the cell's tests), or fail for MISSING
+  std::string label;  // pass, FAIL, known fail, skip, MISSING, -
 };
 
-Cell cell_of(const ResultFile& file, const TestRecord* result) {
-  if (!result) return {"none", "-"};
+Cell cell_of(const ResultFile& file, const std::string& name, const TestRecord* result) {
+  if (!result) return file.is_missing(name) ? Cell{"fail", "MISSING"} : Cell{"none", "-"};
   switch (result->outcome) {
     case Outcome::Pass: return {"pass", "pass"};
     case Outcome::Skip: return {"skip", "skip"};
@@ -105,13 +109,21 @@ Cell cell_of(const ResultFile& file, const TestRecord* result) {
 
 // A column's counts: tally(), with the failures its expectations know apart.
 struct ColumnCounts {
-  int pass = 0, fail = 0, known = 0, skip = 0;
+  int pass = 0, fail = 0, known = 0, skip = 0, missing = 0;
+  bool nothing_judged = false;
+  // What a column says beyond its counts: missing results, a cell that judged nothing.
+  [[nodiscard]] std::string warnings() const {
+    std::string text;
+    if (missing) text += "; " + std::to_string(missing) + " MISSING (no result for a test the cell had to run)";
+    if (nothing_judged) text += "; NOTHING JUDGED: every test skipped";
+    return text;
+  }
 };
 ColumnCounts counts_of(const ResultFile& file) {
   Tally t = tally(file.run.results);
   int known = 0;
-  for (const TestRecord& result : file.run.results) known += cell_of(file, &result).css == "known";
-  return {t.passed, t.failed - known, known, t.skipped};
+  for (const TestRecord& result : file.run.results) known += cell_of(file, result.name, &result).css == "known";
+  return {t.passed, t.failed - known, known, t.skipped, file.missing_count(), file.nothing_judged()};
 }
 
 std::string_view verdict_css(DriverVerdict::Kind kind) {
@@ -152,7 +164,7 @@ std::string matrix_markdown(const std::vector<ResultFile>& files) {
     out << "| `" << markdown_escape(name) << "` |";
     for (const ResultFile& file : files) {
       const TestRecord* result = file.run.find(name);
-      Cell cell = cell_of(file, result);
+      Cell cell = cell_of(file, name, result);
       std::string fence = result ? fence_brief(*result) : "";
       std::string label = cell.css == "fail" ? "**" + cell.label + "**" : cell.label;
       out << " " << label << (fence.empty() ? "" : " · " + markdown_escape(fence)) << " |";
@@ -163,7 +175,7 @@ std::string matrix_markdown(const std::vector<ResultFile>& files) {
   for (const ResultFile& file : files) {
     ColumnCounts t = counts_of(file);
     out << "- **" << markdown_escape(column_title(file.run)) << "** (`" << file.path << "`): " << t.pass << " pass, "
-        << t.fail << " fail, " << t.known << " known fail, " << t.skip << " skip. Kernel "
+        << t.fail << " fail, " << t.known << " known fail, " << t.skip << " skip" << t.warnings() << ". Kernel "
         << file.run.context_of(schema::kKernelRelease) << "; Mesa " << file.run.context_of(schema::kMesaVersion) << "; device "
         << markdown_escape(file.run.context_of(schema::kGpuDevice))
         << "; producers " << producers_of(file.run);
@@ -182,7 +194,7 @@ std::string matrix_text(const std::vector<ResultFile>& files) {
     if (cell.css == "skip") return "sk";
     if (cell.css == "known") return "kf";
     if (cell.css == "none") return ".";
-    return cell.label == "FAIL" ? "FAIL" : cell.label.substr(0, 4);  // CRASH, TIMEOUT
+    return cell.label == "FAIL" ? "FAIL" : cell.label.substr(0, 4);  // CRAS(H), TIME(OUT), FLAK(E), MISS(ING)
   };
   std::ostringstream out;
   if (auto verdicts = driver_verdicts(files); !verdicts.empty()) {
@@ -201,7 +213,7 @@ std::string matrix_text(const std::vector<ResultFile>& files) {
     ColumnCounts t = counts_of(files[i]);
     out << "  " << heads.back() << std::string(4 - std::min<std::size_t>(3, heads.back().size()), ' ')
         << column_title(files[i].run) << ": " << producers_of(files[i].run) << "; " << t.pass << "/" << t.fail << "/"
-        << t.known << "/" << t.skip << "\n";
+        << t.known << "/" << t.skip << t.warnings() << "\n";
   }
   std::vector<std::string> shown;
   int uniform = 0;
@@ -209,7 +221,7 @@ std::string matrix_text(const std::vector<ResultFile>& files) {
     bool all_pass = true;
     for (const ResultFile& file : files) {
       const TestRecord* result = file.run.find(name);
-      all_pass = all_pass && (!result || result->outcome == Outcome::Pass);
+      all_pass = all_pass && (result ? result->outcome == Outcome::Pass : !file.is_missing(name));
     }
     if (all_pass) {
       ++uniform;
@@ -232,11 +244,12 @@ std::string matrix_text(const std::vector<ResultFile>& files) {
   row("behaviour", heads);
   for (const std::string& name : shown) {
     std::vector<std::string> cells;
-    for (const ResultFile& file : files) cells.push_back(code(cell_of(file, file.run.find(name))));
+    for (const ResultFile& file : files) cells.push_back(code(cell_of(file, name, file.run.find(name))));
     row(name, cells);
   }
   out << "\n" << uniform << " more behaviours pass in every cell that ran them (matrix.md lists every one).\n"
-      << "ok pass, FAIL new failure, kf known failure (the cell's expectations), sk skip, . not run\n";
+      << "ok pass, FAIL new failure, kf known failure (the cell's expectations), sk skip, MISS no result for a test "
+         "the cell had to run, CRAS/TIME/FLAK crash/timeout/flake, . not among the cell's tests\n";
   return out.str();
 }
 
@@ -285,7 +298,8 @@ until it lands? One column per cell: a lane on one machine, kernel and Mesa. Cli
 who wrote.</p>
 <div class="legend"><span style="background:var(--pass)">pass</span><span style="background:var(--fail)">FAIL</span>
 <span style="background:var(--known)">known fail (in the cell's expectations)</span><span style="background:var(--skip)">skip</span>
-<span>- not run</span></div>
+<span style="background:var(--fail)">MISSING: no result for a test the cell had to run</span>
+<span>- not among the cell's tests</span></div>
 )html";
   if (auto verdicts = driver_verdicts(files); !verdicts.empty()) {
     out << "<h2>Verdicts</h2>\n<table class=\"verdicts\"><thead><tr><th>cell</th><th>driver</th><th>API</th>"
@@ -314,7 +328,8 @@ who wrote.</p>
         << " · kernel " << html_escape(file.run.context_of(schema::kKernelRelease)) << " · Mesa "
         << html_escape(file.run.context_of(schema::kMesaVersion)) << " · " << html_escape(producers_of(file.run))
         << (renderers.empty() ? "" : " · " + html_escape(renderers)) << "</span><span class=\"tally\">" << t.pass
-        << " pass · " << t.fail << " fail · " << t.known << " known · " << t.skip << " skip</span></th>";
+        << " pass · " << t.fail << " fail · " << t.known << " known · " << t.skip << " skip"
+        << html_escape(t.warnings()) << "</span></th>";
   }
   out << "</tr></thead>\n<tbody>\n";
   std::string group;
@@ -327,9 +342,9 @@ who wrote.</p>
     out << "<tr><td class=\"name\">" << html_escape(name.substr(name.find('.') + 1)) << "</td>";
     for (const ResultFile& file : files) {
       const TestRecord* result = file.run.find(name);
-      Cell cell = cell_of(file, result);
+      Cell cell = cell_of(file, name, result);
       if (!result) {
-        out << "<td class=\"none\">-</td>";
+        out << "<td class=\"" << cell.css << "\">" << html_escape(cell.label) << "</td>";
         continue;
       }
       std::string provenance;
@@ -355,6 +370,22 @@ who wrote.</p>
   }
   out << "</footer>\n</body></html>\n";
   return out.str();
+}
+
+bool ResultFile::is_missing(const std::string& test) const {
+  return expected_tests && run.find(test) == nullptr &&
+         std::find(expected_tests->begin(), expected_tests->end(), test) != expected_tests->end();
+}
+
+int ResultFile::missing_count() const {
+  if (!expected_tests) return 0;
+  return static_cast<int>(std::count_if(expected_tests->begin(), expected_tests->end(),
+                                        [&](const std::string& test) { return run.find(test) == nullptr; }));
+}
+
+bool ResultFile::nothing_judged() const {
+  return !run.results.empty() && std::all_of(run.results.begin(), run.results.end(),
+                                             [](const TestRecord& r) { return r.outcome == Outcome::Skip; });
 }
 
 }  // namespace fc

@@ -23,6 +23,15 @@ struct ResultFile {
   GtestRun run;
   // The cell's expectations, where known: the matrix marks known failures.
   std::optional<Expectations> expectations;
+  // The tests the cell had to produce a result for (its CELL.expected.txt),
+  // where known: one without a result is shown as MISSING, not as "not run".
+  std::optional<std::vector<std::string>> expected_tests;
+
+  // Listed in expected_tests but without a result.
+  [[nodiscard]] bool is_missing(const std::string& test) const;
+  [[nodiscard]] int missing_count() const;
+  // Results, and every one of them a skip: the cell judged nothing.
+  [[nodiscard]] bool nothing_judged() const;
 };
 
 // One fencecheck-bench result file.

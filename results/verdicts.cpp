@@ -54,7 +54,7 @@ std::vector<DriverVerdict> driver_verdicts(const std::vector<ResultFile>& files)
           break;
         case Outcome::Skip:
           row.kind = DriverVerdict::Kind::NotJudged;
-          row.verdict = "not judged";
+          row.verdict = file.nothing_judged() ? "not judged: every test in this cell skipped" : "not judged";
           break;
         case Outcome::Fail:
           row.kind = DriverVerdict::Kind::Bad;
@@ -74,6 +74,21 @@ std::vector<DriverVerdict> driver_verdicts(const std::vector<ResultFile>& files)
         }
         if (row.implicit.empty() && plain->outcome == Outcome::Skip) row.implicit = "unknown: " + first_line(plain->message);
       }
+      rows.push_back(std::move(row));
+    }
+    // A deciding test the cell had to run but has no result for: the run died or lost it.
+    if (!file.expected_tests) continue;
+    for (const std::string& name : *file.expected_tests) {
+      if (!name.starts_with(kDecidingTest) || !file.is_missing(name)) continue;
+      DriverVerdict row;
+      row.cell = file.run.context_of(schema::kCell);
+      row.producer = name.substr(kDecidingTest.size());
+      row.driver = "-";
+      row.test = name;
+      row.kind = DriverVerdict::Kind::Bad;
+      row.verdict = "no verdict: MISSING (no result; the run died or lost it)";
+      row.bridge = bridge_of(file.run, row.producer);
+      row.gate = "-";
       rows.push_back(std::move(row));
     }
   }

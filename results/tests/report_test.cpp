@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <regex>
 #include <sstream>
 
@@ -58,6 +59,37 @@ TEST(Matrix, KnownFailuresAreMarkedFromTheLanesExpectations) {
   files[1].expectations->fails["Gpu/GpuWrite.ExportRightAfterSubmitIsPending/gl"] = Outcome::Fail;
   std::string md = matrix_markdown(files);
   EXPECT_NE(md.find("| known fail · stub/stub signalled |"), std::string::npos) << md;
+}
+
+// A test the cell had to run but has no result for is MISSING in every
+// format, never a pass or "not run"; a cell whose every test skipped says so.
+TEST(Matrix, MissingResultsAndCellsThatJudgedNothingAreShown) {
+  auto files = three_lanes();
+  files[0].expected_tests = std::vector<std::string>{"Gpu/GpuWrite.ExportRightAfterSubmitIsPending/gl",
+                                                     "UapiAbi.Numbers", "Vgem/Died.InThisTest"};
+  for (TestRecord& record : files[2].run.results) record.outcome = Outcome::Skip;
+  const std::string md = matrix_markdown(files), text = matrix_text(files), html = matrix_html(files);
+  EXPECT_NE(md.find("| `Vgem/Died.InThisTest` | **MISSING** | - | - |"), std::string::npos) << md;
+  EXPECT_NE(md.find("1 MISSING"), std::string::npos) << md;
+  EXPECT_NE(md.find("NOTHING JUDGED: every test skipped"), std::string::npos) << md;
+  EXPECT_NE(text.find("Vgem/Died.InThisTest"), std::string::npos) << "a missing result is not a pass:\n" << text;
+  EXPECT_NE(text.find("MISS"), std::string::npos) << text;
+  EXPECT_NE(text.find("NOTHING JUDGED"), std::string::npos) << text;
+  EXPECT_NE(html.find("<td class=\"fail\">MISSING</td>"), std::string::npos);
+  EXPECT_NE(html.find("NOTHING JUDGED"), std::string::npos);
+  auto rows = driver_verdicts(files);
+  EXPECT_EQ(rows[4].verdict, "not judged: every test in this cell skipped") << rows[4].cell;
+}
+
+TEST(Verdicts, ACellThatDiedBeforeItsDecidingTestHasAMissingVerdict) {
+  auto files = three_lanes();
+  files[0].expected_tests = std::vector<std::string>{"Gpu/GpuWrite.ExportRightAfterSubmitIsPending/vulkan",
+                                                     "Gpu/GpuWrite.ExportRightAfterSubmitIsPending/vgem_cpu"};
+  auto rows = driver_verdicts(files);
+  auto died = std::find_if(rows.begin(), rows.end(), [](const DriverVerdict& v) { return v.producer == "vgem_cpu"; });
+  ASSERT_NE(died, rows.end());
+  EXPECT_EQ(died->kind, DriverVerdict::Kind::Bad);
+  EXPECT_EQ(died->verdict, "no verdict: MISSING (no result; the run died or lost it)");
 }
 
 TEST(Matrix, HtmlIsSelfContainedEscapedAndCarriesProvenance) {
