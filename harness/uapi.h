@@ -117,8 +117,10 @@ namespace uapi {
 // ---- waiting on any pollable descriptor ----
 
 // poll() one descriptor for events until the deadline: Ready when any of
-// events (or POLLERR/POLLHUP) is reported, TimedOut when the deadline passes,
-// EBADF for POLLNVAL. Deadline::now() checks the state without waiting.
+// events is reported, TimedOut when the deadline passes. An error condition is
+// never Ready: POLLNVAL is EBADF, POLLERR EIO, a hang-up without any of events
+// EPIPE. A signal (EINTR) polls again for what is left of the deadline, never
+// for the whole timeout again. Deadline::now() checks the state without waiting.
 [[nodiscard]] Result<WaitResult> poll_fd(BorrowedFd fd, short events, Deadline deadline);
 // poll() with a zero timeout: true while none of events is ready (still pending); the errno as poll_fd's.
 [[nodiscard]] Result<bool> is_busy(BorrowedFd fd, short events);

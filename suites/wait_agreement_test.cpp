@@ -99,13 +99,15 @@ class WaitWakesOnSignal : public VgemTest {
   template <class Wait>
   void check_wakes_after_signal(Wait&& wait) {
     FC_ASSERT_OK_AND_ASSIGN(VgemFence fence, buffer().attach_fence(FenceUsage::Write));
-    std::promise<Clock::time_point> signalled_at;
-    auto signal_time = signalled_at.get_future();
+    // Held from before the signal: its FILE_INFO says when the kernel signalled the fence.
+    FC_ASSERT_OK_AND_ASSIGN(UniqueFd witness, uapi::export_sync_file(dmabuf(), Access::Write));
+    Clock::time_point before_signal, after_signal;
     Status signalled;
     std::jthread signaller([&] {
       std::this_thread::sleep_for(100ms);
-      signalled_at.set_value(Clock::now());
+      before_signal = Clock::now();
       signalled = fence.signal();
+      after_signal = Clock::now();
     });
     // Bounded well under vgem's own timer: only the test's signal can end it in time.
     auto result = wait(Deadline::after(timeouts::kFenceSignal));
@@ -116,10 +118,17 @@ class WaitWakesOnSignal : public VgemTest {
     ASSERT_TRUE(result.ok()) << describe(result);
     EXPECT_EQ(*result, WaitResult::Ready) << "the fence signalled 100 ms in; the wait must see it within "
                                           << timeouts::kFenceSignal.count() << " ms";
-    const Clock::time_point signal_at = signal_time.get();
-    EXPECT_GE(returned_at, signal_at) << "the wait returned before the fence signalled";
-    EXPECT_LT(returned_at - signal_at, timeouts::kWakeBound)
-        << "the wait returned " << std::chrono::duration_cast<milliseconds>(returned_at - signal_at).count()
+    // When the kernel says the fence signalled: between the clock readings
+    // around the signal ioctl (CLOCK_MONOTONIC both), and before the wake.
+    FC_ASSERT_OK_AND_ASSIGN(SyncFileInfo info, uapi::sync_file_info(witness.borrow()));
+    ASSERT_EQ(info.fences.size(), 1u) << info.describe();
+    ASSERT_EQ(info.fences[0].status, 1) << "the fence the test signalled: " << info.describe();
+    const auto signalled_at = Clock::time_point(std::chrono::nanoseconds(info.fences[0].timestamp_ns));
+    EXPECT_GE(signalled_at, before_signal) << "FILE_INFO's signal timestamp is before the signal ioctl was called";
+    EXPECT_LE(signalled_at, after_signal) << "FILE_INFO's signal timestamp is after the signal ioctl returned";
+    EXPECT_GE(returned_at, signalled_at) << "the wait returned before the kernel signalled the fence";
+    EXPECT_LT(returned_at - signalled_at, timeouts::kWakeBound)
+        << "the wait returned " << std::chrono::duration_cast<milliseconds>(returned_at - signalled_at).count()
         << " ms after the fence signalled, more than " << timeouts::kWakeBound.count() << " ms";
   }
 };

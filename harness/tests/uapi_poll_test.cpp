@@ -2,10 +2,15 @@
 // (and is_busy, its zero-timeout form), POLLNVAL, POLLERR and POLLHUP, and
 // errno pass-through for descriptors that are not dma-bufs.
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
 
 #include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
 
 #include "harness/uapi.h"
 
@@ -51,6 +56,35 @@ TEST(PollFd, WaitsUntilTheDeadlineAndNoLonger) {
   ASSERT_TRUE(result.ok()) << describe(result);
   EXPECT_EQ(*result, WaitResult::TimedOut);
   EXPECT_GE(waited, 50ms);
+}
+
+// Signals every 5 ms interrupt poll() (a handler without SA_RESTART): each
+// EINTR must poll again for what is left, so the wait still ends at its
+// deadline, not later (a restarted timeout would never end while they come;
+// they stop after 1 s so that a broken poll_fd fails instead of hanging).
+TEST(PollFd, ASignalStormEndsAtTheDeadlineNotLater) {
+  struct sigaction action {}, previous{};
+  action.sa_handler = +[](int) {};
+  ASSERT_EQ(::sigaction(SIGUSR2, &action, &previous), 0);
+  std::atomic<bool> stop{false};
+  const pthread_t waiter = ::pthread_self();
+  std::thread storm([&] {
+    for (auto until = Clock::now() + 1s; !stop && Clock::now() < until;) {
+      ::pthread_kill(waiter, SIGUSR2);
+      std::this_thread::sleep_for(5ms);
+    }
+  });
+  Pipe pipe;
+  auto start = Clock::now();
+  auto result = uapi::poll_fd(pipe.reader.borrow(), POLLIN, Deadline::after(100ms));
+  auto waited = Clock::now() - start;
+  stop = true;
+  storm.join();
+  ::sigaction(SIGUSR2, &previous, nullptr);
+  ASSERT_TRUE(result.ok()) << describe(result) << ": EINTR must be retried";
+  EXPECT_EQ(*result, WaitResult::TimedOut);
+  EXPECT_GE(waited, 100ms);
+  EXPECT_LT(waited, 700ms) << "each EINTR restarted the whole timeout";
 }
 
 TEST(PollFd, ClosedDescriptorIsEbadf) {
