@@ -76,6 +76,7 @@ std::optional<BenchRun> parse_bench_json(std::string_view text, std::string& err
 
 std::vector<std::string> required_counters(const std::string& name) {
   if (name == "Floor/eventfd_wake" || name.rfind("Wake/", 0) == 0) return {"p50_us", "p99_us", "samples", "early_wakes"};
+  if (name == "Idle/consumer_wait_vs_poll") return {"ns_per_op", "floor_ns", "x_floor", "poll_ns", "x_poll"};
   if (name.rfind("Floor/", 0) == 0 || name.rfind("Idle/", 0) == 0) return {"ns_per_op", "floor_ns", "x_floor"};
   if (name.rfind("Race/", 0) == 0) {
     std::vector<std::string> counters = {"frames", "stale_ratio", "torn_ratio", "wait_p50_us", "wait_p99_us", "fps"};
@@ -124,10 +125,29 @@ std::vector<std::string> check_bench_values(const BenchResult& result) {
   return problems;
 }
 
-std::vector<std::string> check_bench_run(const BenchRun& run, const std::vector<Pattern>& allowed_skips) {
+std::vector<std::string> check_bench_run(const BenchRun& run, const std::vector<Pattern>& allowed_skips,
+                                         const std::vector<Pattern>& must_race) {
   std::vector<std::string> problems;
   if (run.results.empty()) problems.push_back("no benchmark ran");
+  for (const Pattern& pattern : must_race) {
+    if (std::none_of(run.results.begin(), run.results.end(),
+                     [&](const BenchResult& r) { return std::regex_match(r.name, pattern.regex); })) {
+      problems.push_back(pattern.source + ": a races entry that matches no benchmark of this run");
+    }
+  }
   for (const BenchResult& result : run.results) {
+    const bool races = std::any_of(must_race.begin(), must_race.end(),
+                                   [&](const Pattern& p) { return std::regex_match(result.name, p.regex); });
+    if (races && !result.unsupported && !result.broken) {
+      auto ratio = [&](const char* counter) {
+        auto found = result.counters.find(counter);
+        return found == result.counters.end() ? 0.0 : found->second;
+      };
+      if (ratio("stale_ratio") + ratio("torn_ratio") <= 0) {
+        problems.push_back(result.name + ": read every frame whole without waiting, on a lane where the write is "
+                           "still in flight at the read: the race did not race, so its stale ratios prove nothing");
+      }
+    }
     if (result.broken) {
       problems.push_back(result.name + ": " + result.message);
     } else if (result.unsupported) {

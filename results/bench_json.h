@@ -46,6 +46,13 @@ struct BenchRun {
 // What is wrong with one result's values (negative times, early wake-ups, a
 // waiting consumer reading stale frames on the reference lane); empty if nothing.
 [[nodiscard]] std::vector<std::string> check_bench_values(const BenchResult& result);
-[[nodiscard]] std::vector<std::string> check_bench_run(const BenchRun& run, const std::vector<Pattern>& allowed_skips);
+// must_race: the benchmarks (STEM-bench-races.txt) that must read a stale or
+// torn frame: a consumer that does not wait, on a lane whose producer's write
+// is still in flight when the consumer reads (the reference producer's slow
+// write; a driver that attaches no fence). If it reads every frame whole, the
+// race did not race and the benchmark proves nothing; a pattern that matches
+// no benchmark of the run is stale.
+[[nodiscard]] std::vector<std::string> check_bench_run(const BenchRun& run, const std::vector<Pattern>& allowed_skips,
+                                                       const std::vector<Pattern>& must_race = {});
 
 }  // namespace fc

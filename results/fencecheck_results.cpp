@@ -213,11 +213,16 @@ std::string counter(const fc::BenchResult& result, const char* name, int precisi
   return it == result.counters.end() ? "-" : number(it->second, precision);
 }
 
+// What the recommended consumer helper promises on an idle buffer: one
+// system call and no clock read, so at most this multiple of a bare poll().
+constexpr double kHelperTarget = 1.10;
+
 void print_bench_table(const fc::BenchRun& run) {
   std::printf("== cell %s: kernel %s; cpu %s\n", run.context_of(fc::schema::kCell).c_str(),
               run.context_of(fc::schema::kKernelRelease).c_str(), run.context_of(fc::schema::kCpuModel).c_str());
   const fc::BenchResult* recipe = nullptr;
   const fc::BenchResult* bare = nullptr;
+  const fc::BenchResult* helper = nullptr;
   bool idle = false, wake = false, race = false;
   for (const auto& r : run.results) {
     idle |= r.name.rfind("Idle/", 0) == 0 || r.name == "Floor/getppid";
@@ -225,6 +230,7 @@ void print_bench_table(const fc::BenchRun& run) {
     race |= r.name.rfind("Race/", 0) == 0;
     if (r.name == "Idle/export_poll_close" && !r.unsupported && !r.broken) recipe = &r;
     if (r.name == "Idle/export_poll_close_bare_c" && !r.unsupported && !r.broken) bare = &r;
+    if (r.name == "Idle/consumer_wait_vs_poll" && !r.unsupported && !r.broken) helper = &r;
   }
   auto skipped = [](const fc::BenchResult& r) {
     if (!r.unsupported && !r.broken) return false;
@@ -241,6 +247,12 @@ void print_bench_table(const fc::BenchRun& run) {
     if (recipe && bare) {
       double overhead = recipe->counters.at("ns_per_op") / bare->counters.at("ns_per_op") - 1.0;
       std::printf("  harness overhead on the common recipe: %+.1f%% against the bare C loop\n", overhead * 100);
+    }
+    if (helper && helper->counters.count("x_poll")) {
+      const double x_poll = helper->counters.at("x_poll");
+      std::printf("  recommended helper (wait_for_writers) on an idle buffer: %.2fx a bare poll() on the dma-buf "
+                  "(interleaved batches; target <= %.2fx: %s)\n",
+                  x_poll, kHelperTarget, x_poll <= kHelperTarget ? "met" : "NOT MET");
     }
   }
   if (wake) {
@@ -273,14 +285,16 @@ int bench(const std::vector<std::string>& paths, bool check, const std::string& 
     if (!check) continue;
     std::string cell = run->context_of(fc::schema::kCell, "");
     if (cell.empty()) throw BadInput{path + ": no \"" + std::string(fc::schema::kCell) + "\" in the benchmark context (run with --cell)"};
-    std::vector<fc::Pattern> skips;
+    std::vector<fc::Pattern> skips, races;
     for (const std::string& stem : fc::expectation_stems(cell)) {
-      std::string skips_file = dir + "/" + stem + "-bench-skips.txt";
-      if (auto parse_error = fc::parse_patterns(read_file(skips_file, true), skips_file, skips)) {
-        throw BadInput{parse_error->message};
+      for (auto [suffix, patterns] : {std::pair{"-bench-skips.txt", &skips}, std::pair{"-bench-races.txt", &races}}) {
+        std::string file = dir + "/" + stem + suffix;
+        if (auto parse_error = fc::parse_patterns(read_file(file, true), file, *patterns)) {
+          throw BadInput{parse_error->message};
+        }
       }
     }
-    auto problems = fc::check_bench_run(*run, skips);
+    auto problems = fc::check_bench_run(*run, skips, races);
     for (const std::string& problem : problems) std::printf("  PROBLEM %s\n", problem.c_str());
     std::printf("cell %s: %zu benchmarks, %s\n", cell.c_str(), run->results.size(),
                 problems.empty() ? "every one ran and reported every counter (or skipped as allowed)" : "INCOMPLETE");

@@ -193,6 +193,13 @@ const std::vector<Row>& rows() {
          UniqueFd file = t.pending_sync_file();
          return errno_of(uapi::sync_file_info_query(file.borrow(), 1, 0));
        }},
+      {"FileInfo_EachUndefinedFlagBit", EINVAL,
+       [](BadInputTable& t) {
+         UniqueFd file = t.pending_sync_file();
+         return each_undefined_bit(0, 32, [&](std::uint64_t flag) {
+           return errno_of(uapi::sync_file_info_query(file.borrow(), static_cast<std::uint32_t>(flag), 0));
+         });
+       }},
       {"FileInfo_NonzeroPad", EINVAL,
        [](BadInputTable& t) {
          UniqueFd file = t.pending_sync_file();
@@ -228,6 +235,16 @@ const std::vector<Row>& rows() {
          data.fd2 = a.get();
          data.flags = 1;
          return errno_of(uapi::sync_file_merge_raw(a.borrow(), data));
+       }},
+      {"Merge_EachUndefinedFlagBit", EINVAL,
+       [](BadInputTable& t) {
+         UniqueFd a = t.pending_sync_file();
+         return each_undefined_bit(0, 32, [&](std::uint64_t flag) {
+           abi::SyncMergeData data{};
+           data.fd2 = a.get();
+           data.flags = static_cast<std::uint32_t>(flag);
+           return errno_of(uapi::sync_file_merge_raw(a.borrow(), data));
+         });
        }},
       {"Merge_NonzeroPad", EINVAL,
        [](BadInputTable& t) {
@@ -285,6 +302,16 @@ const std::vector<Row>& rows() {
        [](BadInputTable& t) {
          auto dumb = uapi::drm_create_dumb(t.vgem().fd(), 16, 16, 32, 1);
          if (!dumb) return dumb.err();
+         return errno_of(uapi::drm_destroy_dumb(t.vgem().fd(), dumb->handle));
+       }},
+      // drm_mode_destroy_dumb_ioctl() -> drm_gem_handle_delete(): an unknown handle is EINVAL.
+      {"DestroyDumb_UnknownHandle", EINVAL,
+       [](BadInputTable& t) { return errno_of(uapi::drm_destroy_dumb(t.vgem().fd(), 0xfffffu)); }},
+      {"DestroyDumb_TheSameHandleTwice", EINVAL,
+       [](BadInputTable& t) {
+         auto dumb = uapi::drm_create_dumb(t.vgem().fd(), 16, 16, 32);
+         if (!dumb) return dumb.err();
+         if (Status first = uapi::drm_destroy_dumb(t.vgem().fd(), dumb->handle); !first) return first.err();
          return errno_of(uapi::drm_destroy_dumb(t.vgem().fd(), dumb->handle));
        }},
       {"PrimeHandleToFd_UnknownHandle", ENOENT,

@@ -145,6 +145,43 @@ TEST_F(UdmabufCreate, AnUnalignedSizeIsRefused) {
   EXPECT_EQ(uapi::udmabuf_create(node.borrow(), memfd.borrow(), 0, kSize - 1).error(), EINVAL);
 }
 
+TEST_F(UdmabufCreate, EachUndefinedFlagBitIsRefused) {
+  FC_ASSERT_OK_AND_ASSIGN(UniqueFd node, open_node("/dev/udmabuf"));
+  FC_ASSERT_OK_AND_ASSIGN(UniqueFd memfd, make_sealed_memfd(kSize));
+  for (int bit = 0; bit < 32; ++bit) {
+    const std::uint32_t flag = std::uint32_t{1} << bit;
+    if (flag == abi::kUdmabufFlagsCloexec) continue;
+    EXPECT_EQ(uapi::udmabuf_create(node.borrow(), memfd.borrow(), 0, kSize, flag).error(), EINVAL)
+        << "UDMABUF_CREATE with flag bit " << bit << " (only UDMABUF_FLAGS_CLOEXEC is defined)";
+  }
+}
+
+TEST_F(UdmabufCreate, AnUnalignedOffsetIsRefused) {
+  FC_ASSERT_OK_AND_ASSIGN(UniqueFd node, open_node("/dev/udmabuf"));
+  FC_ASSERT_OK_AND_ASSIGN(UniqueFd memfd, make_sealed_memfd(2 * kSize));
+  EXPECT_EQ(uapi::udmabuf_create(node.borrow(), memfd.borrow(), 1, kSize).error(), EINVAL);
+}
+
+TEST_F(UdmabufCreate, AZeroSizeIsRefused) {
+  FC_ASSERT_OK_AND_ASSIGN(UniqueFd node, open_node("/dev/udmabuf"));
+  FC_ASSERT_OK_AND_ASSIGN(UniqueFd memfd, make_sealed_memfd(kSize));
+  EXPECT_EQ(uapi::udmabuf_create(node.borrow(), memfd.borrow(), 0, 0).error(), EINVAL);
+}
+
+// Past the module's size_limit_mb (64 MiB by default): refused before any page is touched.
+TEST_F(UdmabufCreate, ASizeOverTheModulesLimitIsRefused) {
+  FC_ASSERT_OK_AND_ASSIGN(UniqueFd node, open_node("/dev/udmabuf"));
+  FC_ASSERT_OK_AND_ASSIGN(UniqueFd memfd, make_sealed_memfd(kSize));
+  EXPECT_EQ(uapi::udmabuf_create(node.borrow(), memfd.borrow(), 0, std::uint64_t{1} << 40).error(), EINVAL);
+}
+
+TEST_F(UdmabufCreate, ADescriptorThatIsNotAMemfdIsRefused) {
+  FC_ASSERT_OK_AND_ASSIGN(UniqueFd node, open_node("/dev/udmabuf"));
+  UniqueFd event(::eventfd(0, EFD_CLOEXEC));
+  ASSERT_TRUE(event.valid());
+  EXPECT_EQ(uapi::udmabuf_create(node.borrow(), event.borrow(), 0, kSize).error(), EBADFD);
+}
+
 class DmaHeapAlloc : public ::testing::Test {
  protected:
   void SetUp() override { FC_REQUIRE(probe_exporter(ExporterKind::SystemHeap)); }

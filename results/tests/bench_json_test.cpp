@@ -72,6 +72,31 @@ TEST(BenchJson, ValuesAreCheckedNotOnlyTheirPresence) {
   EXPECT_EQ(check_bench_values(wake).size(), 2u);
 }
 
+TEST(BenchJson, ARaceThatMustRaceButReadEveryFrameWholeIsAProblem) {
+  std::vector<Pattern> races;
+  ASSERT_FALSE(parse_patterns("Race/gl/no_wait\n", "races", races));
+  const std::vector<std::string> counters = required_counters("Race/gl/no_wait");
+  auto run_with = [&](double stale, double torn) {
+    BenchRun run;
+    BenchResult result{"Race/gl/no_wait", false, false, "", {}};
+    for (const std::string& counter : counters) result.counters[counter] = 0;
+    result.counters["stale_ratio"] = stale;
+    result.counters["torn_ratio"] = torn;
+    run.results.push_back(result);
+    return run;
+  };
+  EXPECT_TRUE(check_bench_run(run_with(0.75, 0), {}, races).empty());
+  EXPECT_TRUE(check_bench_run(run_with(0, 1.0), {}, races).empty()) << "torn frames are not the new frame either";
+  auto problems = check_bench_run(run_with(0, 0), {}, races);
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_NE(problems[0].find("the race did not race"), std::string::npos) << problems[0];
+  std::vector<Pattern> stale;
+  ASSERT_FALSE(parse_patterns("Race/vulkan/no_wait\n", "races", stale));
+  problems = check_bench_run(run_with(0.75, 0), {}, stale);
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_NE(problems[0].find("matches no benchmark"), std::string::npos) << problems[0];
+}
+
 TEST(BenchJson, MalformedInputIsAnError) {
   std::string error;
   EXPECT_FALSE(parse_bench_json("[]", error));
