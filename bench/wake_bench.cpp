@@ -91,13 +91,15 @@ void vgem_wake(benchmark::State& state, Strategy strategy) {
     if (!fence) return skip_broken(state, "VGEM_FENCE_ATTACH", fence.err());
     auto witness = uapi::export_sync_file(buffer->dmabuf(), Access::Read);  // for the signal timestamp
     if (!witness) return skip_broken(state, "EXPORT_SYNC_FILE", witness.err());
+    Status signalled;
     std::thread signaller([&] {
       std::this_thread::sleep_for(kSignalDelay);
-      (void)fence->signal();
+      signalled = fence->signal();
     });
     auto woke = wait_with(strategy, buffer->dmabuf(), Deadline::after(timeouts::kFenceSignal));
     auto woke_at = Clock::now();
     signaller.join();
+    if (!signalled) return skip_broken(state, "VGEM_FENCE_SIGNAL", signalled.err());
     if (!woke || *woke != WaitResult::Ready) return skip_broken(state, "the wait", woke ? Errno{ETIMEDOUT} : woke.err());
     auto info = uapi::sync_file_info(witness->borrow());
     if (!info || info->fences.empty()) return skip_broken(state, "SYNC_IOC_FILE_INFO", info ? Errno{EPROTO} : info.err());
