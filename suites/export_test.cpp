@@ -10,6 +10,7 @@
 
 #include "fixtures/record.h"
 #include "fixtures/vgem_fixture.h"
+#include "harness/kernel.h"
 
 namespace fc {
 namespace {
@@ -23,8 +24,10 @@ TEST_P(ExportSyncFileEachAccess, IdleBufferExportsAnAlreadySignalledStubFence) {
   record_fence("idle", info);
   EXPECT_EQ(info.status, 1) << info.describe();
   ASSERT_EQ(info.fences.size(), 1u) << info.describe();
-  EXPECT_EQ(info.fences[0].driver, "stub");
-  EXPECT_EQ(info.fences[0].timeline, "stub");
+  // The stub fence is signalled from the start: named as this release names signalled fences.
+  const FenceNames expected = signalled_names({"stub", "stub"}, running_kernel());
+  EXPECT_EQ(info.fences[0].driver, expected.driver) << describe_signalled_names(running_kernel());
+  EXPECT_EQ(info.fences[0].timeline, expected.timeline) << describe_signalled_names(running_kernel());
   EXPECT_EQ(info.fences[0].status, 1);
   EXPECT_EQ(sync_file_pending(sync_file.borrow()).value(), false);
 }
@@ -73,7 +76,9 @@ TEST_F(ExportSyncFile, PendingFenceIsNamedInFileInfoAndTimestampedOnSignal) {
   record_fence("after signal", signalled);
   EXPECT_EQ(signalled.status, 1) << signalled.describe();
   ASSERT_EQ(signalled.fences.size(), 1u) << signalled.describe();
-  EXPECT_EQ(signalled.fences[0].driver, "vgem");
+  const FenceNames expected = signalled_names({"vgem", pending.fences[0].timeline}, running_kernel());
+  EXPECT_EQ(signalled.fences[0].driver, expected.driver) << describe_signalled_names(running_kernel());
+  EXPECT_EQ(signalled.fences[0].timeline, expected.timeline) << describe_signalled_names(running_kernel());
   EXPECT_EQ(signalled.fences[0].status, 1);
   EXPECT_GT(signalled.fences[0].timestamp_ns, 0u) << "a signalled fence reports when it signalled";
 }

@@ -12,6 +12,7 @@
 #include "fixtures/record.h"
 #include "fixtures/vgem_fixture.h"
 #include "harness/exporter.h"
+#include "harness/kernel.h"
 
 namespace fc {
 namespace {
@@ -48,7 +49,8 @@ TEST_P(Exporter, IdleBufferExportsTheSignalledStubForEveryAccess) {
     FC_ASSERT_OK_AND_ASSIGN(SyncFileInfo info, uapi::sync_file_info(file.borrow()));
     record_fence("idle " + std::string(to_string(access)), info);
     ASSERT_EQ(info.fences.size(), 1u) << info.describe();
-    EXPECT_EQ(info.fences[0].driver, "stub");
+    EXPECT_EQ(info.fences[0].driver, signalled_names({"stub", "stub"}, running_kernel()).driver)
+        << describe_signalled_names(running_kernel());
     EXPECT_EQ(info.status, 1);
   }
   expect_state(dmabuf(), false, false, "idle");
