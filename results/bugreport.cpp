@@ -51,6 +51,16 @@ std::optional<std::string> bug_report(const std::vector<ResultFile>& files, cons
     any_fence = true;
   }
   if (!any_fence) out << "    (no export recorded)\n";
+  if (find_property(properties, schema::kProducer)) {
+    // A GPU test's verdict: what it rests on, on every kernel.
+    out << "\nEvidence: the kernel's fence state (pending or signalled) at the export, against the producer's\n"
+           "own word, asked after the export, that the write had not landed"
+        << (find_property(properties, schema::kGate) ? " (and the gate that held the write: " +
+                                                           *find_property(properties, schema::kGate) + ")"
+                                                     : std::string())
+        << ". Fence names are not evidence: a signalled fence is named by its driver before Linux 6.17\n"
+           "(stub/stub for an idle buffer) and detached-driver/signaled-timeline since.\n";
+  }
 
   out << "\nEnvironment:\n";
   out << "    kernel: " << run.context_of(schema::kKernelRelease) << " " << run.context_of(schema::kKernelVersion) << "\n";

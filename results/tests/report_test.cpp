@@ -184,6 +184,8 @@ TEST(BugReport, NamesTheFenceTheKernelReturnedTheKernelAndTheCommand) {
             std::string::npos)
       << *report;
   EXPECT_EQ(report->find("file.cpp:37"), std::string::npos) << "gtest's location line is dropped";
+  EXPECT_NE(report->find("Evidence: the kernel's fence state"), std::string::npos)
+      << "a GPU verdict says what it rests on, not on fence names:\n" << *report;
   EXPECT_FALSE(bug_report(three_lanes(), "No.SuchTest"));
 }
 
