@@ -21,6 +21,11 @@ struct KernelVersion {
 // This kernel's (uname -r), or nullopt where it does not parse.
 [[nodiscard]] std::optional<KernelVersion> running_kernel();
 
+// DMA_BUF_IOCTL_EXPORT_SYNC_FILE and IMPORT_SYNC_FILE were added in Linux 6.0
+// ("dma-buf: Add an API for exporting sync files (v14)" and "... importing
+// sync files (v10)", Jason Ekstrand, 2022); before it they are ENOTTY.
+inline constexpr KernelVersion kExportSyncFileAdded{6, 0};
+
 // The driver and timeline names FILE_INFO gives a fence.
 struct FenceNames {
   std::string driver;

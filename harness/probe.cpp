@@ -42,7 +42,7 @@ namespace {
 Probe classify(const char* what, Errno err) {
   if (err.value == ENOTTY) {
     return Probe::unsupported(std::string("kernel ") + kernel_release() + " does not implement " + what +
-                              " (ENOTTY); it needs Linux >= 6.0 built with CONFIG_SYNC_FILE");
+                              " (ENOTTY): it was added in Linux 6.0 (and needs CONFIG_SYNC_FILE)");
   }
   return Probe::broken(what, err);
 }

@@ -28,6 +28,9 @@ inline constexpr std::string_view kSkipReason = "skip_reason";
 // How many runs ended while this test ran (fencecheck --resume): each accounts
 // for one exit status other than 0/1 before the last (compare --exit-status).
 inline constexpr std::string_view kRunsEnded = "run.ended_while_running";
+// Where a test could check a fence through fewer interfaces than it names
+// (a kernel without EXPORT_SYNC_FILE): which ones, and why.
+inline constexpr std::string_view kCheckedThrough = "checked_through";
 // "fence.<label>": what SYNC_IOC_FILE_INFO said of one export ("1 fence: vgem/unbound active").
 inline constexpr std::string_view kFencePrefix = "fence.";
 // The producer that wrote the buffer (a ProducerKind's name), and its own words.

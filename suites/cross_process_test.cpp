@@ -73,7 +73,8 @@ int capture_client(BorrowedFd socket) {
   return send_report(socket, report) ? 0 : 1;
 }
 
-class CrossProcess : public VgemTest {};
+// The receiver follows the capture recipe: EXPORT_SYNC_FILE, then poll.
+class CrossProcess : public VgemExportTest {};
 
 TEST_F(CrossProcess, ReceiverSeesThePendingFenceAndWakesOnlyWhenItSignals) {
   FC_ASSERT_OK_AND_ASSIGN(VgemFence fence, buffer().attach_fence(FenceUsage::Write));

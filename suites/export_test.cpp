@@ -15,8 +15,8 @@
 namespace fc {
 namespace {
 
-class ExportSyncFile : public VgemTest {};
-class ExportSyncFileEachAccess : public VgemTest, public ::testing::WithParamInterface<Access> {};
+class ExportSyncFile : public VgemExportTest {};
+class ExportSyncFileEachAccess : public VgemExportTest, public ::testing::WithParamInterface<Access> {};
 
 TEST_P(ExportSyncFileEachAccess, IdleBufferExportsAnAlreadySignalledStubFence) {
   FC_ASSERT_OK_AND_ASSIGN(UniqueFd sync_file, uapi::export_sync_file(dmabuf(), GetParam()));

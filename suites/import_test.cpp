@@ -20,15 +20,8 @@ namespace {
 // As many readers as IGT's import-multiple-* use.
 constexpr int kReaders = 32;
 
-class ImportSyncFile : public VgemTest {
+class ImportSyncFile : public VgemImportTest {
  protected:
-  void SetUp() override {
-    VgemTest::SetUp();
-    if (IsSkipped() || HasFatalFailure()) return;
-    // Probed on a scratch buffer: the probe imports a stub fence.
-    FC_ASSERT_OK_AND_ASSIGN(VgemBuffer scratch, VgemBuffer::create(vgem(), 1, 1));
-    FC_REQUIRE(probe_import_sync_file(scratch.dmabuf()));
-  }
 
   Result<PendingSyncFile> pending_sync_file() const { return PendingSyncFile::create(vgem()); }
 

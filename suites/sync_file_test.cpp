@@ -8,7 +8,8 @@
 namespace fc {
 namespace {
 
-class SyncFileMerge : public VgemTest {};
+// The sync_files come from exports (Debian's kernels have no sw_sync).
+class SyncFileMerge : public VgemExportTest {};
 
 TEST_F(SyncFileMerge, MergeOfTwoPendingExportsSignalsOnlyAfterBoth) {
   FC_ASSERT_OK_AND_ASSIGN(VgemBuffer other, VgemBuffer::create(vgem()));
