@@ -13,6 +13,7 @@
 #include <drm_fourcc.h>
 
 #include <algorithm>
+#include <chrono>
 #include <vector>
 #include <cstring>
 #include <mutex>
@@ -20,6 +21,7 @@
 
 #include "harness/deadline.h"
 #include "harness/gpu/gbm.h"
+#include "harness/gpu/gpu_target.h"
 #include "harness/gpu/pattern.h"
 #include "harness/gpu/producer.h"
 #include "harness/gpu/workload.h"
@@ -409,10 +411,7 @@ class GlProducer final : public Producer {
     }
   }
 
-  Status finish() override {
-    glFinish();
-    return gl_status();
-  }
+  Status finish() override { return wait_until_idle(); }
 
   std::string last_error() const override { return last_error_; }
 
@@ -429,6 +428,32 @@ class GlProducer final : public Producer {
     glDrawArrays(GL_TRIANGLES, 0, 3);
   }
 
+  // glFinish() with a bound: a fence after everything submitted so far,
+  // waited for at most kGpuFrame. A GPU that never finishes fails the test
+  // with ETIMEDOUT instead of hanging the run.
+  Status wait_until_idle() {
+    GLsync idle = glFenceSync(GL_SYNC_GPU_COMMANDS_COMPLETE, 0);
+    if (idle == nullptr) {
+      last_error_ = "glFenceSync failed";
+      if (Status status = gl_status(); !status) return status;
+      return Errno{EIO};
+    }
+    const auto timeout_ns = static_cast<GLuint64>(std::chrono::nanoseconds(timeouts::kGpuFrame).count());
+    const GLenum waited = glClientWaitSync(idle, GL_SYNC_FLUSH_COMMANDS_BIT, timeout_ns);
+    glDeleteSync(idle);
+    switch (waited) {
+      case GL_ALREADY_SIGNALED:
+      case GL_CONDITION_SATISFIED: return gl_status();
+      case GL_TIMEOUT_EXPIRED:
+        last_error_ = "the GPU did not finish within " + std::to_string(timeouts::kGpuFrame.count()) + " ms";
+        return Errno{ETIMEDOUT};
+      default:
+        last_error_ = "glClientWaitSync failed";
+        if (Status status = gl_status(); !status) return status;
+        return Errno{EIO};
+    }
+  }
+
   Status gl_status() {
     if (GLenum error = glGetError(); error != GL_NO_ERROR) {
       char code[16];
@@ -439,14 +464,13 @@ class GlProducer final : public Producer {
     return {};
   }
 
-  // Sizes the loop (harness/workload.h), measuring frames with glFinish. Draws
+  // Sizes the loop (harness/workload.h), measuring frames until idle. Draws
   // frame 0, the buffer's "previous frame", so it leaves known contents behind.
   Status calibrate() {
     auto iterations = calibrate_workload([this](std::uint32_t n) {
       iterations_ = static_cast<GLint>(n);
       draw(0);
-      glFinish();
-      return gl_status();
+      return wait_until_idle();
     });
     if (!iterations) return iterations.err();
     iterations_ = static_cast<GLint>(*iterations);

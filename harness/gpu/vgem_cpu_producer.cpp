@@ -18,7 +18,9 @@
 #include <random>
 #include <thread>
 
+#include "harness/deadline.h"
 #include "harness/device.h"
+#include "harness/gpu/gpu_target.h"
 #include "harness/gpu/pattern.h"
 #include "harness/gpu/producer.h"
 #include "harness/uapi.h"
@@ -32,8 +34,10 @@ using namespace std::chrono_literals;
 
 // How long the "GPU" takes: long against an export made right after submit().
 constexpr auto kWriteLatency = 100ms;
-// The longest a gated write waits for its gate (vgem opens its own after 10 s).
-constexpr auto kGateLimit = 15s;
+// The longest a gated write waits for its gate, and a submit for the buffer's
+// earlier users: timeouts::kFenceSignal, under vgem's own 10 s timer, so a
+// gate nobody opened ends here, not by vgem signalling it.
+constexpr auto kGateLimit = timeouts::kFenceSignal;
 
 class VgemCpuProducer final : public Producer {
  public:

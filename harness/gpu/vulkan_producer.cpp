@@ -13,6 +13,7 @@
 #include <vulkan/vulkan.h>
 
 #include <algorithm>
+#include <chrono>
 #include <array>
 #include <cstring>
 #include <mutex>
@@ -20,6 +21,7 @@
 #include "harness/deadline.h"
 #include "harness/device.h"
 #include "frame_comp.h"  // kFrameShader: SPIR-V of shaders/frame.comp, compiled at build time
+#include "harness/gpu/gpu_target.h"
 #include "harness/gpu/pattern.h"
 #include "harness/gpu/producer.h"
 #include "harness/gpu/vulkan_select.h"
@@ -30,7 +32,8 @@ namespace fc {
 namespace {
 
 
-constexpr std::uint64_t kFenceTimeoutNs = 30'000'000'000;  // finish() never waits longer
+// finish() never waits longer than one GPU frame's bound (timeouts::kGpuFrame).
+constexpr auto kFenceTimeoutNs = static_cast<std::uint64_t>(std::chrono::nanoseconds(timeouts::kGpuFrame).count());
 
 struct PushConstants {
   std::uint32_t width, height, stride_words, offset_words, seed, iterations, rgba_order;
