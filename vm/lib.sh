@@ -1,8 +1,9 @@
 # Shared by vm/run and vm/mesa (sourced): the cache, apt through a private
 # configuration (its own sources and lists folders, this machine's Debian
-# mirror reused) for packages from other suites (trixie's virtme-ng,
-# bookworm-backports' kernel and Mesa), and cached_debs, the one way either
-# gets a package: download and extract only; nothing on the system changes.
+# mirrors reused) for packages from other suites (trixie's virtme-ng, the
+# kernels of bookworm-backports, bullseye, sid and experimental, backports'
+# Mesa), and cached_debs, the one way any of them gets a package: download and
+# extract only; nothing on the system changes.
 
 FENCECHECK_CACHE=${FENCECHECK_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/fencecheck}
 
@@ -16,26 +17,48 @@ debian_uri() {
   printf '%s\n' "$uri"
 }
 
-# private_apt SUITE apt-get|apt-cache ARGS...: runs apt with a private
-# configuration that sees only SUITE (created, and its lists fetched, once).
+# The machine's Debian security mirror; where none is configured, the main
+# mirror's URI with -security appended (deb.debian.org/debian-security).
+debian_security_uri() {
+  local uri
+  uri=$(grep -hsE '^URIs:' /etc/apt/sources.list.d/*.sources | awk '{print $2}' | grep -- '-security' | head -n1)
+  [[ -n $uri ]] || uri=$(grep -hsE '^deb\s' /etc/apt/sources.list /etc/apt/sources.list.d/*.list |
+    sed -E 's/^deb\s+(\[[^]]*\]\s+)?//' | awk '{print $1}' | grep -- '-security' | head -n1)
+  [[ -n $uri ]] || { uri=$(debian_uri) && uri=${uri%/}-security; } || return 1
+  printf '%s\n' "$uri"
+}
+
+# private_apt SUITE[,SUITE...] apt-get|apt-cache ARGS...: runs apt with a
+# private configuration that sees only those suites (created, and its lists
+# fetched, once): a suite named *-security from the security mirror, the
+# others from the main one ("bullseye,bullseye-security": a release and its
+# security updates).
 private_apt() {
   local suite=$1 tool=$2
   shift 2
-  local apt=$FENCECHECK_CACHE/apt-$suite uri
+  local apt=$FENCECHECK_CACHE/apt-$suite uri one
   local opts=(-o Dir::Etc::sourcelist=/dev/null -o "Dir::Etc::sourceparts=$apt/sources"
     -o "Dir::State::Lists=$apt/lists" -o "Dir::Cache=$apt/cache" -o "Dir::State::status=$apt/status"
     -o APT::Sandbox::User=root -o Debug::NoLocking=1)
   if [[ ! -f $apt/.updated ]]; then
-    uri=$(debian_uri) || { echo "cannot find this machine's Debian mirror in /etc/apt" >&2; return 1; }
     mkdir -p "$apt/sources" "$apt/lists/partial" "$apt/cache/archives/partial"
     : >"$apt/status"  # nothing is installed, as far as this configuration knows
-    cat >"$apt/sources/fencecheck.sources" <<SOURCES
+    : >"$apt/sources/fencecheck.sources"
+    for one in ${suite//,/ }; do
+      if [[ $one == *-security ]]; then
+        uri=$(debian_security_uri) || { echo "cannot find this machine's Debian mirror in /etc/apt" >&2; return 1; }
+      else
+        uri=$(debian_uri) || { echo "cannot find this machine's Debian mirror in /etc/apt" >&2; return 1; }
+      fi
+      cat >>"$apt/sources/fencecheck.sources" <<SOURCES
 Types: deb
 URIs: $uri
-Suites: $suite
+Suites: $one
 Components: main
 Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+
 SOURCES
+    done
     apt-get "${opts[@]}" update -qq >&2 || return 1
     touch "$apt/.updated"
   fi
@@ -57,7 +80,7 @@ cached_debs() {
   while (($#)) && [[ $1 != -- ]]; do packages+=("$1"); shift; done
   (($#)) && finish=("${@:2}")
   [[ -f $dir/.complete ]] && return 0
-  local from="Debian $suite" apt_get=(private_apt "$suite" apt-get)
+  local from="Debian ${suite//,/ + }" apt_get=(private_apt "$suite" apt-get)
   if [[ -z $suite ]]; then
     from="this machine's apt sources" apt_get=(apt-get -o APT::Sandbox::User=root)
   fi
