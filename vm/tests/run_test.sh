@@ -2,7 +2,8 @@
 # vm/run's own contract, on a real guest: CMD's exit status comes back; a
 # kernel panic ends as 123, a hung command as 124 and a guest that never boots
 # as 122, each within its timeout, with a message and the guest console tail;
-# bad arguments, a missing kernel or QEMU are 125 at once.
+# bad arguments, a missing kernel, an unknown kernel name or a missing QEMU are
+# 125 at once.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -30,6 +31,7 @@ check() {  # name expected-status max-seconds expected-text -- vm/run args...
 check "unknown option is a setup error" 125 5 "unknown option" -- --bogus -- true
 check "bad --timeout is a setup error" 125 5 "positive number" -- --timeout soon -- true
 check "missing kernel is a setup error" 125 5 "neither a kernel image" -- --kernel /nonexistent -- true
+check "unknown kernel name is a setup error" 125 5 "nor one of stable" -- --kernel 9.99 -- true
 check "missing QEMU is a setup error" 125 5 "QEMU not found" -- --qemu /nonexistent/qemu-system-x86_64 -- true
 check "the command's exit status comes back" 7 120 "" -- -- sh -c 'exit 7'
 check "a kernel panic is reported as such" 123 120 "Kernel panic" -- -- sh -c 'echo c >/proc/sysrq-trigger; sleep 600'
