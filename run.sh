@@ -4,9 +4,11 @@
 # Installs what is missing and builds. Then, on a machine with GPUs: every
 # render node with every producer (gl, vulkan, vgem-cpu), plus the vgem
 # reference lane where vgem is loaded. On a machine without DRM: the kernel x
-# Mesa matrix in VMs on real kernels: Debian's 6.1 and backports' 6.12, each
-# booted once to run every lane (vgem, llvmpipe, virgl, lavapipe) under the
-# system's Mesa and backports' Mesa 25.0 (benchmarks: 6.1, system Mesa).
+# Mesa matrix in VMs on real kernels (vm/lanes.sh FENCECHECK_KERNELS: 5.10,
+# 6.1, 6.12, 7.2 and the newest -rc), each booted once to run its
+# kernel_cells: every lane (vgem, llvmpipe, virgl, lavapipe) under the system's
+# Mesa and backports' Mesa 25.0, the reference lane only on 5.10 (benchmarks:
+# 6.1, each lane's first Mesa).
 # Every output goes to build/results/: CELL.json (gtest JSON), CELL.xml
 # (JUnit), matrix.md, matrix.html and matrix.txt, kcidb.json, lava.txt
 # (scripts/outputs.sh).
@@ -49,23 +51,24 @@ if compgen -G '/dev/dri/renderD*' >/dev/null; then
       filter='Gpu/*'
       [[ $driver == vgem ]] && filter=$(lane_filter vgem)
       build/fencecheck --gtest_filter="$filter" "$@" --gtest_list_tests >"build/results/$cell.expected.txt"
-      build/fencecheck --cell="$cell" --device="$node" --gtest_filter="$filter" --gtest_brief=1 \
+      # A crash (a driver's segfault) resumes the rest of the cell from its journal.
+      run_resuming "build/results/$cell.journal" "build/results/$cell.exit" \
+        build/fencecheck --cell="$cell" --device="$node" --gtest_filter="$filter" --gtest_brief=1 \
         --journal="build/results/$cell.journal" --gtest_output="json:build/results/$cell.json" "$@"
     fi
     own_status[$cell]=$?
-    ((bench)) || echo "${own_status[$cell]}" >"build/results/$cell.exit"
   done
 else
   echo "run.sh: no DRM device on this machine (kernel $(uname -r)): the kernel x Mesa matrix in VMs on real kernels"
-  mapfile -t cells < <(matrix_cells)
   if ((bench)); then
     mapfile -t bench_cells < <(bench_cells)
     vm/lane --kernel=stable --bench=full --no-tests "${bench_cells[@]}" -- "$@"
     bench_status=$?
     ((bench_status == 0)) || echo "run.sh: the benchmark VM run exited $bench_status" >&2
   else
-    for kernel in stable backports; do
-      vm/lane --kernel=$kernel "${cells[@]}" -- --gtest_brief=1 "$@"
+    for kernel in "${FENCECHECK_KERNELS[@]}"; do
+      mapfile -t cells < <(kernel_cells "$kernel")
+      vm/lane --kernel="$kernel" "${cells[@]}" -- --gtest_brief=1 "$@"
       rc=$?
       ((rc > 1)) && exit "$rc"
     done

@@ -26,7 +26,7 @@ Probe probe_exporter(ExporterKind kind) {
   if (errno == ENOENT) {
     return Probe::unsupported("kernel " + kernel_release() + " has no " + std::string(node_of(kind)) + " (" +
                               (kind == ExporterKind::Udmabuf ? "CONFIG_UDMABUF" : "CONFIG_DMABUF_HEAPS_SYSTEM") +
-                              "; on Debian: the 6.12 kernel has it, 6.1 does not)");
+                              "; Debian's kernels have it from 6.12 on, not bullseye's 5.10 or bookworm's 6.1)");
   }
   return Probe::broken("opening " + std::string(node_of(kind)), last_errno());
 }

@@ -248,4 +248,36 @@ std::vector<std::string> exit_status_problems(const std::vector<int>& statuses, 
   return problems;
 }
 
+std::vector<std::string> kernel_complaints(std::string_view log) {
+  static const std::regex complaint(
+      "WARNING:|BUG:|Oops|general protection fault|possible circular locking|possible recursive locking|"
+      "inconsistent lock state|KASAN:|UBSAN:|KFENCE:|refcount_t:|kernel BUG");
+  std::vector<std::string> lines;
+  std::size_t start = 0;
+  while (start < log.size()) {
+    std::size_t end = log.find('\n', start);
+    if (end == std::string_view::npos) end = log.size();
+    std::string line(log.substr(start, end - start));
+    if (std::regex_search(line, complaint)) lines.push_back(std::move(line));
+    start = end + 1;
+  }
+  return lines;
+}
+
+KernelLogCheck check_kernel_log(std::string_view log, const std::vector<Pattern>& known) {
+  KernelLogCheck check;
+  std::vector<bool> used(known.size(), false);
+  for (std::string& line : kernel_complaints(log)) {
+    bool matched = false;
+    for (std::size_t i = 0; i < known.size(); ++i) {
+      if (std::regex_search(line, known[i].regex)) used[i] = matched = true;
+    }
+    (matched ? check.known : check.unknown).push_back(std::move(line));
+  }
+  for (std::size_t i = 0; i < known.size(); ++i) {
+    if (!used[i]) check.stale.push_back(known[i].source);
+  }
+  return check;
+}
+
 }  // namespace fc

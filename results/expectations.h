@@ -37,6 +37,9 @@ struct Expectations {
   std::map<std::string, Outcome> fails;
   std::vector<Pattern> flakes;
   std::vector<Pattern> skips;
+  // <stem>-kernel-complaints.txt: kernel log lines known for these cells (a
+  // regex found anywhere in the line), each with the upstream cause in a comment.
+  std::vector<Pattern> kernel_complaints;
 };
 
 // Parse errors name the file and line: "llvmpipe-fails.txt:3: expected 'Test.name,Fail'".
@@ -100,6 +103,20 @@ struct Comparison {
 // after a complete run, a crash between tests) is a problem.
 [[nodiscard]] std::vector<std::string> exit_status_problems(const std::vector<int>& statuses,
                                                             const std::vector<TestRecord>& results);
+
+// The lines of a kernel log (a cell's dmesg) that must fail the cell: a WARN,
+// BUG, oops, general protection fault, lockdep report, KASAN/UBSAN/KFENCE
+// report or refcount warning.
+[[nodiscard]] std::vector<std::string> kernel_complaints(std::string_view log);
+// The complaints in a cell's kernel log against the ones its expectations know:
+// unknown ones fail the cell; a known pattern no line matched is stale.
+struct KernelLogCheck {
+  std::vector<std::string> unknown;  // complaint lines no pattern matches
+  std::vector<std::string> known;    // complaint lines a pattern matches
+  std::vector<std::string> stale;    // patterns that matched no complaint
+  [[nodiscard]] bool ok() const { return unknown.empty() && stale.empty(); }
+};
+[[nodiscard]] KernelLogCheck check_kernel_log(std::string_view log, const std::vector<Pattern>& known);
 
 // The test IDs in gtest's --gtest_list_tests output ("Suite.\n  Test  # GetParam() = ...").
 [[nodiscard]] std::vector<std::string> parse_test_list(std::string_view text);

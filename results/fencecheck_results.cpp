@@ -1,6 +1,7 @@
 // fencecheck-results: turns result files into verdicts and tables.
 //
-//   fencecheck-results compare --cell CELL [--expectations DIR] [--tests LIST] [--exit-status "N..."] RESULTS.json
+//   fencecheck-results compare --cell CELL [--expectations DIR] [--tests LIST] [--exit-status "N..."]
+//                              [--kernel-log CELL.dmesg] RESULTS.json
 //       applies DIR/LANE-{fails,flakes,skips}.txt to the results the way
 //       deqp-runner applies a baseline; exit 0 when every result matches,
 //       1 on a new failure, unexpected pass or skip, or stale expectation.
@@ -91,12 +92,16 @@ fc::Expectations load_expectations(const std::string& dir, const std::string& ce
     if (auto error = fc::parse_patterns(read_file(file("-skips.txt"), true), file("-skips.txt"), expectations.skips)) {
       throw BadInput{error->message};
     }
+    if (auto error = fc::parse_patterns(read_file(file("-kernel-complaints.txt"), true), file("-kernel-complaints.txt"),
+                                        expectations.kernel_complaints)) {
+      throw BadInput{error->message};
+    }
   }
   return expectations;
 }
 
 bool stem_has_files(const std::string& dir, const std::string& stem) {
-  for (const char* suffix : {"-fails.txt", "-flakes.txt", "-skips.txt"}) {
+  for (const char* suffix : {"-fails.txt", "-flakes.txt", "-skips.txt", "-kernel-complaints.txt"}) {
     if (std::filesystem::exists(dir + "/" + stem + suffix)) return true;
   }
   return false;
@@ -153,13 +158,14 @@ std::vector<std::string> default_results() {
 }
 
 int compare(const std::string& cell, const std::string& dir, const std::string& path, const std::string& tests,
-            const std::vector<int>& exit_statuses) {
+            const std::vector<int>& exit_statuses, const std::string& kernel_log) {
   std::string error;
   auto run = fc::parse_gtest_json(read_file(path, false), error);
   if (!run) throw BadInput{path + ": " + error};
   std::optional<std::vector<std::string>> expected_tests;
   if (!tests.empty()) expected_tests = fc::parse_test_list(read_file(tests, false));
-  fc::Comparison comparison = fc::compare(run->results, load_expectations(dir, cell), expected_tests);
+  const fc::Expectations expectations = load_expectations(dir, cell);
+  fc::Comparison comparison = fc::compare(run->results, expectations, expected_tests);
 
   for (const auto& entry : comparison.entries) {
     if (entry.kind == fc::Comparison::Kind::Expected) continue;
@@ -180,6 +186,19 @@ int compare(const std::string& cell, const std::string& dir, const std::string& 
   const std::vector<std::string> exit_problems = fc::exit_status_problems(exit_statuses, run->results);
   for (const std::string& problem : exit_problems) std::printf("  %-17s %s\n", "EXIT STATUS", problem.c_str());
   const bool exit_ok = exit_problems.empty();
+  // What the kernel said during the cell: an unknown complaint fails it; a
+  // known one (STEM-kernel-complaints.txt) is shown; a known one absent is stale.
+  bool log_ok = true;
+  if (!kernel_log.empty()) {
+    const fc::KernelLogCheck log = fc::check_kernel_log(read_file(kernel_log, false), expectations.kernel_complaints);
+    for (const std::string& line : log.unknown) std::printf("  %-17s %s\n", "KERNEL COMPLAINED", line.c_str());
+    for (const std::string& line : log.known) std::printf("  %-17s %s\n", "known complaint", line.c_str());
+    for (const std::string& pattern : log.stale) {
+      std::printf("  %-17s %s: a known kernel complaint that did not appear in %s\n", "STALE EXPECTATION",
+                  pattern.c_str(), kernel_log.c_str());
+    }
+    log_ok = log.ok();
+  }
   std::string stems;
   for (const std::string& stem : fc::expectation_stems(cell)) {
     if (stem_has_files(dir, stem)) stems += (stems.empty() ? "" : ", ") + stem;
@@ -187,7 +206,8 @@ int compare(const std::string& cell, const std::string& dir, const std::string& 
   std::string against = stems.empty() ? "with no expectation files in " + dir + "/ (every test must pass)"
                                       : "against " + dir + "/{" + stems + "}";
   std::printf("%s: %zu results (%d pass, %d fail, %d skip) %s: %s\n", cell.c_str(), run->results.size(), counts.passed,
-              counts.failed, counts.skipped, against.c_str(), comparison.ok() && exit_ok ? "all as expected" : "MISMATCH");
+              counts.failed, counts.skipped, against.c_str(),
+              comparison.ok() && exit_ok && log_ok ? "all as expected" : "MISMATCH");
   if (!comparison.ok()) {
     std::printf("  %d new failure(s), %d unexpected pass(es), %d unexpected skip(s), %d listed skip(s) passed, "
                 "%d stale expectation(s), %d missing, %d unlisted%s\n",
@@ -199,7 +219,7 @@ int compare(const std::string& cell, const std::string& dir, const std::string& 
                 : comparison.count(Kind::NothingJudged) ? ", every test skipped"
                                                         : "");
   }
-  return comparison.ok() && exit_ok ? 0 : kMismatch;
+  return comparison.ok() && exit_ok && log_ok ? 0 : kMismatch;
 }
 
 std::string number(double value, int precision) {
@@ -322,6 +342,10 @@ int main(int argc, char** argv) {
                           "last must be 0 with no failure and 1 with one, each earlier one a run that ended while a "
                           "test ran (else EXIT STATUS)")
       ->delimiter(' ');
+  std::string kernel_log;
+  compare_cmd->add_option("--kernel-log", kernel_log,
+                          "the kernel's log during the run (CELL.dmesg): a WARN, BUG, oops, lockdep, KASAN/UBSAN or "
+                          "refcount report fails it unless STEM-kernel-complaints.txt knows it");
   compare_cmd->add_option("results", path, "gtest JSON result file")->required();
 
   std::vector<std::string> bench_paths;
@@ -381,7 +405,7 @@ int main(int argc, char** argv) {
     return kBadInput;
   }
   try {
-    if (*compare_cmd) return compare(cell, dir, path, tests, exit_statuses);
+    if (*compare_cmd) return compare(cell, dir, path, tests, exit_statuses, kernel_log);
     if (*bench_cmd) return bench(bench_paths, check, dir);
     if (*matrix_cmd) {
       auto files = load_all(results, dir);

@@ -90,13 +90,15 @@ Errno each_undefined_bit(std::uint64_t valid, int bits, Call&& call) {
 
 // Rows that make one call with a flag word the kernel must refuse (EINVAL).
 Row export_flags(const char* name, std::uint32_t flags) {
-  return {name, EINVAL, [flags](BadInputTable& t) { return errno_of(uapi::export_sync_file(t.dmabuf(), flags)); }};
+  return {name, EINVAL, [flags](BadInputTable& t) { return errno_of(uapi::export_sync_file(t.dmabuf(), flags)); },
+          Needs::Export};
 }
 Row import_flags(const char* name, std::uint32_t flags) {
   return {name, EINVAL, [flags](BadInputTable& t) {
             UniqueFd file = t.pending_sync_file();
             return errno_of(uapi::import_sync_file(t.dmabuf(), flags, file.borrow()));
-          }};
+          },
+          Needs::Import};
 }
 Row sync_flags(const char* name, std::uint64_t flags) {
   return {name, EINVAL, [flags](BadInputTable& t) { return errno_of(uapi::dma_buf_sync(t.dmabuf(), flags)); }};
@@ -109,7 +111,8 @@ Row import_wrong_kind(const char* name, FdKind kind) {
             auto wrong = make_wrong_fd(kind);
             if (!wrong) return wrong.err();
             return errno_of(uapi::import_sync_file(t.dmabuf(), Access::Write, wrong->fd.borrow()));
-          }};
+          },
+          Needs::Import};
 }
 
 const std::vector<Row>& rows() {

@@ -181,5 +181,24 @@ TEST(ExitStatuses, EachEarlierRunMustHaveEndedWhileATestRan) {
       << "a sanitizer's exit after a complete run, resumed with nothing left to run";
 }
 
+TEST(KernelLog, ComplaintsFailUnlessKnownAndAKnownOneThatVanishedIsStale) {
+  const std::string log =
+      "[   22.77] WARNING: mm/slub.c:7023 at __kvmalloc_node_noprof+0x4e3/0x760, CPU#1: fencecheck/288\n"
+      "[   22.78] Modules linked in: vgem\n"
+      "[   23.01] udmabuf: some ordinary line\n";
+  EXPECT_EQ(kernel_complaints(log).size(), 1u);
+  EXPECT_TRUE(kernel_complaints("[ 1.0] vgem: loaded\n").empty());
+  KernelLogCheck unknown = check_kernel_log(log, {});
+  EXPECT_FALSE(unknown.ok());
+  ASSERT_EQ(unknown.unknown.size(), 1u);
+  std::vector<Pattern> known;
+  ASSERT_FALSE(parse_patterns("WARNING: mm/slub.c:[0-9]+ at __kvmalloc_node_noprof\n", "complaints", known));
+  EXPECT_TRUE(check_kernel_log(log, known).ok());
+  EXPECT_EQ(check_kernel_log(log, known).known.size(), 1u);
+  KernelLogCheck vanished = check_kernel_log("[ 1.0] nothing to see\n", known);
+  EXPECT_FALSE(vanished.ok());
+  EXPECT_EQ(vanished.stale.size(), 1u);
+}
+
 }  // namespace
 }  // namespace fc
