@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
@@ -209,6 +210,49 @@ Result<bool> is_busy(BorrowedFd fd, short events) {
   auto polled = poll_fd(fd, events, Deadline::now());
   if (!polled) return polled.err();
   return *polled == WaitResult::TimedOut;
+}
+
+Result<short> poll_revents(BorrowedFd fd, short events, Deadline deadline) {
+  for (;;) {
+    pollfd entry{fd.get(), events, 0};
+    int ret = ::poll(&entry, 1, deadline.poll_timeout_ms());
+    if (ret < 0) {
+      if (errno == EINTR || errno == EAGAIN) continue;
+      return last_errno();
+    }
+    if (ret > 0) return entry.revents;
+    if (deadline.expired()) return static_cast<short>(0);
+  }
+}
+
+Result<UniqueFd> epoll_create() {
+  int fd = ::epoll_create1(EPOLL_CLOEXEC);
+  if (fd < 0) return last_errno();
+  return UniqueFd(fd);
+}
+
+Status epoll_add(BorrowedFd epoll, BorrowedFd fd, std::uint32_t events) {
+  epoll_event event{};
+  event.events = events;
+  event.data.fd = fd.get();
+  if (::epoll_ctl(epoll.get(), EPOLL_CTL_ADD, fd.get(), &event) != 0) return last_errno();
+  return {};
+}
+
+Result<std::vector<epoll_event>> epoll_wait(BorrowedFd epoll, int max_events, Deadline deadline) {
+  // max_events < 1 goes to the kernel as it is, for its own EINVAL.
+  std::vector<epoll_event> events(static_cast<std::size_t>(std::max(max_events, 1)));
+  for (;;) {
+    int ret = ::epoll_wait(epoll.get(), events.data(), max_events, deadline.poll_timeout_ms());
+    if (ret < 0) {
+      if (errno == EINTR) continue;
+      return last_errno();
+    }
+    if (ret > 0 || deadline.expired()) {
+      events.resize(static_cast<std::size_t>(ret));
+      return events;
+    }
+  }
 }
 
 Result<SyncFileInfo> sync_file_info(BorrowedFd sync_file) {

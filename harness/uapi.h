@@ -8,6 +8,7 @@
 #pragma once
 
 #include <poll.h>
+#include <sys/epoll.h>
 
 #include <cstddef>
 #include <cstdint>
@@ -124,6 +125,20 @@ namespace uapi {
 [[nodiscard]] Result<WaitResult> poll_fd(BorrowedFd fd, short events, Deadline deadline);
 // poll() with a zero timeout: true while none of events is ready (still pending); the errno as poll_fd's.
 [[nodiscard]] Result<bool> is_busy(BorrowedFd fd, short events);
+// poll() one descriptor for events until the deadline: revents as the kernel
+// reported them (POLLNVAL, POLLERR and POLLHUP included, for the caller to
+// judge), 0 when the deadline passed first. EINTR as poll_fd's.
+[[nodiscard]] Result<short> poll_revents(BorrowedFd fd, short events, Deadline deadline);
+
+// epoll_create1(EPOLL_CLOEXEC).
+[[nodiscard]] Result<UniqueFd> epoll_create();
+// EPOLL_CTL_ADD of fd for events (EPOLLIN, EPOLLOUT, EPOLLET, ...); data.fd is fd.
+// Does not take ownership of either descriptor.
+[[nodiscard]] Status epoll_add(BorrowedFd epoll, BorrowedFd fd, std::uint32_t events);
+// epoll_wait() for up to max_events until the deadline: the events reported,
+// none when the deadline passed first (Deadline::now(): epoll_wait(0)). A
+// signal (EINTR) waits again for what is left of the deadline.
+[[nodiscard]] Result<std::vector<epoll_event>> epoll_wait(BorrowedFd epoll, int max_events, Deadline deadline);
 
 // ---- sync_file (linux/sync_file.h) ----
 

@@ -1,9 +1,11 @@
 // The uapi layer's waits and error paths that need no DRM: poll_fd bounds
-// (and is_busy, its zero-timeout form), POLLNVAL, POLLERR and POLLHUP, and
-// errno pass-through for descriptors that are not dma-bufs.
+// (and is_busy, its zero-timeout form), POLLNVAL, POLLERR and POLLHUP,
+// poll_revents and the epoll wrappers, and errno pass-through for descriptors
+// that are not dma-bufs.
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
 
@@ -107,6 +109,76 @@ TEST(PollFd, AnErrorConditionIsAnErrorNotReady) {
   Pipe pipe;
   pipe.reader.reset();  // the writer's end now reports POLLERR
   EXPECT_EQ(uapi::poll_fd(pipe.writer.borrow(), POLLOUT, Deadline::now()).error(), EIO);
+}
+
+TEST(PollRevents, ReportsWhatTheKernelSaidErrorsIncluded) {
+  Pipe pipe;
+  EXPECT_EQ(uapi::poll_revents(pipe.reader.borrow(), POLLIN, Deadline::now()).value(), 0) << "nothing to read yet";
+  ASSERT_EQ(::write(pipe.writer.get(), "x", 1), 1);
+  EXPECT_EQ(uapi::poll_revents(pipe.reader.borrow(), POLLIN | POLLOUT, Deadline::now()).value(), POLLIN);
+  int raw = pipe.reader.get();
+  pipe.reader.reset();
+  EXPECT_EQ(uapi::poll_revents(BorrowedFd(raw), POLLIN, Deadline::now()).value(), POLLNVAL)
+      << "a closed descriptor is the kernel's POLLNVAL, for the caller to judge";
+}
+
+TEST(PollRevents, WaitsUntilTheDeadlineAndNoLonger) {
+  Pipe pipe;
+  auto start = Clock::now();
+  auto result = uapi::poll_revents(pipe.reader.borrow(), POLLIN, Deadline::after(50ms));
+  auto waited = Clock::now() - start;
+  ASSERT_TRUE(result.ok()) << describe(result);
+  EXPECT_EQ(*result, 0);
+  EXPECT_GE(waited, 50ms);
+}
+
+TEST(Epoll, ReportsTheDescriptorOnceItIsReady) {
+  Pipe pipe;
+  auto epoll = uapi::epoll_create();
+  ASSERT_TRUE(epoll.ok()) << describe(epoll);
+  EXPECT_EQ(is_cloexec(epoll->borrow()).value(), true);
+  ASSERT_TRUE(uapi::epoll_add(epoll->borrow(), pipe.reader.borrow(), EPOLLIN).ok());
+  EXPECT_EQ(uapi::epoll_wait(epoll->borrow(), 4, Deadline::now()).value().size(), 0u);
+  ASSERT_EQ(::write(pipe.writer.get(), "x", 1), 1);
+  auto events = uapi::epoll_wait(epoll->borrow(), 4, Deadline::after(1s));
+  ASSERT_TRUE(events.ok()) << describe(events);
+  ASSERT_EQ(events->size(), 1u);
+  EXPECT_EQ((*events)[0].events, EPOLLIN);
+  EXPECT_EQ((*events)[0].data.fd, pipe.reader.get());
+}
+
+TEST(Epoll, EdgeTriggeredReportsAPipeOnce) {
+  Pipe pipe;
+  auto epoll = uapi::epoll_create();
+  ASSERT_TRUE(epoll.ok()) << describe(epoll);
+  ASSERT_TRUE(uapi::epoll_add(epoll->borrow(), pipe.reader.borrow(), EPOLLIN | EPOLLET).ok());
+  ASSERT_EQ(::write(pipe.writer.get(), "x", 1), 1);
+  EXPECT_EQ(uapi::epoll_wait(epoll->borrow(), 4, Deadline::now()).value().size(), 1u);
+  EXPECT_EQ(uapi::epoll_wait(epoll->borrow(), 4, Deadline::now()).value().size(), 0u) << "no new edge";
+}
+
+TEST(Epoll, WaitsUntilTheDeadlineAndNoLonger) {
+  Pipe pipe;
+  auto epoll = uapi::epoll_create();
+  ASSERT_TRUE(epoll.ok()) << describe(epoll);
+  ASSERT_TRUE(uapi::epoll_add(epoll->borrow(), pipe.reader.borrow(), EPOLLIN).ok());
+  auto start = Clock::now();
+  auto events = uapi::epoll_wait(epoll->borrow(), 4, Deadline::after(50ms));
+  auto waited = Clock::now() - start;
+  ASSERT_TRUE(events.ok()) << describe(events);
+  EXPECT_EQ(events->size(), 0u);
+  EXPECT_GE(waited, 50ms);
+}
+
+TEST(Epoll, ErrorsKeepTheirErrno) {
+  Pipe pipe;
+  auto epoll = uapi::epoll_create();
+  ASSERT_TRUE(epoll.ok()) << describe(epoll);
+  ASSERT_TRUE(uapi::epoll_add(epoll->borrow(), pipe.reader.borrow(), EPOLLIN).ok());
+  EXPECT_EQ(uapi::epoll_add(epoll->borrow(), pipe.reader.borrow(), EPOLLIN).error(), EEXIST);
+  EXPECT_EQ(uapi::epoll_add(epoll->borrow(), BorrowedFd(-1), EPOLLIN).error(), EBADF);
+  EXPECT_EQ(uapi::epoll_wait(pipe.reader.borrow(), 4, Deadline::now()).error(), EINVAL) << "not an epoll";
+  EXPECT_EQ(uapi::epoll_wait(epoll->borrow(), 0, Deadline::now()).error(), EINVAL);
 }
 
 TEST(UapiErrno, DmaBufIoctlsOnAnEventfdKeepEnotty) {
