@@ -61,4 +61,9 @@ Result<VgemFence> VgemBuffer::attach_fence(FenceUsage usage) const {
   return VgemFence(drm_, *id);
 }
 
+VgemBuffer::Released VgemBuffer::release() && {
+  owns_handle_ = false;
+  return Released{std::move(dmabuf_), dumb_.handle};
+}
+
 }  // namespace fc

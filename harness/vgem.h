@@ -83,6 +83,15 @@ class VgemBuffer {
   // is pending, and a reader while a writer is.
   [[nodiscard]] Result<VgemFence> attach_fence(FenceUsage usage) const;
 
+  // The dma-buf and the GEM handle, handed to the caller, who closes them
+  // (close(), DRM_IOCTL_GEM_CLOSE) when it chooses; fences attached so far are
+  // unaffected. The VgemBuffer owns nothing afterwards.
+  struct Released {
+    UniqueFd dmabuf;
+    std::uint32_t handle = 0;
+  };
+  [[nodiscard]] Released release() &&;
+
  private:
   VgemBuffer(BorrowedFd drm, DumbBuffer dumb, UniqueFd dmabuf) : drm_(drm), dumb_(dumb), dmabuf_(std::move(dmabuf)) {}
   BorrowedFd drm_;
