@@ -50,6 +50,10 @@ static_assert(kFenceSignal < kVgemSelfSignal);
 // vgem's own timer, generous for emulation (a wake takes milliseconds).
 inline constexpr milliseconds kWakeBound{2'000};
 static_assert(kWakeBound < kFenceSignal);
+// How long a thread the test started may take to be asleep in the wait it
+// was started for; with kWakeBound, well inside a waiter's kFenceSignal.
+inline constexpr milliseconds kEnterWait{2'000};
+static_assert(kEnterWait + kWakeBound < kFenceSignal);
 // How long a wait that is expected to stay pending is given to prove it does.
 inline constexpr milliseconds kStaysPending{200};
 // A child process doing a handful of ioctls and reporting back.

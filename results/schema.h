@@ -79,5 +79,8 @@ inline constexpr std::string_view kSubmits = "submits";    // how many observed 
 inline constexpr std::string_view kReadback = "readback";  // what the consumer read after the wait
 inline constexpr std::string_view kRace = "race";          // new/stale/torn counts of the fenceless race
 inline constexpr std::string_view kChild = "child";        // what the receiving process saw
+// The reference lane's racing threads: vgem fences attached to the shared
+// buffer, and attaches vgem refused (EBUSY) for a conflicting pending fence.
+inline constexpr std::string_view kAttachRace = "attach_race";
 
 }  // namespace fc::schema
