@@ -178,18 +178,6 @@ std::string revents_name(short revents) {
   return out.empty() ? "0x" + std::to_string(revents) : out;
 }
 
-// A vgem test that imports: skips where the kernel has no IMPORT_SYNC_FILE.
-class VgemImportTest : public VgemTest {
- protected:
-  void SetUp() override {
-    VgemTest::SetUp();
-    if (IsSkipped() || HasFatalFailure()) return;
-    // Probed on a scratch buffer: the probe imports a stub fence.
-    FC_ASSERT_OK_AND_ASSIGN(VgemBuffer scratch, VgemBuffer::create(vgem(), 1, 1));
-    FC_REQUIRE(probe_import_sync_file(scratch.dmabuf()));
-  }
-};
-
 // ---- 1. two writers' fences imported into one buffer ----
 
 class TwoImportedWriters : public VgemImportTest {};
@@ -249,7 +237,7 @@ TEST_F(TwoImportedWriters, ExportsStayPendingUntilBothImportedWriteFencesSignal)
 
 // ---- 2. a sync_file outlives the buffer it came from ----
 
-class SyncFileLifetime : public VgemTest {};
+class SyncFileLifetime : public VgemExportTest {};
 
 // The sync_file holds the fence, not the buffer: with the dma-buf closed and
 // the GEM handle gone (so the object is freed), vgem's signal by fence id still
@@ -290,7 +278,8 @@ TEST_F(SyncFileLifetime, SyncFileOutlivingItsDmaBufAndGemHandleStillSignals) {
 // What it then answers differs: the ioctl holds the file for the whole call
 // and succeeds; poll() looks each descriptor up again when it wakes, finds it
 // closed and answers POLLNVAL (fs/select.c; seen on Linux 6.1 and 6.12).
-class CloseDuringWait : public VgemTest {
+// The signal time comes from the exported witness's FILE_INFO (Linux >= 6.0).
+class CloseDuringWait : public VgemExportTest {
  protected:
   template <class R>
   void close_while_waiting(std::initializer_list<long> syscalls, std::string_view what,
@@ -470,6 +459,7 @@ class ManyWaiters : public VgemTest {};
 // signals: every one wakes within kWakeBound of the signal, no earlier, with
 // one EPOLLIN each. Then the level-triggered epoll still reports EPOLLIN.
 TEST_F(ManyWaiters, ThreePollersAndTwoEpollsWakeOnOneSignal) {
+  FC_REQUIRE(exports());  // the witness: when the kernel says the fence signalled
   FC_ASSERT_OK_AND_ASSIGN(VgemFence fence, buffer().attach_fence(FenceUsage::Write));
   FC_ASSERT_OK_AND_ASSIGN(UniqueFd witness, uapi::export_sync_file(dmabuf(), Access::Write));
   FC_ASSERT_OK_AND_ASSIGN(UniqueFd level, uapi::epoll_create());
@@ -599,7 +589,7 @@ TEST_F(PollBothDirections, PendingWriteFenceReportsNeitherUntilItSignalsThenBoth
 
 // ---- 7. a merged sync_file's per-fence signal times ----
 
-class MergedSignalTimes : public VgemTest {};
+class MergedSignalTimes : public VgemExportTest {};
 
 // Two pending exports merged; their fences then signal at least 20 ms apart.
 // FILE_INFO of the merge lists both, each with the time it signalled (between
