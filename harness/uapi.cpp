@@ -186,32 +186,6 @@ Result<DmaBufMapping> map_dma_buf(BorrowedFd dmabuf, std::size_t size, bool writ
   return DmaBufMapping(address, size);
 }
 
-Result<WaitResult> poll_fd(BorrowedFd fd, short events, Deadline deadline) {
-  for (;;) {
-    pollfd entry{fd.get(), events, 0};
-    int ret = ::poll(&entry, 1, deadline.poll_timeout_ms());
-    if (ret < 0) {
-      if (errno == EINTR || errno == EAGAIN) continue;
-      return last_errno();
-    }
-    if (ret > 0) {
-      if (entry.revents & POLLNVAL) return Errno{EBADF};
-      // An error or hang-up is not "ready": the caller must not read it as
-      // "the fence signalled" (or "the data is there").
-      if (entry.revents & POLLERR) return Errno{EIO};
-      if ((entry.revents & POLLHUP) && !(entry.revents & events)) return Errno{EPIPE};
-      return WaitResult::Ready;
-    }
-    if (deadline.expired()) return WaitResult::TimedOut;
-  }
-}
-
-Result<bool> is_busy(BorrowedFd fd, short events) {
-  auto polled = poll_fd(fd, events, Deadline::now());
-  if (!polled) return polled.err();
-  return *polled == WaitResult::TimedOut;
-}
-
 Result<short> poll_revents(BorrowedFd fd, short events, Deadline deadline) {
   for (;;) {
     pollfd entry{fd.get(), events, 0};
@@ -223,6 +197,24 @@ Result<short> poll_revents(BorrowedFd fd, short events, Deadline deadline) {
     if (ret > 0) return entry.revents;
     if (deadline.expired()) return static_cast<short>(0);
   }
+}
+
+Result<WaitResult> poll_fd(BorrowedFd fd, short events, Deadline deadline) {
+  auto revents = poll_revents(fd, events, deadline);
+  if (!revents) return revents.err();
+  if (*revents == 0) return WaitResult::TimedOut;
+  if (*revents & POLLNVAL) return Errno{EBADF};
+  // An error or hang-up is not "ready": the caller must not read it as
+  // "the fence signalled" (or "the data is there").
+  if (*revents & POLLERR) return Errno{EIO};
+  if ((*revents & POLLHUP) && !(*revents & events)) return Errno{EPIPE};
+  return WaitResult::Ready;
+}
+
+Result<bool> is_busy(BorrowedFd fd, short events) {
+  auto polled = poll_fd(fd, events, Deadline::now());
+  if (!polled) return polled.err();
+  return *polled == WaitResult::TimedOut;
 }
 
 Result<UniqueFd> epoll_create() {
