@@ -174,29 +174,37 @@ lane_bench_filter() {
 
 # run_resuming JOURNAL STATUSES FENCECHECK-COMMAND...: runs a cell's
 # fencecheck (journaling to JOURNAL) so that a crash mid-cell keeps the rest of
-# the cell: while a run ends otherwise than 0/1 and added to the journal, the
-# command runs again with --resume, which runs what has no result yet (the
-# test the run died in is a Crash, or a Flake if it passed run again). Every
-# exit status, in order, goes to STATUSES for compare --exit-status, which
-# fails an exit that no test's result accounts for (LeakSanitizer's 23 after a
-# complete run). Returns the last run's status. At most 20 runs: each one
-# either finishes a test or records the one it died in twice as a Crash.
+# the cell: while a run ends with a status other than 0 and its journal ends
+# with a test that started and never ended (the run died in it: a signal, or a
+# sanitizer's report, which exits 1 like a failed test), the command runs
+# again with --resume, which runs what has no result yet (the test the run died
+# in is a Crash, or a Flake if it passed run again). Every exit status, in
+# order, goes to STATUSES for compare --exit-status, which fails an exit no
+# test's result accounts for (LeakSanitizer's 23 after a complete run).
+# Returns the last run's status. At most 20 runs, each one adding to the
+# journal: each finishes a test or records the one it died in twice as a Crash.
 run_resuming() {
   local journal=$1 statuses=$2 own size runs=1
   shift 2
-  size=$(stat -c %s "$journal" 2>/dev/null || echo 0)
   "$@"
   own=$?
   echo "$own" >"$statuses"
-  while ((own > 1 && runs < 20)) && [[ $(stat -c %s "$journal" 2>/dev/null || echo 0) != "$size" ]]; do
+  while ((own != 0 && runs < 20)) && died_in_a_test "$journal"; do
     size=$(stat -c %s "$journal")
-    echo "--- fencecheck ended with status $own mid-cell; resuming the rest of the cell from $journal"
+    echo "--- fencecheck ended with status $own in the middle of a test; resuming the rest of the cell from $journal"
     "$@" --resume
     own=$?
     runs=$((runs + 1))
     echo "$(<"$statuses") $own" >"$statuses"
+    [[ $(stat -c %s "$journal") != "$size" ]] || break
   done
   return "$own"
+}
+
+# died_in_a_test JOURNAL: does the journal end with a test that started and
+# never ended? (Its lines are runner/journal.cpp's JSON, one event each.)
+died_in_a_test() {
+  [[ -s $1 ]] && tail -n 1 "$1" | grep -q '"event":"start"'
 }
 
 # compare_cell CELL: CELL's results against its expectations, against the
