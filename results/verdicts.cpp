@@ -38,8 +38,8 @@ std::vector<DriverVerdict> driver_verdicts(const std::vector<ResultFile>& files)
       DriverVerdict row;
       row.cell = file.run.context_of(schema::kCell);
       row.producer = property_or(record, schema::kProducer, param);
-      std::string device = property_or(record, schema::kDeviceDriver, "no device");
-      row.driver = device.substr(0, device.find(' '));
+      const std::string device = property_or(record, schema::kDeviceDriver);
+      row.driver = device.empty() ? "no device recorded" : device.substr(0, device.find(' '));
       for (std::string_view key : {schema::kGlRenderer, schema::kVulkanDevice}) {
         if (std::string renderer = property_or(record, key); !renderer.empty()) row.driver += " · " + renderer;
       }
