@@ -7,12 +7,17 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 
+# The guests' console logs go to a folder of their own: ./test.sh runs this
+# beside the lanes' guests, whose consoles are build/vm-console.log.
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+
 failures=0
 check() {  # name expected-status max-seconds expected-text -- vm/run args...
   local name=$1 expected=$2 limit=$3 text=$4
   shift 5
   local started=$SECONDS log rc
-  log=$(vm/run "$@" 2>&1)
+  log=$(vm/run --out "$out" "$@" 2>&1)
   rc=$?
   local took=$((SECONDS - started))
   if ((rc != expected)); then
@@ -39,18 +44,17 @@ check "a kernel panic is reported as such" 123 120 "Kernel panic" -- -- sh -c 'e
 # depends on how fast this machine boots a guest.
 check_hang() {
   local log rc
-  log=$(vm/run --timeout 5 -- sleep 600 2>&1)
+  log=$(vm/run --out "$out" --timeout 5 -- sleep 600 2>&1)
   rc=$?
   echo "$log" | tail -n 3
   ((rc == 124)) && grep -q "TIMEOUT: the command did not finish within 5s of starting" <<<"$log"
 }
-if check_hang >"${TMPDIR:-/tmp}/fencecheck-hang.$$" 2>&1; then
+if check_hang >"$out/hang.txt" 2>&1; then
   echo "ok   a hung command is killed at its own timeout, counted from its start"
 else
-  echo "FAIL a hung command is killed at its own timeout"; sed 's/^/     | /' "${TMPDIR:-/tmp}/fencecheck-hang.$$"
+  echo "FAIL a hung command is killed at its own timeout"; sed 's/^/     | /' "$out/hang.txt"
   failures=$((failures + 1))
 fi
-rm -f "${TMPDIR:-/tmp}/fencecheck-hang.$$"
 # QEMU's -S holds the CPUs before the first instruction: a guest that never boots.
 check "a guest that never boots is killed at the boot timeout" 122 30 "NEVER BOOTED" -- --boot-timeout 10 --qemu-opt=-S -- true
 
