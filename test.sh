@@ -4,9 +4,9 @@
 #   2. an ASan + UBSan build (in the background, on the core the VM leaves
 #      idle, while the first kernels boot) and the same host tests with it;
 #   3. the kernel x Mesa matrix, one VM boot per kernel, each running its
-#      vm/lanes.sh test_cells: on backports' 6.12 the reference lane and the
-#      Mesa 25 cells; on bullseye's 5.10 the reference lane; on sid's 7.2 and
-#      experimental's -rc the reference lane and virgl; on Debian 12's 6.1
+#      vm/lanes.sh test_cells: on backports' 6.12 the reference lane, virgl
+#      and lavapipe under Mesa 25; on bullseye's 5.10 and experimental's -rc the
+#      reference lane; on sid's 7.2 the reference lane and virgl; on Debian 12's 6.1
 #      every lane under its first Mesa, the sanitizer build's vgem lane, each
 #      lane's benchmarks in short mode (a smoke test: no timing is asserted)
 #      and the VM selftests (./run.sh runs every cell on every kernel);
@@ -62,7 +62,7 @@ sanitizer_build_finished() {
 # vm/run's own contract (a few short guests) runs in the background beside the
 # lanes' guests from 5.10 on, which leave a core idle too.
 launcher_tests_started() {
-  (vm/tests/run_test.sh >build/launcher-tests.log 2>&1; echo $? >build/launcher-tests.status) &
+  (nice -n 10 vm/tests/run_test.sh >build/launcher-tests.log 2>&1; echo $? >build/launcher-tests.status) &
   launcher_pid=$!
 }
 launcher_tests_finished() {
