@@ -1,13 +1,22 @@
 #include "harness/consumer.h"
 
+#include <poll.h>
+
 namespace fc {
 
 Result<ConsumerWait> wait_for_writers(BorrowedFd dmabuf, Deadline deadline) {
-  // The idle buffer's path: one poll() with a zero timeout, no clock read
-  // (Deadline::now() is the earliest time there is).
-  auto now = uapi::poll_fd(dmabuf, POLLIN, Deadline::now());
-  if (!now) return now.err();
-  if (*now == WaitResult::Ready) return ConsumerWait{false, WaitResult::Ready};
+  // The idle buffer's path is the bare call a consumer would write: one
+  // poll() with a zero timeout, no clock read, nothing else.
+  pollfd idle{dmabuf.get(), POLLIN, 0};
+  const int ready = ::poll(&idle, 1, 0);
+  if (ready == 1 && idle.revents == POLLIN) return ConsumerWait{false, WaitResult::Ready};
+  if (ready != 0) {
+    // Interrupted, or a bit to explain (POLLERR, POLLNVAL, POLLHUP): the
+    // checked path looks again and says which (Deadline::now() reads no clock).
+    auto now = uapi::poll_fd(dmabuf, POLLIN, Deadline::now());
+    if (!now) return now.err();
+    if (*now == WaitResult::Ready) return ConsumerWait{false, WaitResult::Ready};
+  }
   auto waited = uapi::poll_fd(dmabuf, POLLIN, deadline);
   if (!waited) return waited.err();
   return ConsumerWait{true, *waited};

@@ -14,6 +14,7 @@
 #include <atomic>
 #include <thread>
 
+#include "harness/tests/pipe.h"
 #include "harness/uapi.h"
 
 namespace fc {
@@ -21,16 +22,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-struct Pipe {
-  UniqueFd reader, writer;
-  Pipe() {
-    int fds[2];
-    if (::pipe2(fds, O_CLOEXEC) == 0) {
-      reader.reset(fds[0]);
-      writer.reset(fds[1]);
-    }
-  }
-};
 
 TEST(PollFd, ZeroDeadlineReportsTheCurrentStateWithoutWaiting) {
   Pipe pipe;
