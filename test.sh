@@ -119,7 +119,7 @@ step "vm: launcher exit statuses (panic, hang, never booting, bad arguments; in 
 step "vm: every cell matches its expectations" every_cell_as_expected
 step "vm: benchmarks ran on every lane and reported every counter" \
   bash -c 'source vm/lanes.sh; mapfile -t benches < <(result_files --bench)
-    build/fencecheck-results bench --check "${benches[@]}" | grep -E "^cell|PROBLEM"; exit ${PIPESTATUS[0]}'
+    results_tool bench --check "${benches[@]}" | grep -E "^cell|PROBLEM"; exit ${PIPESTATUS[0]}'
 step "vm: a wait on a never-signalled fence fails at its deadline; a half-fenced producer fails every run" \
   bash -c 'suites/selftest/check_vm.sh build/results/selftest-vgem.json build/results/selftest-unfenced-*.json'
 step "results: matrix, KCIDB, LAVA, JUnit and bug reports from the cells" tools/tests/outputs_test.sh

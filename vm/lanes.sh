@@ -16,22 +16,10 @@
 # expectations/LANE[@linux-X.Y][@mesa-X.Y][@BUILD]-{fails,flakes,skips}.txt,
 # the more specific files adding to (and overriding) the general ones.
 
+# Cell names, filters, the resume loop, verdicts and outputs: scripts/cells.sh.
+source "$(dirname "${BASH_SOURCE[0]}")/../scripts/cells.sh"
+
 FENCECHECK_LANES=(vgem llvmpipe virgl lavapipe)
-
-# cell_name LANE KERNEL_RELEASE MESA_VERSION [BUILD]: the one spelling of a
-# cell's name, LANE@linux-X.Y@mesa-X.Y[@BUILD] ("vgem@linux-6.1@mesa-22.3@asan"
-# for build-asan; the default build adds nothing). Result files and
-# expectation stems are named after it. X.Y is the release's leading numbers
-# only: 6.12.95+deb12-amd64, 7.3.0-rc5 and Debian's -rc 7.3-amd64 alike.
-cell_name() {
-  local name=$1@linux-$(sed -E 's/^([0-9]+\.[0-9]+).*/\1/' <<<"$2")@mesa-$(cut -d. -f1,2 <<<"$3")
-  [[ -n ${4:-} && $4 != build ]] && name+=@${4#build-}
-  echo "$name"
-}
-
-# result_files [--bench]: the cells' result files in build/results, in version
-# order (fencecheck-results list: the same rule the results tool uses).
-result_files() { build/fencecheck-results list "$@" build/results; }
 
 lane_known() { [[ " ${FENCECHECK_LANES[*]} " == *" $1 "* ]]; }
 
@@ -114,131 +102,10 @@ lane_device() {
   esac
 }
 
-# The producer each lane writes with: a name from the producer table
-# (`fencecheck --list-producers`, harness/gpu/producer.h); the test-ID and
-# benchmark-name endings below come from that table, not from a copy.
-lane_producer() {
-  case $1 in
-    vgem) echo vgem-cpu ;;
-    llvmpipe | virgl) echo gl ;;
-    lavapipe) echo vulkan ;;
-  esac
-}
-
 # Does the lane run its producer under the API's checker (fencecheck --validate:
 # Khronos' validation layer, a GL_KHR_debug context)? Every lane with a real
 # GL or Vulkan producer.
 lane_validates() { [[ $(lane_producer "$1") == gl || $(lane_producer "$1") == vulkan ]]; }
-
-# The reference lane runs every kernel suite besides its producer's GPU tests.
-lane_runs_kernel_suites() { [[ $1 == vgem ]]; }
-
-# producer_params [BUILD]: "NAME PARAM" per producer, from BUILD/fencecheck (default build).
-producer_params() { "${1:-build}/fencecheck" --list-producers | cut -f1,2; }
-
-# lane_param LANE [BUILD]: the test-ID ending of the lane's producer.
-lane_param() {
-  local name param producer
-  producer=$(lane_producer "$1")
-  while IFS=$'\t' read -r name param; do
-    [[ $name == "$producer" ]] && { echo "$param"; return 0; }
-  done < <(producer_params "${2:-}")
-  echo "lanes.sh: ${2:-build}/fencecheck has no producer '$producer' (lane $1)" >&2
-  return 1
-}
-
-# lane_filter LANE [BUILD]: the tests a lane runs (a gtest filter). GPU test
-# names end in their producer's parameter.
-lane_filter() {
-  local own param filter=""
-  own=$(lane_param "$1" "${2:-}") || return 1
-  if lane_runs_kernel_suites "$1"; then
-    while IFS=$'\t' read -r _ param; do
-      [[ $param == "$own" ]] || filter+=${filter:+:}"*$param"
-    done < <(producer_params "${2:-}")
-    echo "-$filter"
-  else
-    echo "Gpu/*$own"
-  fi
-}
-
-# lane_bench_filter LANE [BUILD]: the benchmarks a lane runs (a Google Benchmark filter regex).
-lane_bench_filter() {
-  local own
-  own=$(lane_param "$1" "${2:-}") || return 1
-  if lane_runs_kernel_suites "$1"; then
-    echo "^(Floor|Idle|Wake/vgem|Race/$own)/"
-  else
-    echo "^(Wake|Race)/$own/"
-  fi
-}
-
-# run_resuming JOURNAL STATUSES FENCECHECK-COMMAND...: runs a cell's
-# fencecheck (journaling to JOURNAL) so that a crash mid-cell keeps the rest of
-# the cell: while a run ends with a status other than 0 and its journal ends
-# with a test that started and never ended (the run died in it: a signal, or a
-# sanitizer's report, which exits 1 like a failed test), the command runs
-# again with --resume, which runs what has no result yet (the test the run died
-# in is a Crash, or a Flake if it passed run again). Every exit status, in
-# order, goes to STATUSES for compare --exit-status, which fails an exit no
-# test's result accounts for (LeakSanitizer's 23 after a complete run).
-# Returns the last run's status. At most 20 runs, each one adding to the
-# journal: each finishes a test or records the one it died in twice as a Crash.
-run_resuming() {
-  local journal=$1 statuses=$2 own size runs=1
-  shift 2
-  "$@"
-  own=$?
-  echo "$own" >"$statuses"
-  while ((own != 0 && runs < 20)) && died_in_a_test "$journal"; do
-    size=$(stat -c %s "$journal")
-    echo "--- fencecheck ended with status $own in the middle of a test; resuming the rest of the cell from $journal"
-    "$@" --resume
-    own=$?
-    runs=$((runs + 1))
-    echo "$(<"$statuses") $own" >"$statuses"
-    [[ $(stat -c %s "$journal") != "$size" ]] || break
-  done
-  return "$own"
-}
-
-# died_in_a_test JOURNAL: does the journal end with a test that started and
-# never ended? (Its lines are runner/journal.cpp's JSON, one event each.)
-died_in_a_test() {
-  [[ -s $1 ]] && tail -n 1 "$1" | grep -q '"event":"start"'
-}
-
-# compare_cell CELL: CELL's results against its expectations, against the
-# tests it had to run (build/results/CELL.expected.txt, its
-# --gtest_list_tests written before the run) and against its fencecheck's
-# exit status (CELL.exit): a cell that left no result file, a listed test
-# without a result, an empty result file, or an exit status its results do
-# not explain (a sanitizer's 23 after a whole result file) is a mismatch,
-# never "as expected"; so is a kernel complaint in the cell's log (CELL.dmesg)
-# that its STEM-kernel-complaints.txt does not know.
-compare_cell() {
-  local cell=$1 results=build/results/$1.json list=build/results/$1.expected.txt
-  if [[ ! -e $results ]]; then
-    echo "$cell: NO RESULT FILE: its fencecheck never wrote $results (it died, or never ran: see the run's log)"
-    return 1
-  fi
-  local args=() status=build/results/$1.exit log=build/results/$1.dmesg
-  [[ -e $list ]] && args=(--tests "$list")
-  [[ -e $status ]] && args+=(--exit-status "$(<"$status")")
-  [[ -e $log ]] && args+=(--kernel-log "$log")
-  build/fencecheck-results compare --cell "$cell" "${args[@]}" "$results"
-}
-
-# result_cells: every cell that ran or was meant to (a result file or a test list), once each.
-result_cells() {
-  local file
-  for file in build/results/*.expected.txt $(result_files); do
-    [[ -e $file ]] || continue
-    file=$(basename "$file")
-    file=${file%.expected.txt}
-    echo "${file%.json}"
-  done | sort -uV
-}
 
 # Does the lane need QEMU's virtio-gpu-gl device (and an X display for it)?
 lane_needs_virgl() { [[ $1 == virgl ]]; }

@@ -1,0 +1,211 @@
+# The cells of a run, wherever it runs: sourced by vm/lanes.sh (the VM
+# lanes, ./run.sh, ./test.sh) and by fencecheck-run (a machine's own GPUs,
+# from a checkout or an installed prefix, where it lives in
+# share/fencecheck/). What a cell is named, which tests and benchmarks it runs,
+# how a crash mid-cell resumes, how its results are judged, and the outputs of
+# a run.
+#   FENCECHECK_BIN           the programs' folder (default: build, the build tree)
+#   FENCECHECK_RESULTS       the results' folder (default: build/results)
+#   FENCECHECK_EXPECTATIONS  the expectation files' folder (default: expectations)
+: "${FENCECHECK_BIN:=build}" "${FENCECHECK_RESULTS:=build/results}" "${FENCECHECK_EXPECTATIONS:=expectations}"
+
+# cell_name LANE KERNEL_RELEASE MESA_VERSION [BUILD]: the one spelling of a
+# cell's name, LANE@linux-X.Y@mesa-X.Y[@BUILD] ("vgem@linux-6.1@mesa-22.3@asan"
+# for build-asan; the default build adds nothing). Result files and
+# expectation stems are named after it. X.Y is the release's leading numbers
+# only: 6.12.95+deb12-amd64, 7.3.0-rc5 and Debian's -rc 7.3-amd64 alike.
+cell_name() {
+  local name=$1@linux-$(sed -E 's/^([0-9]+\.[0-9]+).*/\1/' <<<"$2")@mesa-$(cut -d. -f1,2 <<<"$3")
+  [[ -n ${4:-} && $4 != build ]] && name+=@${4#build-}
+  echo "$name"
+}
+
+# results_tool COMMAND ARGS...: fencecheck-results, given the expectations'
+# folder where COMMAND reads expectations.
+results_tool() {
+  local command=$1
+  shift
+  local expectations=()
+  [[ $command =~ ^(compare|bench|matrix|bugreport)$ ]] && expectations=(--expectations "$FENCECHECK_EXPECTATIONS")
+  "$FENCECHECK_BIN/fencecheck-results" "$command" "${expectations[@]}" "$@"
+}
+
+# result_files [--bench]: the cells' result files in the results folder, in
+# version order (fencecheck-results list: the same rule the results tool uses).
+result_files() { results_tool list "$@" "$FENCECHECK_RESULTS"; }
+
+# The producer each lane writes with: a name from the producer table
+# (`fencecheck --list-producers`, harness/gpu/producer.h); the test-ID and
+# benchmark-name endings below come from that table, not from a copy.
+lane_producer() {
+  case $1 in
+    vgem) echo vgem-cpu ;;
+    llvmpipe | virgl) echo gl ;;
+    lavapipe) echo vulkan ;;
+  esac
+}
+
+# The reference lane runs every kernel suite besides its producer's GPU tests.
+lane_runs_kernel_suites() { [[ $1 == vgem ]]; }
+
+# producer_params [BIN]: "NAME PARAM" per producer, from BIN/fencecheck (default: FENCECHECK_BIN).
+producer_params() { "${1:-$FENCECHECK_BIN}/fencecheck" --list-producers | cut -f1,2; }
+
+# lane_param LANE [BIN]: the test-ID ending of the lane's producer.
+lane_param() {
+  local name param producer
+  producer=$(lane_producer "$1")
+  while IFS=$'\t' read -r name param; do
+    [[ $name == "$producer" ]] && { echo "$param"; return 0; }
+  done < <(producer_params "${2:-}")
+  echo "cells.sh: ${2:-$FENCECHECK_BIN}/fencecheck has no producer '$producer' (lane $1)" >&2
+  return 1
+}
+
+# lane_filter LANE [BIN]: the tests a lane runs (a gtest filter). GPU test
+# names end in their producer's parameter.
+lane_filter() {
+  local own param filter=""
+  own=$(lane_param "$1" "${2:-}") || return 1
+  if lane_runs_kernel_suites "$1"; then
+    while IFS=$'\t' read -r _ param; do
+      [[ $param == "$own" ]] || filter+=${filter:+:}"*$param"
+    done < <(producer_params "${2:-}")
+    echo "-$filter"
+  else
+    echo "Gpu/*$own"
+  fi
+}
+
+# lane_bench_filter LANE [BIN]: the benchmarks a lane runs (a Google Benchmark filter regex).
+lane_bench_filter() {
+  local own
+  own=$(lane_param "$1" "${2:-}") || return 1
+  if lane_runs_kernel_suites "$1"; then
+    echo "^(Floor|Idle|Wake/vgem|Race/$own)/"
+  else
+    echo "^(Wake|Race)/$own/"
+  fi
+}
+
+# run_resuming JOURNAL STATUSES FENCECHECK-COMMAND...: runs a cell's
+# fencecheck (journaling to JOURNAL) so that a crash mid-cell keeps the rest of
+# the cell: while a run ends with a status other than 0 and its journal ends
+# with a test that started and never ended (the run died in it: a signal, or a
+# sanitizer's report, which exits 1 like a failed test), the command runs
+# again with --resume, which runs what has no result yet (the test the run died
+# in is a Crash, or a Flake if it passed run again). Every exit status, in
+# order, goes to STATUSES for compare --exit-status, which fails an exit no
+# test's result accounts for (LeakSanitizer's 23 after a complete run).
+# Returns the last run's status. At most 20 runs, each one adding to the
+# journal: each finishes a test or records the one it died in twice as a Crash.
+run_resuming() {
+  local journal=$1 statuses=$2 own size runs=1
+  shift 2
+  "$@"
+  own=$?
+  echo "$own" >"$statuses"
+  while ((own != 0 && runs < 20)) && died_in_a_test "$journal"; do
+    size=$(stat -c %s "$journal")
+    echo "--- fencecheck ended with status $own in the middle of a test; resuming the rest of the cell from $journal"
+    "$@" --resume
+    own=$?
+    runs=$((runs + 1))
+    echo "$(<"$statuses") $own" >"$statuses"
+    [[ $(stat -c %s "$journal") != "$size" ]] || break
+  done
+  return "$own"
+}
+
+# died_in_a_test JOURNAL: does the journal end with a test that started and
+# never ended? (Its lines are runner/journal.cpp's JSON, one event each.)
+died_in_a_test() {
+  [[ -s $1 ]] && tail -n 1 "$1" | grep -q '"event":"start"'
+}
+
+# compare_cell CELL: CELL's results against its expectations, against the
+# tests it had to run (CELL.expected.txt, its --gtest_list_tests written
+# before the run) and against its fencecheck's exit status (CELL.exit): a
+# cell that left no result file, a listed test without a result, an empty
+# result file, or an exit status its results do not explain (a sanitizer's 23
+# after a whole result file) is a mismatch, never "as expected"; so is a
+# kernel complaint in the cell's log (CELL.dmesg) that its
+# STEM-kernel-complaints.txt does not know.
+compare_cell() {
+  local cell=$1 folder=$FENCECHECK_RESULTS
+  local results=$folder/$1.json list=$folder/$1.expected.txt
+  if [[ ! -e $results ]]; then
+    echo "$cell: NO RESULT FILE: its fencecheck never wrote $results (it died, or never ran: see the run's log)"
+    return 1
+  fi
+  local args=() status=$folder/$1.exit log=$folder/$1.dmesg
+  [[ -e $list ]] && args=(--tests "$list")
+  [[ -e $status ]] && args+=(--exit-status "$(<"$status")")
+  [[ -e $log ]] && args+=(--kernel-log "$log")
+  results_tool compare --cell "$cell" "${args[@]}" "$results"
+}
+
+# result_cells: every cell that ran or was meant to (a result file or a test list), once each.
+result_cells() {
+  local file
+  for file in "$FENCECHECK_RESULTS"/*.expected.txt $(result_files); do
+    [[ -e $file ]] || continue
+    file=$(basename "$file")
+    file=${file%.expected.txt}
+    echo "${file%.json}"
+  done | sort -uV
+}
+
+# write_outputs [CELL...]: everything lab CI and people consume, from the
+# cells' results (default: every CELL.json in the results folder), written
+# (atomically) into the same folder:
+#   CELL.xml      JUnit, one per cell (from CELL.json)
+#   matrix.md     behaviours x cells (machine, lane, kernel, Mesa), markdown
+#   matrix.html   the same as one self-contained page
+#   matrix.txt    the same for a terminal: what is not a pass in every cell
+#   kcidb.json    KCIDB v5 (benchmark counters as test numbers where CELL-bench.json exists)
+#   lava.txt      lava-test-case lines
+write_outputs() {
+  local folder=$FENCECHECK_RESULTS cells=("$@") file cell jsons=() benches=()
+  if ((${#cells[@]} == 0)); then
+    # Version order (linux-6.1 before linux-6.12): columns read kernel by kernel.
+    while IFS= read -r file; do cells+=("$(basename "$file" .json)"); done < <(result_files)
+  fi
+  ((${#cells[@]})) || { echo "outputs: no results in $folder" >&2; return 2; }
+  for cell in "${cells[@]}"; do
+    [[ -f $folder/$cell.json ]] || { echo "outputs: no $folder/$cell.json" >&2; return 2; }
+    jsons+=("$folder/$cell.json")
+    [[ -f $folder/$cell-bench.json ]] && benches+=(--bench "$folder/$cell-bench.json")
+    results_tool junit -o "$folder/$cell.xml" "$folder/$cell.json" || return
+  done
+  results_tool matrix -o "$folder/matrix.md" --html "$folder/matrix.html" --text "$folder/matrix.txt" "${jsons[@]}" &&
+    results_tool kcidb -o "$folder/kcidb.json" "${benches[@]}" "${jsons[@]}" &&
+    results_tool lava -o "$folder/lava.txt" "${benches[@]}" "${jsons[@]}" || return
+  echo "outputs in $folder/: ${#cells[@]} cells' JUnit files, matrix.md, matrix.html, matrix.txt, kcidb.json, lava.txt"
+}
+
+# has_expectations CELL: is there an expectation file for CELL's lane or driver (its first tag)?
+has_expectations() {
+  local stem=$FENCECHECK_EXPECTATIONS/${1%%@*} kind
+  for kind in fails flakes skips; do compgen -G "$stem*-$kind.txt" >/dev/null && return 0; done
+  return 1
+}
+
+# verdicts OWN_STATUS: every cell of the run against its expectations
+# (compare_cell); a cell run on this machine (OWN_STATUS, the name of an
+# associative array CELL -> fencecheck's exit status) whose driver has no
+# expectation files yet is judged by its tests' own verdicts, its exit status.
+# Returns 1 if any cell is not as expected.
+verdicts() {
+  local -n own=$1
+  local status=0 cell
+  for cell in $(result_cells); do
+    if [[ -n ${own[$cell]:-} && -e $FENCECHECK_RESULTS/$cell.json ]] && ! has_expectations "$cell"; then
+      echo "$cell: no $FENCECHECK_EXPECTATIONS/${cell%%@*}-*.txt; fencecheck exit status ${own[$cell]}"
+      [[ ${own[$cell]} == 0 ]] || status=1
+    else
+      compare_cell "$cell" || status=1
+    fi
+  done
+  return $status
+}
