@@ -1,5 +1,7 @@
 // fencecheck-results: turns result files into verdicts and tables.
 //
+// DIR, the expectation files' folder, defaults to share/fencecheck/expectations
+// beside an installed fencecheck-results, else ./expectations.
 //   fencecheck-results compare --cell CELL [--expectations DIR] [--tests LIST] [--exit-status "N..."]
 //                              [--kernel-log CELL.dmesg] RESULTS.json
 //       applies DIR/LANE-{fails,flakes,skips}.txt to the results the way
@@ -323,13 +325,28 @@ int bench(const std::vector<std::string>& paths, bool check, const std::string& 
   return status;
 }
 
+// The expectation files' default folder: PREFIX/share/fencecheck/expectations
+// beside an installed PREFIX/bin/fencecheck-results (FENCECHECK_DATA_FROM_BIN,
+// the install layout's path from bin/ to the data, from the executable,
+// wherever the prefix was extracted), else ./expectations (a checkout's, for
+// the build tree's binary run from the checkout's root).
+std::string default_expectations_dir() {
+  std::error_code error;
+  const std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", error);
+  if (!error) {
+    const std::filesystem::path installed = exe.parent_path() / FENCECHECK_DATA_FROM_BIN / "expectations";
+    if (std::filesystem::is_directory(installed, error)) return installed.string();
+  }
+  return "expectations";
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"fencecheck-results: verdicts from fencecheck's gtest JSON results"};
   app.require_subcommand(1);
 
-  std::string cell, dir = "expectations", path, tests;
+  std::string cell, dir = default_expectations_dir(), path, tests;
   std::vector<int> exit_statuses;
   CLI::App* compare_cmd = app.add_subcommand("compare", "apply a cell's expectations (drm-ci style) to a result file");
   compare_cmd->add_option("--cell", cell, "the cell (LANE@linux-X.Y@mesa-X.Y[@BUILD]) whose expectation files apply")->required();
