@@ -9,7 +9,8 @@
 #     fencecheck prints is misread as a test's start or end;
 #   and the stand-in fails for the right reasons, on tools/tests/fake-gtest: a
 #     junk line in the list, a crash mid-group (Crash, the rest still run), an
-#     order dependence (--compare-json names it), a line mistaken for an end.
+#     order dependence (--compare-json names it), a hang (Timeout), a line
+#     mistaken for an end.
 # Usage: gtest_runner_test.sh BUILD_DIR
 set -uo pipefail
 build=${1:?usage: gtest_runner_test.sh BUILD_DIR}
@@ -95,6 +96,10 @@ check "a test that fails only after another one in the same process: --compare-j
 "$fake" --gtest_output=json:"$work/fake.json" >/dev/null
 check "(and the same comparison of a fake without the dependence is equal)" \
   "$standin" --bin "$fake" --output "$work/fake" --group-size 1 --compare-json "$work/fake.json"
+check "a test that hangs is a Timeout at --timeout, its process group killed, the rest run" \
+  fails_with "Fake.B,Timeout" timeout 30 "$standin" --bin "$fake" --output "$work/hang" --group-size 5 --timeout 1 \
+    -- --mode=hang
+check "(and the tests after the hang still run)" grep -q '^Fake.C,Pass,' "$work/hang/results.csv"
 check "a line deqp-runner reads as a test's end ('a[0] = 1') loses the group, and is named" \
   fails_with "unknown gtest status '0' in stdout line 'a[0] = 1' while Fake.D ran" "$standin" --bin "$fake" \
     --output "$work/bracket" --group-size 5 -- --mode=bracket
