@@ -19,6 +19,11 @@
 //   fencecheck-results kcidb [-o FILE] [--bench BENCH.json]... RESULTS.json...
 //   fencecheck-results lava [-o FILE] [--bench BENCH.json]... RESULTS.json...
 //   fencecheck-results junit -o FILE RESULTS.json
+//   fencecheck-results same REFERENCE.json RESULTS.json
+//       the same verdicts in both: every test of one has a result in the
+//       other, with the same outcome (an install's run against the build
+//       tree's, a shuffled or regrouped run against a plain one); exit 1 on a
+//       difference, each one printed.
 //   fencecheck-results list [--bench] [DIR]
 //       the cells' result files in DIR (default build/results), in version order.
 // Outputs go to stdout or, with -o, to a file written atomically (a new
@@ -325,6 +330,43 @@ int bench(const std::vector<std::string>& paths, bool check, const std::string& 
   return status;
 }
 
+std::map<std::string, fc::Outcome> outcomes_of(const std::string& path) {
+  std::string error;
+  auto run = fc::parse_gtest_json(read_file(path, false), error);
+  if (!run) throw BadInput{path + ": " + error};
+  std::map<std::string, fc::Outcome> outcomes;
+  for (const fc::TestRecord& result : run->results) outcomes[result.name] = result.outcome;
+  if (outcomes.empty()) throw BadInput{path + ": no results: nothing to compare"};
+  return outcomes;
+}
+
+int same(const std::string& reference_path, const std::string& path) {
+  const auto reference = outcomes_of(reference_path), results = outcomes_of(path);
+  int differences = 0;
+  auto outcome = [](fc::Outcome value) { return std::string(fc::to_string(value)); };
+  for (const auto& [name, expected] : reference) {
+    auto found = results.find(name);
+    if (found == results.end()) {
+      std::printf("  MISSING   %s: %s in %s, no result in %s\n", name.c_str(), outcome(expected).c_str(),
+                  reference_path.c_str(), path.c_str());
+      ++differences;
+    } else if (found->second != expected) {
+      std::printf("  DIFFERENT %s: %s in %s, %s in %s\n", name.c_str(), outcome(expected).c_str(),
+                  reference_path.c_str(), outcome(found->second).c_str(), path.c_str());
+      ++differences;
+    }
+  }
+  for (const auto& [name, actual] : results) {
+    if (reference.contains(name)) continue;
+    std::printf("  UNLISTED  %s: %s in %s, no result in %s\n", name.c_str(), outcome(actual).c_str(), path.c_str(),
+                reference_path.c_str());
+    ++differences;
+  }
+  std::printf("%s against %s: %zu tests, %s\n", path.c_str(), reference_path.c_str(), reference.size(),
+              differences ? (std::to_string(differences) + " differ").c_str() : "the same verdicts");
+  return differences ? kMismatch : 0;
+}
+
 // The expectation files' default folder: PREFIX/share/fencecheck/expectations
 // beside an installed PREFIX/bin/fencecheck-results (FENCECHECK_DATA_FROM_BIN,
 // the install layout's path from bin/ to the data, from the executable,
@@ -334,7 +376,8 @@ std::string default_expectations_dir() {
   std::error_code error;
   const std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", error);
   if (!error) {
-    const std::filesystem::path installed = exe.parent_path() / FENCECHECK_DATA_FROM_BIN / "expectations";
+    const std::filesystem::path installed =
+        (exe.parent_path() / FENCECHECK_DATA_FROM_BIN / "expectations").lexically_normal();
     if (std::filesystem::is_directory(installed, error)) return installed.string();
   }
   return "expectations";
@@ -403,6 +446,11 @@ int main(int argc, char** argv) {
       ->allow_extra_args(false);
   lava_cmd->add_option("results", results, "gtest JSON result files");
 
+  std::string same_reference, same_results;
+  CLI::App* same_cmd = app.add_subcommand("same", "the same verdict for every test in two result files");
+  same_cmd->add_option("reference", same_reference, "gtest JSON result file")->required();
+  same_cmd->add_option("results", same_results, "gtest JSON result file")->required();
+
   bool list_bench = false;
   std::string list_dir = "build/results";
   CLI::App* list_cmd = app.add_subcommand("list", "the result files in a folder, one per line, in version order");
@@ -455,6 +503,7 @@ int main(int argc, char** argv) {
       write_output(output, report.dump(2) + "\n");
       return 0;
     }
+    if (*same_cmd) return same(same_reference, same_results);
     if (*list_cmd) {
       for (const std::string& file :
            fc::discover_results(list_dir, list_bench ? fc::ResultKind::Benchmark : fc::ResultKind::Conformance)) {
