@@ -11,12 +11,15 @@
 
 # cell_name LANE KERNEL_RELEASE MESA_VERSION [BUILD]: the one spelling of a
 # cell's name, LANE@linux-X.Y@mesa-X.Y[@BUILD] ("vgem@linux-6.1@mesa-22.3@asan"
-# for build-asan; the default build adds nothing). Result files and
-# expectation stems are named after it. X.Y is the release's leading numbers
-# only: 6.12.95+deb12-amd64, 7.3.0-rc5 and Debian's -rc 7.3-amd64 alike.
+# for build-asan, "...@tarball" for build/lab/tarball, the extracted tarball's
+# bin/: the folder's name without "build-"; the default build adds nothing).
+# Result files and expectation stems are named after it. X.Y is the release's
+# leading numbers only: 6.12.95+deb12-amd64, 7.3.0-rc5 and Debian's -rc
+# 7.3-amd64 alike.
 cell_name() {
-  local name=$1@linux-$(sed -E 's/^([0-9]+\.[0-9]+).*/\1/' <<<"$2")@mesa-$(cut -d. -f1,2 <<<"$3")
-  [[ -n ${4:-} && $4 != build ]] && name+=@${4#build-}
+  local name=$1@linux-$(sed -E 's/^([0-9]+\.[0-9]+).*/\1/' <<<"$2")@mesa-$(cut -d. -f1,2 <<<"$3") build
+  build=$(basename "${4:-build}")
+  [[ $build != build ]] && name+=@${build#build-}
   echo "$name"
 }
 
