@@ -17,7 +17,14 @@
 #   6. the test IDs in every cell equal those on the host;
 #   7. vm/run's own contract: exit status passthrough, panic, hang, never
 #      booting, missing kernel or QEMU, bad arguments (its short guests run in
-#      the background beside the lanes' guests from 5.10 on).
+#      the background beside the lanes' guests from 5.10 on);
+#   8. the lab artifacts: the tarball (checked on this host; its programs on
+#      the vgem, llvmpipe and virgl lanes in the 6.1 boot; then, in a VM of
+#      its own on 6.1 with vgem alone, the LAVA test definition run on it from
+#      a read-only root), the Debian package (built in the background after
+#      the ASan build, lintian, installed in that VM and its autopkgtest tests
+#      run) and the suite under a gtest-runner stand-in (shuffled, random
+#      groups), each giving the build tree's verdicts.
 # Exit status 0 only if all of them pass.
 set -uo pipefail
 cd "$(dirname "$0")"
@@ -43,19 +50,30 @@ sanitizer_build() {
     cmake --build build-asan --target fencecheck fencecheck-unit fencecheck-gpu-unit fencecheck-runner-unit fencecheck-results-unit fencecheck-selftest fencecheck-results
 }
 
-# The ASan build runs in the background while the first kernels boot: a
-# guest keeps about one core busy, the build (niced, one job) takes the other.
-sanitizer_build_started() {
+# The ASan build, then the Debian package (scripts/deb.sh: a build of its own
+# in a scratch copy, then lintian), run in the background while the kernels
+# boot: a guest keeps about one core busy, the builds (niced, one job) take
+# the other.
+background_builds_started() {
   (nice -n 10 bash -c "$(declare -f sanitizer_build); CMAKE_BUILD_PARALLEL_LEVEL=1 sanitizer_build" \
     >build/sanitizer-build.log 2>&1
-   echo $? >build/sanitizer-build.status) &
-  sanitizer_pid=$!
+   echo $? >build/sanitizer-build.status.new && mv build/sanitizer-build.status.new build/sanitizer-build.status
+   DEB_BUILD_OPTIONS=parallel=1 nice -n 10 scripts/deb.sh build/lab >build/deb-build.log 2>&1
+   echo $? >build/deb-build.status) &
+  background_pid=$!
 }
 sanitizer_build_finished() {
-  wait "$sanitizer_pid"
+  while [[ ! -e build/sanitizer-build.status ]] && kill -0 "$background_pid" 2>/dev/null; do sleep 2; done
   local status
   status=$(cat build/sanitizer-build.status 2>/dev/null || echo 1)
   ((status == 0)) || tail -n 40 build/sanitizer-build.log
+  return "$status"
+}
+package_build_finished() {
+  wait "$background_pid"
+  local status
+  status=$(cat build/deb-build.status 2>/dev/null || echo 1)
+  tail -n 15 build/deb-build.log
   return "$status"
 }
 
@@ -102,9 +120,10 @@ same_test_ids() {
   return $status
 }
 
-rm -rf build/results build/sanitizer-build.status build/launcher-tests.status
+rm -rf build/results build/sanitizer-build.status build/deb-build.status build/launcher-tests.status
 step "host: unit tests, host suite, selftests" ctest --test-dir build --output-on-failure
-sanitizer_build_started
+step "lab: the tarball, extracted as tar -x -C / would, checked on this host" tools/tests/lab_test.sh tarball
+background_builds_started
 step "vm: linux 6.12: ${cells_612[*]}" boot --kernel=backports "${cells_612[@]}"
 launcher_tests_started
 step "vm: linux 5.10: ${cells_510[*]}" boot --kernel=5.10 "${cells_510[@]}"
@@ -112,10 +131,15 @@ step "vm: linux 7.2: ${cells_72[*]}" boot --kernel=7.2 "${cells_72[@]}"
 step "vm: linux -rc: ${cells_rc[*]}" boot --kernel=rc "${cells_rc[@]}"
 step "sanitizers: ASan + UBSan build (in the background since the host tests)" sanitizer_build_finished
 step "sanitizers: host unit tests, host suite, selftests" ctest --test-dir build-asan --output-on-failure
-step "vm: linux 6.1: ${cells_61[*]}, sanitized vgem, benchmarks, selftests" \
-  boot --kernel=stable --bench=short --selftest "${cells_61[@]}" vgem:system:build-asan
+step "vm: linux 6.1: ${cells_61[*]}, sanitized vgem, benchmarks, selftests, the tarball's programs on vgem, llvmpipe, virgl" \
+  boot --kernel=stable --bench=short --selftest "${cells_61[@]}" vgem:system:build-asan \
+  vgem:system:build/lab/tarball llvmpipe:system:build/lab/tarball virgl:system:build/lab/tarball
 step "vm: launcher exit statuses (panic, hang, never booting, bad arguments; in the background since 6.12)" \
   launcher_tests_finished
+step "lab: the Debian package, built and lintian-clean (in the background since the ASan build)" package_build_finished
+step "vm: linux 6.1: the lab artifacts (LAVA on the tarball from a read-only root, the package's autopkgtest, gtest-runner)" \
+  boot --kernel=stable --lab=build/lab
+step "lab: the tarball, the package and gtest-runner give the build tree's verdicts" tools/tests/lab_test.sh verdicts
 step "vm: every cell matches its expectations" every_cell_as_expected
 step "vm: benchmarks ran on every lane and reported every counter" \
   bash -c 'source vm/lanes.sh; mapfile -t benches < <(result_files --bench)
