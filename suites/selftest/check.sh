@@ -11,19 +11,7 @@ set -uo pipefail
 build=${1:?usage: check.sh BUILD_DIR}
 selftest=$build/fencecheck-selftest
 results=$build/fencecheck-results
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-
-failures=0
-check() {
-  local what=$1
-  shift
-  if "$@" >"$work/out" 2>&1; then echo "ok   $what"; else
-    echo "FAIL $what"
-    sed 's/^/     | /' "$work/out" | tail -n 20
-    failures=$((failures + 1))
-  fi
-}
+source "$(dirname "$0")/../../tools/tests/checks.sh"  # $work, check, $failures
 outcome() {  # result-file test -> Pass/Fail/Skip/Crash/Timeout
   python3 - "$1" "$2" <<'PY'
 import json, sys

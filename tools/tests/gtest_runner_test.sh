@@ -18,19 +18,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 standin=$here/../gtest-runner-standin
 fake=$here/fake-gtest
 bin=$build/fencecheck
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-
-failures=0
-check() {  # description, then a command that must succeed
-  local what=$1
-  shift
-  if "$@" >"$work/out" 2>&1; then echo "ok   $what"; else
-    echo "FAIL $what"
-    sed 's/^/     | /' "$work/out" | tail -n 20
-    failures=$((failures + 1))
-  fi
-}
+source "$here/checks.sh"  # $work, check, $failures
 
 # What gtest prints for --gtest_list_tests, and nothing else: the same list
 # whatever fencecheck's own flags say.

@@ -22,21 +22,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 lab=build/lab
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-
-failures=0
-check() {  # description, then a command that must succeed
-  local what=$1
-  shift
-  if "$@" >"$work/out" 2>&1; then
-    echo "ok   $what"
-  else
-    echo "FAIL $what"
-    sed 's/^/     | /' "$work/out" | tail -n 15
-    failures=$((failures + 1))
-  fi
-}
+source tools/tests/checks.sh  # $work, check, $failures
 
 # packages_of FILE: the Debian packages FILE's shared libraries come from.
 packages_of() {

@@ -11,21 +11,7 @@ results=build/results
 llvmpipe=$(ls "$results"/llvmpipe@linux-6.1@mesa-22.3.json) virgl=$(ls "$results"/virgl@linux-6.1@mesa-22.3.json)
 vgem=$(ls "$results"/vgem@linux-6.1@mesa-22.3.json)
 tool=build/fencecheck-results
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-
-failures=0
-check() {  # description, then a command that must succeed
-  local what=$1
-  shift
-  if "$@" >"$work/out" 2>&1; then
-    echo "ok   $what"
-  else
-    echo "FAIL $what"
-    sed 's/^/     | /' "$work/out" | tail -n 15
-    failures=$((failures + 1))
-  fi
-}
+source tools/tests/checks.sh  # $work, check, $failures
 
 scripts/outputs.sh >/dev/null || { echo "FAIL scripts/outputs.sh"; exit 1; }
 
