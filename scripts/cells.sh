@@ -136,9 +136,11 @@ died_in_a_test() {
 # STEM-kernel-complaints.txt does not know.
 compare_cell() {
   local cell=$1 folder=$FENCECHECK_RESULTS
-  local results=$folder/$1.json list=$folder/$1.expected.txt
+  local results=$folder/$1.json list=$folder/$1.expected.txt plan=$folder/$1.planned
   if [[ ! -e $results ]]; then
-    echo "$cell: NO RESULT FILE: its fencecheck never wrote $results (it died, or never ran: see the run's log)"
+    local planned=""
+    [[ -s $plan ]] && planned=" (planned: $(<"$plan"))"
+    echo "$cell: NO RESULT FILE: its fencecheck never wrote $results (it died, or never ran: see the run's log)$planned"
     return 1
   fi
   local args=() status=$folder/$1.exit log=$folder/$1.dmesg
@@ -148,15 +150,27 @@ compare_cell() {
   results_tool compare --cell "$cell" "${args[@]}" "$results"
 }
 
-# result_cells: every cell that ran or was meant to (a result file or a test list), once each.
+# result_cells: every cell that ran or was meant to (a plan, a test list or a
+# result file), once each.
 result_cells() {
   local file
-  for file in "$FENCECHECK_RESULTS"/*.expected.txt $(result_files); do
+  for file in "$FENCECHECK_RESULTS"/*.planned "$FENCECHECK_RESULTS"/*.expected.txt $(result_files); do
     [[ -e $file ]] || continue
     file=$(basename "$file")
+    file=${file%.planned}
     file=${file%.expected.txt}
     echo "${file%.json}"
   done | sort -uV
+}
+
+# every_cell_as_expected: every cell that ran or was meant to against its
+# expectations (compare_cell); a run with no cell at all is not a pass.
+every_cell_as_expected() {
+  local status=0 cell cells
+  cells=$(result_cells)
+  [[ -n $cells ]] || { echo "no cell ran or was planned in $FENCECHECK_RESULTS: nothing was judged"; return 1; }
+  for cell in $cells; do compare_cell "$cell" || status=1; done
+  return $status
 }
 
 # write_outputs [CELL...]: everything lab CI and people consume, from the
@@ -201,8 +215,10 @@ has_expectations() {
 # Returns 1 if any cell is not as expected.
 verdicts() {
   local -n own=$1
-  local status=0 cell
-  for cell in $(result_cells); do
+  local status=0 cell cells
+  cells=$(result_cells)
+  [[ -n $cells ]] || { echo "no cell ran or was planned in $FENCECHECK_RESULTS: nothing was judged"; return 1; }
+  for cell in $cells; do
     if [[ -n ${own[$cell]:-} && -e $FENCECHECK_RESULTS/$cell.json ]] && ! has_expectations "$cell"; then
       echo "$cell: no $FENCECHECK_EXPECTATIONS/${cell%%@*}-*.txt; fencecheck exit status ${own[$cell]}"
       [[ ${own[$cell]} == 0 ]] || status=1

@@ -125,6 +125,25 @@ check "a WARN in a cell's kernel log fails the cell" kernel_complaint_fails_the_
 check "compare: an empty result file, a listed test without a result, an exit status the results do not explain and a cell with no result file are mismatches" \
   compare_counts_what_is_missing
 
+# Every planned cell is accounted for: a plan without results (a guest that
+# never entered the checkout, a binary that does not load) fails the run, and so
+# does a results folder where no cell ran or was planned.
+planned_cells_count() {
+  mkdir -p "$work/run" "$work/none"
+  cp "$results"/*@*.json "$results"/*.expected.txt "$results"/*.exit "$results"/*.planned "$work/run/" 2>/dev/null
+  (source vm/lanes.sh; FENCECHECK_RESULTS=$work/run every_cell_as_expected >/dev/null) ||
+    { echo "the cells as they ran should be as expected"; return 1; }
+  echo "vgem:system:build on kernel 6.1.0-0-amd64" >"$work/run/vgem@linux-6.1@mesa-22.3@never.planned"
+  (source vm/lanes.sh; FENCECHECK_RESULTS=$work/run every_cell_as_expected >"$work/out.txt")
+  local rc=$?
+  grep 'never' "$work/out.txt"
+  ((rc == 1)) && grep -q 'vgem@linux-6.1@mesa-22.3@never: NO RESULT FILE.*(planned: vgem:system:build' "$work/out.txt" ||
+    return 1
+  (source vm/lanes.sh; FENCECHECK_RESULTS=$work/none every_cell_as_expected)
+  (($? == 1))
+}
+check "a planned cell without results fails the run, and so does a run with no cell" planned_cells_count
+
 bad_input() {
   "$tool" matrix /nonexistent.json; [[ $? == 2 ]] || return 1
   echo '{"oops":' >"$work/bad.json"
