@@ -2,14 +2,28 @@
 // buffer crosses a Unix socket (SCM_RIGHTS) while its producer is still
 // writing; the receiving process must see the fence pending through its own
 // export and poll, and wake only once the producer's fence signals.
+//
+// Once its sync_file wait returns, the receiver's poll() on the dma-buf must
+// become ready, but not necessarily at once: dma_buf_poll() answers "not
+// ready" while the callback an earlier poll of that buffer left on the fence
+// has not run yet (drivers/dma-buf/dma-buf.c, dcb->active), and a fence runs
+// its callbacks one after another, the sync_file's (registered first here)
+// before the dma-buf's. A receiver woken by the first can poll the buffer
+// before the signalling CPU reaches the second: measured in the VM on every
+// kernel from 6.1 to 7.3-rc (docs/findings/dma-buf-poll-busy-after-signal.md).
+// No uAPI promises an order between two waits on the same fence, so the test
+// holds the dma-buf to becoming ready within the wake bound, and records
+// whether the zero-timeout poll right after the wake still said busy.
 #include <gtest/gtest.h>
 
 #include <chrono>
 #include <cstring>
+#include <string>
 #include <thread>
 
 #include "fixtures/vgem_fixture.h"
 #include "harness/process.h"
+#include "results/schema.h"
 
 namespace fc {
 namespace {
@@ -24,6 +38,9 @@ struct ChildReport {
   std::uint8_t dmabuf_pending = 0;  // poll(dma-buf, POLLIN, 0) == 0
   std::uint8_t woke = 0;            // the blocking poll on the sync_file returned Ready
   std::int64_t woke_at_ns = 0;      // CLOCK_MONOTONIC when it did
+  std::uint8_t busy_at_wake = 0;    // poll(dma-buf, POLLIN, 0) right after the wake said busy
+  std::uint8_t settled = 0;         // poll(dma-buf, POLLIN) then returned Ready within kWakeBound
+  std::int64_t settle_ns = 0;       // how long that took (0 when ready at once)
 };
 
 Status send_report(BorrowedFd socket, const ChildReport& report) {
@@ -69,7 +86,12 @@ int capture_client(BorrowedFd socket) {
   report.woke_at_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch()).count();
   auto after = uapi::is_busy(dmabuf, POLLIN);
   if (!after) return fail(6, after.err());
-  report.dmabuf_pending = *after;
+  report.busy_at_wake = *after;
+  const auto settling = Clock::now();
+  auto settled = uapi::poll_fd(dmabuf, POLLIN, Deadline::after(timeouts::kWakeBound));
+  if (!settled) return fail(7, settled.err());
+  report.settled = *settled == WaitResult::Ready;
+  report.settle_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - settling).count();
   return send_report(socket, report) ? 0 : 1;
 }
 
@@ -102,7 +124,13 @@ TEST_F(CrossProcess, ReceiverSeesThePendingFenceAndWakesOnlyWhenItSignals) {
   EXPECT_GE(woke.woke_at_ns,
             std::chrono::duration_cast<std::chrono::nanoseconds>(signalled_at.time_since_epoch()).count())
       << "the receiver woke before the producer's fence signalled";
-  EXPECT_FALSE(woke.dmabuf_pending) << "after the signal the dma-buf must poll ready in the receiver too";
+  EXPECT_TRUE(woke.settled) << "after the signal the dma-buf must poll ready in the receiver too: still busy "
+                            << std::chrono::duration_cast<std::chrono::milliseconds>(timeouts::kWakeBound).count()
+                            << " ms after the receiver's sync_file woke";
+  RecordProperty(std::string(schema::kChild),
+                 woke.busy_at_wake ? "dma-buf busy at once after the sync_file woke, ready " +
+                                         std::to_string(woke.settle_ns / 1000) + " us later"
+                                   : std::string("dma-buf ready at once after the sync_file woke"));
 
   FC_ASSERT_OK_AND_ASSIGN(ExitStatus status, child.wait(Deadline::after(timeouts::kChildProcess)));
   EXPECT_TRUE(status.success()) << status.describe();
