@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
+# scripts/setup.sh [--packages]
 # Installs what is missing (Debian packages, as root), then configures and
-# builds fencecheck into build/. Used by ./run.sh and ./test.sh; safe to rerun.
+# builds fencecheck into build/ (with --packages: installs only). Used by
+# ./run.sh and ./test.sh; safe to rerun.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+packages_only=0
+[[ ${1:-} == --packages ]] && packages_only=1
 
 packages=(
   # build
@@ -37,5 +41,6 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+((packages_only)) && exit 0
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFENCECHECK_WERROR=ON >/dev/null
 cmake --build build
