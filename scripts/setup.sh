@@ -42,5 +42,9 @@ if ((${#missing[@]})); then
 fi
 
 ((packages_only)) && exit 0
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFENCECHECK_WERROR=ON >/dev/null
+# A unity build (CMake joins each target's sources, eight to a translation
+# unit): half the compile time on two cores. The Debian package's build
+# (scripts/deb.sh, ./test.sh) compiles every program source on its own, so a
+# source that misses an include of its own still fails there.
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFENCECHECK_WERROR=ON -DCMAKE_UNITY_BUILD=ON >/dev/null
 cmake --build build
