@@ -4,8 +4,8 @@
 #   2. an ASan + UBSan build (in the background, on the CPU the guests leave
 #      idle, while the first kernels boot) and the same host tests with it;
 #   3. the kernel x Mesa matrix, one VM boot per kernel, each running its
-#      vm/lanes.sh test_cells: on backports' 6.12 the reference lane, virgl
-#      and lavapipe under Mesa 25; on bullseye's 5.10 and experimental's -rc the
+#      vm/lanes.sh test_cells: on backports' 6.12 the reference lane and
+#      virgl under Mesa 25; on bullseye's 5.10 and experimental's -rc the
 #      reference lane; on sid's 7.2 the reference lane and virgl; on Debian 12's 6.1
 #      every lane under its first Mesa, the sanitizer build's vgem lane, each
 #      lane's benchmarks in short mode (a smoke test: no timing is asserted)
