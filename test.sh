@@ -36,33 +36,34 @@ source vm/lanes.sh
 # What the boots need from the network (virtme-ng, the five kernels, backports'
 # Mesa 25.0) is fetched in the background while the build compiles: the one
 # waits on the network, the other on the CPUs. virtme-ng and 6.1 first (every
-# kernel's fetch shares virtme-ng's folder), then the rest at once, one chain
-# per apt suite (each suite's private apt configuration is a folder of its own;
-# backports' holds its kernel and Mesa 25.0).
-prefetch() {
-  vm/run --kernel=stable --release || return
-  local kernel pids=() status=0 pid
-  for kernel in "${FENCECHECK_KERNELS[@]}"; do
-    case $kernel in
-      stable) ;;
-      backports) { vm/run --kernel="$kernel" --release && vm/mesa fetch 25.0; } & pids+=($!) ;;
-      *) vm/run --kernel="$kernel" --release & pids+=($!) ;;
-    esac
-  done
-  for pid in "${pids[@]}"; do wait "$pid" || status=1; done
-  return $status
+# kernel's fetch shares virtme-ng's folder), then one chain per apt suite at
+# once (each suite's private apt configuration is a folder of its own;
+# backports' holds its kernel and Mesa 25.0). Each kernel's boot waits for its
+# own fetch (build/prefetch/KERNEL.status), not for the others'.
+prefetch_one() {
+  local kernel=$1
+  { vm/run --kernel="$kernel" --release && { [[ $kernel != backports ]] || vm/mesa fetch 25.0; }; } \
+    >"build/prefetch/$kernel.log" 2>&1
+  echo $? >"build/prefetch/$kernel.status"
 }
-mkdir -p build
-(nice -n 10 bash -c "$(declare -f prefetch); FENCECHECK_KERNELS=(${FENCECHECK_KERNELS[*]}); prefetch" \
-  >build/prefetch.log 2>&1; echo $? >build/prefetch.status) &
+rm -rf build/prefetch && mkdir -p build/prefetch
+(
+  prefetch_one stable
+  for kernel in "${FENCECHECK_KERNELS[@]}"; do [[ $kernel == stable ]] || nice -n 10 bash -c "$(declare -f prefetch_one); prefetch_one $kernel" & done
+  wait
+) &
 prefetch_pid=$!
+# prefetched KERNEL: waits for KERNEL's fetch and says what it fetched. A
+# failed fetch is said here; the boot then fetches by itself, and fails with
+# vm/run's own message if it cannot either.
 prefetched() {
-  wait "$prefetch_pid"
-  local status
-  status=$(cat build/prefetch.status 2>/dev/null || echo 1)
-  grep -E '^vm/(run|mesa): (kernel|downloading)|^[0-9]+\.[0-9]+' build/prefetch.log
-  ((status == 0)) || tail -n 20 build/prefetch.log
-  return "$status"
+  local status=build/prefetch/$1.status
+  while [[ ! -e $status ]] && kill -0 "$prefetch_pid" 2>/dev/null; do sleep 1; done
+  if [[ $(cat "$status" 2>/dev/null) == 0 ]]; then
+    echo "fetched in the background: $(grep -hE '^vm/run: kernel' "build/prefetch/$1.log")"
+  else
+    echo "the background fetch of kernel $1 failed:"; tail -n 5 "build/prefetch/$1.log"
+  fi
 }
 scripts/setup.sh || exit 1
 
@@ -139,6 +140,7 @@ cells_of cells_rc rc
 # run in the guest (2) and the launcher's own failures (122 never booted, 123
 # guest died, 124 timeout, 125 no guest, 126 no working directory) fail it.
 boot() {
+  prefetched "${1#--kernel=}"
   vm/lane "$@" -- --gtest_brief=1
   local rc=$?
   ((rc == 0 || rc == 1)) || { echo "vm/lane exited $rc: neither 'all as expected' nor 'tests failed'"; return 1; }
@@ -158,7 +160,6 @@ rm -rf build/results build/sanitizer-build.status build/deb-build.status build/l
 step "host: unit tests, host suite, selftests" ctest --test-dir build --output-on-failure --no-tests=error
 step "lab: the tarball, extracted as tar -x -C / would, checked on this host" tools/tests/lab_test.sh tarball
 background_builds_started
-step "vm: virtme-ng, the kernels and Mesa 25.0 fetched (in the background since the packages)" prefetched
 step "vm: linux 6.12: ${cells_612[*]}" boot --kernel=backports "${cells_612[@]}"
 launcher_tests_started
 step "vm: linux 5.10: ${cells_510[*]}" boot --kernel=5.10 "${cells_510[@]}"
