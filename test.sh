@@ -48,8 +48,9 @@ prefetch_one() {
 }
 rm -rf build/prefetch && mkdir -p build/prefetch
 (
-  prefetch_one stable
-  for kernel in "${FENCECHECK_KERNELS[@]}"; do [[ $kernel == stable ]] || nice -n 10 bash -c "$(declare -f prefetch_one); prefetch_one $kernel" & done
+  fetch() { nice -n 10 bash -c "$(declare -f prefetch_one); prefetch_one $1"; }
+  fetch stable
+  for kernel in "${FENCECHECK_KERNELS[@]}"; do [[ $kernel == stable ]] || fetch "$kernel" & done
   wait
 ) &
 prefetch_pid=$!
