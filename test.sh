@@ -20,9 +20,9 @@
 #      (its short guests run in the background beside the lanes' guests from
 #      5.10 on);
 #   8. the lab artifacts: the tarball (checked on this host; its programs on
-#      the llvmpipe and virgl lanes in the 6.1 boot; and, in a VM of its own
-#      on 6.1 with vgem alone, beside the 6.1 lanes' guest, the LAVA test
-#      definition run on it from a read-only root), the Debian package (built in the background after
+#      the llvmpipe and virgl lanes in the 6.1 boot; then, in a VM of its own
+#      on 6.1 with vgem alone, the LAVA test definition run on it from a
+#      read-only root), the Debian package (built in the background after
 #      the ASan build, lintian, installed in that VM and its autopkgtest tests
 #      run) and the suite under a gtest-runner stand-in (shuffled, random
 #      groups), each giving the build tree's verdicts.
@@ -129,31 +129,6 @@ launcher_tests_finished() {
   return "$(cat build/launcher-tests.status 2>/dev/null || echo 1)"
 }
 
-# The lab VM (6.1, vgem alone: no virtio-gpu device, so the installed
-# fencecheck-run meets only vgem) runs in the background beside the 6.1
-# lanes' guest, on the CPU that guest leaves idle, once the package is built
-# and the 6.1 reference cell has its result, which gtest-runner's verdicts are
-# compared with (or the 6.1 boot has ended without it: the lab then says so).
-# Its output goes to build/lab-vm.log and its console to
-# build/vm-console-lab.log; its step prints them when it has ended.
-lab_vm_started() {
-  local reference
-  reference=build/results/$(cell_name vgem "$(vm/run --kernel=stable --release 2>/dev/null)" "$(vm/mesa system)").json
-  rm -f build/.stable-lanes-done build/lab-vm.status
-  (
-    while [[ ! -e build/deb-build.status ]] && kill -0 "$background_pid" 2>/dev/null; do sleep 2; done
-    while [[ ! -e $reference && ! -e build/.stable-lanes-done ]]; do sleep 2; done
-    boot --kernel=stable --console build/vm-console-lab.log --lab=build/lab >build/lab-vm.log 2>&1
-    echo $? >build/lab-vm.status
-  ) &
-  lab_vm_pid=$!
-}
-lab_vm_finished() {
-  wait "$lab_vm_pid"
-  cat build/lab-vm.log
-  return "$(cat build/lab-vm.status 2>/dev/null || echo 1)"
-}
-
 cells_of() { mapfile -t "$1" < <(test_cells "$2"); }
 cells_of cells_510 5.10
 cells_of cells_61 stable
@@ -182,7 +157,7 @@ same_test_ids() {
   return $status
 }
 
-rm -rf build/results build/sanitizer-build.status build/deb-build.status build/launcher-tests.status build/lab-vm.status
+rm -rf build/results build/sanitizer-build.status build/deb-build.status build/launcher-tests.status
 step "host: unit tests, host suite, selftests" ctest --test-dir build --output-on-failure --no-tests=error
 step "lab: the tarball, extracted as tar -x -C / would, checked on this host" tools/tests/lab_test.sh tarball
 background_builds_started
@@ -193,18 +168,16 @@ step "vm: linux 7.2: ${cells_72[*]}" boot --kernel=7.2 "${cells_72[@]}"
 step "vm: linux -rc: ${cells_rc[*]}" boot --kernel=rc "${cells_rc[@]}"
 step "sanitizers: ASan + UBSan build (in the background since the host tests)" sanitizer_build_finished
 step "sanitizers: host unit tests, host suite, selftests" ctest --test-dir build-asan --output-on-failure --no-tests=error
-lab_vm_started
 # The tarball's programs on the GL lanes; on the reference lane they run in
 # the lab VM (LAVA's run of the extracted tarball), not twice.
 step "vm: linux 6.1: ${cells_61[*]}, sanitized vgem, benchmarks, selftests, the tarball's programs on llvmpipe, virgl" \
   boot --kernel=stable --bench=short --selftest "${cells_61[@]}" vgem:system:build-asan \
   llvmpipe:system:build/lab/tarball virgl:system:build/lab/tarball
-touch build/.stable-lanes-done
 step "vm: launcher exit statuses (panic, hang, never booting, bad arguments; in the background since 6.12)" \
   launcher_tests_finished
 step "lab: the Debian package, built and lintian-clean (in the background since the ASan build)" package_build_finished
-step "vm: linux 6.1: the lab artifacts (LAVA on the tarball from a read-only root, the package's autopkgtest, gtest-runner; in the background beside the 6.1 lanes)" \
-  lab_vm_finished
+step "vm: linux 6.1: the lab artifacts (LAVA on the tarball from a read-only root, the package's autopkgtest, gtest-runner)" \
+  boot --kernel=stable --lab=build/lab
 step "lab: the tarball, the package and gtest-runner give the build tree's verdicts" tools/tests/lab_test.sh verdicts
 step "vm: every cell matches its expectations" every_cell_as_expected
 step "vm: benchmarks ran on every lane and reported every counter" \
