@@ -19,10 +19,10 @@
 #      booting, no working directory, missing kernel or QEMU, bad arguments
 #      (its short guests run in the background beside the lanes' guests from
 #      5.10 on);
-#   8. the lab artifacts: the tarball (checked on this host; its programs on
-#      the llvmpipe and virgl lanes in the 6.1 boot; then, in a VM of its own
-#      on 6.1 with vgem alone, the LAVA test definition run on it from a
-#      read-only root), the Debian package (built in the background after
+#   8. the lab artifacts: the tarball (checked on this host, its programs
+#      the build tree's byte for byte; on the virgl lane in the 6.1 boot;
+#      then, in a VM of its own on 6.1 with vgem alone, the LAVA test
+#      definition run on it from a read-only root), the Debian package (built in the background after
 #      the ASan build, lintian, installed in that VM and its autopkgtest tests
 #      run) and the suite under a gtest-runner stand-in (shuffled, random
 #      groups), each giving the build tree's verdicts.
@@ -168,11 +168,12 @@ step "vm: linux 7.2: ${cells_72[*]}" boot --kernel=7.2 "${cells_72[@]}"
 step "vm: linux -rc: ${cells_rc[*]}" boot --kernel=rc "${cells_rc[@]}"
 step "sanitizers: ASan + UBSan build (in the background since the host tests)" sanitizer_build_finished
 step "sanitizers: host unit tests, host suite, selftests" ctest --test-dir build-asan --output-on-failure --no-tests=error
-# The tarball's programs on the GL lanes; on the reference lane they run in
-# the lab VM (LAVA's run of the extracted tarball), not twice.
-step "vm: linux 6.1: ${cells_61[*]}, sanitized vgem, benchmarks, selftests, the tarball's programs on llvmpipe, virgl" \
+# The tarball's programs (the build tree's, byte for byte: lab_test.sh
+# tarball) on a fencing GL lane, from the extracted prefix; on the reference
+# lane they run in the lab VM (LAVA's run of the extracted tarball).
+step "vm: linux 6.1: ${cells_61[*]}, sanitized vgem, benchmarks, selftests, the tarball's programs on virgl" \
   boot --kernel=stable --bench=short --selftest "${cells_61[@]}" vgem:system:build-asan \
-  llvmpipe:system:build/lab/tarball virgl:system:build/lab/tarball
+  virgl:system:build/lab/tarball
 step "vm: launcher exit statuses (panic, hang, never booting, bad arguments; in the background since 6.12)" \
   launcher_tests_finished
 step "lab: the Debian package, built and lintian-clean (in the background since the ASan build)" package_build_finished

@@ -71,6 +71,13 @@ for line in definition["run"]["steps"]:
 PYTHON
 }
 
+same_programs() {
+  local program
+  for program in fencecheck fencecheck-bench fencecheck-results; do
+    cmp "build/$program" "$1/bin/$program" || return 1
+  done
+}
+
 tarball() {
   rm -rf "$lab"  # nothing of an earlier run (a .deb, an extracted root) may stand in for this one's
   mkdir -p "$lab"
@@ -87,6 +94,11 @@ tarball() {
   check "the tarball holds bin/ and share/fencecheck/ under opt/fencecheck" \
     test -x "$prefix/bin/fencecheck-run" -a -d "$prefix/share/fencecheck/expectations"
   check "its programs load only the distribution's runtime libraries" runtime_only "$prefix"
+  # The bytes the lanes judged are the bytes the lab gets: the VM cells of
+  # build/ stand for the tarball's programs, and only their paths differ (its
+  # LAVA run in the lab VM and the virgl cell in the 6.1 boot run them from
+  # the extracted prefix).
+  check "its programs are the build tree's, byte for byte" same_programs "$prefix"
   check "the prefix's fencecheck lists the build tree's tests" same_list "$prefix"
   # The package's own check of an install, on this prefix: the list alone on
   # stdout, the programs start, the prefix's expectations found, and
