@@ -89,16 +89,18 @@ sanitizer_build() {
 
 # The ASan build, then the Debian package (scripts/deb.sh: a build of its own
 # in a scratch copy, then lintian), run in the background while the kernels
-# boot, at the lowest priority: they take what CPU the guests leave idle
-# (two jobs, so both cores when the guest waits), never the guests' share.
+# boot, below the guests' priority: they take what CPU the guests leave idle
+# (two jobs, so both cores when the guest waits). What is needed first comes
+# first: the ASan build (nice 10) for the 6.1 boot, the package (15) for the
+# lab VM after it, the launcher's own guests (19) only at the end.
 background_builds_started() {
-  (nice -n 19 bash -c "$(declare -f sanitizer_build); CMAKE_BUILD_PARALLEL_LEVEL=2 sanitizer_build" \
+  (nice -n 10 bash -c "$(declare -f sanitizer_build); CMAKE_BUILD_PARALLEL_LEVEL=2 sanitizer_build" \
     >build/sanitizer-build.log 2>&1
    echo $? >build/sanitizer-build.status.new && mv build/sanitizer-build.status.new build/sanitizer-build.status
    # nocheck: the package's host tests are the ones step 1 ran on these
    # sources; noopt (-O0): what this checks is the packaging (paths, lintian,
    # the autopkgtest tests in the lab VM), and -O0 compiles in half the time.
-   DEB_BUILD_OPTIONS="parallel=2 nocheck noopt" nice -n 19 scripts/deb.sh build/lab >build/deb-build.log 2>&1
+   DEB_BUILD_OPTIONS="parallel=2 nocheck noopt" nice -n 15 scripts/deb.sh build/lab >build/deb-build.log 2>&1
    echo $? >build/deb-build.status) &
   background_pid=$!
 }
@@ -118,9 +120,10 @@ package_build_finished() {
 }
 
 # vm/run's own contract (a few short guests) runs in the background beside the
-# lanes' guests from 5.10 on, which leave a core idle too.
+# lanes' guests from 5.10 on, which leave a core idle too, after every other
+# background job in priority: nothing waits for it before the end.
 launcher_tests_started() {
-  (nice -n 10 vm/tests/run_test.sh >build/launcher-tests.log 2>&1; echo $? >build/launcher-tests.status) &
+  (nice -n 19 vm/tests/run_test.sh >build/launcher-tests.log 2>&1; echo $? >build/launcher-tests.status) &
   launcher_pid=$!
 }
 launcher_tests_finished() {

@@ -17,7 +17,10 @@ project=$PWD
 
 # The guests' console logs go to a folder of their own: ./test.sh runs this
 # beside the lanes' guests, whose consoles are build/vm-console.log. One vCPU
-# each: they run beside a lane's guest, whose share of the cores they take.
+# each: they run beside a lane's guest, whose share of the cores they take;
+# at the lowest priority there, a boot may take many minutes, so the boot
+# watchdog gets 30 (a hang guard; no check here judges a boot's time but the
+# one that wants a guest that never boots killed by it, at 10 s).
 out=$(mktemp -d)
 # A folder the guest does not see: virtme-ng mounts a fresh /dev in the guest.
 unseen=$(mktemp -d -p /dev/shm)
@@ -43,7 +46,7 @@ check() {
   done
   shift
   rm -f "$out/vm-console.log"
-  log=$(cd "$dir" && "$project/vm/run" --out "$out" --cpus 1 --memory 1G "$@" 2>&1)
+  log=$(cd "$dir" && "$project/vm/run" --out "$out" --cpus 1 --memory 1G --boot-timeout 1800 "$@" 2>&1)
   rc=$?
   if ((rc != expected)); then fail "exit status $rc, expected $expected"; return 1; fi
   local text
