@@ -12,6 +12,7 @@ build=${1:?usage: check.sh BUILD_DIR}
 selftest=$build/fencecheck-selftest
 results=$build/fencecheck-results
 source "$(dirname "$0")/../../tools/tests/checks.sh"  # $work, check, $failures
+mkdir -p "$work/no-expectations"  # compare's expectations: none (a cell no file names)
 outcome() {  # result-file test -> Pass/Fail/Skip/Crash/Timeout
   python3 - "$1" "$2" <<'PY'
 import json, sys
@@ -45,7 +46,7 @@ PY
     [[ $(outcome "$work/isolated.json" Selftest.PassesThenItsProcessExits23) == Crash ]] &&
     [[ $(outcome "$work/isolated.json" Selftest.PassesAfterTheOthers) == Pass ]] || return 1
   # The results tools read CRASH and TIMEOUT as such.
-  "$results" compare --cell x --expectations /nonexistent "$work/isolated.json" >"$work/compare.txt"
+  "$results" compare --cell x --expectations "$work/no-expectations" "$work/isolated.json" >"$work/compare.txt"
   grep -q 'Crash (expected Pass)' "$work/compare.txt" && grep -q 'Timeout (expected Pass)' "$work/compare.txt"
 }
 check "--isolate: a crash is CRASH, a hang TIMEOUT at 3 s, a leak a failure, a pass whose process exits 23 a CRASH, and the next test runs" isolated
@@ -113,12 +114,12 @@ resuming() {
     [[ $(outcome "$work/cell.json" SelftestResume.PassesLast) == Pass ]] || { tail -n 30 "$work/cell.txt"; cat "$statuses"; return 1; }
   read -ra runs <"$statuses"
   (( ${#runs[@]} == 4 )) || { echo "4 runs expected (two deaths, one, the rest), got: ${runs[*]}"; return 1; }
-  "$results" compare --cell x --expectations /nonexistent --exit-status "${runs[*]}" "$work/cell.json" >"$work/compare.txt"
+  "$results" compare --cell x --expectations "$work/no-expectations" --exit-status "${runs[*]}" "$work/cell.json" >"$work/compare.txt"
   grep -q 'Flake (expected Pass)' "$work/compare.txt" && ! grep -q 'EXIT STATUS' "$work/compare.txt" ||
     { cat "$work/compare.txt"; return 1; }
   # One exit no result accounts for (a sanitizer's after the results) is a mismatch. (A run that
   # died exits 139 from the signal, or 1 under ASan, whose report exits like a failed test.)
-  "$results" compare --cell x --expectations /nonexistent --exit-status "23 ${runs[*]}" "$work/cell.json" \
+  "$results" compare --cell x --expectations "$work/no-expectations" --exit-status "23 ${runs[*]}" "$work/cell.json" \
     >"$work/compare.txt"
   grep -q 'EXIT STATUS.*4 run(s) ended before the last (exit status 23, [0-9]*, [0-9]*, [0-9]*), but the results show 3' \
     "$work/compare.txt" || { cat "$work/compare.txt"; return 1; }
@@ -131,5 +132,22 @@ usage() {
   "$selftest" --journal=/nonexistent/dir/j --gtest_filter=Selftest.PassesAfterTheOthers; [[ $? == 2 ]]
 }
 check "bad usage (unknown flag, --resume without a journal, an unwritable journal) exits 2" usage
+
+# Runs that would read as a pass and are not: nothing ran, a device that is not
+# there, a result file that cannot be written (/proc takes no new files).
+not_a_pass() {
+  "$selftest" --gtest_filter='NoSuchTest*' 2>"$work/err.txt"
+  [[ $? == 2 ]] && grep -q 'no test matches --gtest_filter=NoSuchTest\*: nothing ran' "$work/err.txt" || return 1
+  "$selftest" --isolate --gtest_filter='NoSuchTest*' 2>/dev/null; [[ $? == 2 ]] || return 1
+  "$selftest" --device=nonexistent --gtest_filter=Selftest.PassesAfterTheOthers 2>"$work/err.txt"
+  [[ $? == 2 ]] && grep -Eq 'no DRM device (on this machine|matches --device=nonexistent; found: )' "$work/err.txt" ||
+    return 1
+  "$selftest" --gtest_filter=Selftest.PassesAfterTheOthers --gtest_output=json:/proc/fencecheck/x.json >/dev/null \
+    2>"$work/err.txt"
+  [[ $? == 2 ]] && grep -q 'cannot write the result file /proc/fencecheck/x.json' "$work/err.txt" || return 1
+  # A listing is not a run, and a resumed run with nothing left to run is complete.
+  "$selftest" --gtest_filter='NoSuchTest*' --gtest_list_tests >/dev/null
+}
+check "nothing ran, an unknown --device, an unwritable result file: exit 2, never a pass" not_a_pass
 
 ((failures == 0))
