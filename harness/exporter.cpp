@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "harness/device.h"
+#include "harness/kernel.h"
 #include "harness/uapi.h"
 
 namespace fc {
@@ -24,9 +25,10 @@ Probe probe_exporter(ExporterKind kind) {
     return Probe::supported();
   }
   if (errno == ENOENT) {
-    return Probe::unsupported("kernel " + kernel_release() + " has no " + std::string(node_of(kind)) + " (" +
-                              (kind == ExporterKind::Udmabuf ? "CONFIG_UDMABUF" : "CONFIG_DMABUF_HEAPS_SYSTEM") +
-                              "; Debian's kernels have it from 6.12 on, not bullseye's 5.10 or bookworm's 6.1)");
+    const bool udmabuf = kind == ExporterKind::Udmabuf;
+    return Probe::unsupported("kernel " + kernel_release() + " has no " + std::string(node_of(kind)) + ": " +
+                              describe_kernel_option(udmabuf ? "CONFIG_UDMABUF" : "CONFIG_DMABUF_HEAPS_SYSTEM",
+                                                     udmabuf ? "udmabuf" : "system_heap"));
   }
   return Probe::broken("opening " + std::string(node_of(kind)), last_errno());
 }

@@ -52,4 +52,13 @@ inline constexpr std::string_view kSignalledTimeline = "signaled-timeline";
 // One line for a failure message: "Linux 6.12 (6.12.95+deb12-amd64) names a signalled fence by its driver ..."
 [[nodiscard]] std::string describe_signalled_names(std::optional<KernelVersion> kernel);
 
+// What the running kernel's build says of a config option, read from its
+// own files: $FENCECHECK_KERNEL_CONFIG (vm/run sets it to the booted image's),
+// /boot/config-RELEASE or lib/modules/RELEASE/config (Debian's 7.x), and
+// lib/modules/RELEASE/modules.builtin, /sys/module/NAME. One line
+// for a skip: "CONFIG_UDMABUF=m in /boot/config-6.1.0-57-amd64 (a module, not
+// loaded)", "... is not set in ...", or that none of those could be read.
+// module: the module the option builds ("udmabuf").
+[[nodiscard]] std::string describe_kernel_option(std::string_view option, std::string_view module);
+
 }  // namespace fc

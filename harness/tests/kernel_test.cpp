@@ -3,6 +3,12 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
 namespace fc {
 namespace {
 
@@ -25,6 +31,23 @@ TEST(SignalledNames, TheDriversOwnBefore617DetachedSince) {
   EXPECT_EQ(signalled_names(vgem, KernelVersion{6, 17}).driver, "detached-driver");
   EXPECT_EQ(signalled_names(vgem, KernelVersion{7, 2}).timeline, "signaled-timeline");
   EXPECT_EQ(signalled_names(vgem, std::nullopt).driver, "detached-driver") << "unknown: the newest behaviour";
+}
+
+// A skip names what the booted kernel's own config says, so that a module
+// that failed to load does not read as a kernel without it.
+TEST(KernelConfig, SaysWhatTheBootedKernelsConfigSays) {
+  const auto path = std::filesystem::temp_directory_path() / ("fencecheck-config-" + std::to_string(::getpid()));
+  ::setenv("FENCECHECK_KERNEL_CONFIG", path.c_str(), 1);
+  auto said = [&](const std::string& config) {
+    std::ofstream(path) << config;
+    return describe_kernel_option("CONFIG_FENCECHECK_TEST", "fencecheck_test_module");
+  };
+  EXPECT_EQ(said("CONFIG_FENCECHECK_TEST=m\n"), "CONFIG_FENCECHECK_TEST=m in " + path.string() +
+                                                   " (a module, not loaded: modprobe fencecheck_test_module)");
+  EXPECT_EQ(said("# CONFIG_FENCECHECK_TEST is not set\n"), "CONFIG_FENCECHECK_TEST is not set in " + path.string());
+  EXPECT_EQ(said("CONFIG_OTHER=y\n"), "CONFIG_FENCECHECK_TEST is absent from " + path.string());
+  std::filesystem::remove(path);
+  ::unsetenv("FENCECHECK_KERNEL_CONFIG");
 }
 
 }  // namespace
