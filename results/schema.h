@@ -20,11 +20,20 @@ inline constexpr std::string_view kGpuDevice = "gpu.device";            // the d
 inline constexpr std::string_view kMesaVersion = "mesa.version";        // the Mesa the producers loaded (else the package)
 inline constexpr std::string_view kMesaPackage = "mesa.package";        // the Mesa package the run was meant to use
 inline constexpr std::string_view kCpuModel = "cpu.model";              // benchmarks: "QEMU ... CPU" is emulated
+inline constexpr std::string_view kBenchSize = "bench.size";            // benchmarks: "short" (a smoke test) or "full"
 inline constexpr std::string_view kTimestamp = "timestamp";             // gtest's own: when the run started
 
 // ---- per test ----
 // Why a test skipped: gtest's JSON keeps no skip message, so the runner records it.
 inline constexpr std::string_view kSkipReason = "skip_reason";
+// What a test's pass judged, where not all it names: "no" on a record-only
+// test (it records what it saw and asserts nothing, so its pass judges
+// nothing: a cell of record-only passes is NOTHING JUDGED); "fence only"
+// where its content check could not fail here (the only read path waits for
+// the write by itself), shown as "pass (fence only)" in every report.
+inline constexpr std::string_view kJudges = "judges";
+inline constexpr std::string_view kJudgesNothing = "no";
+inline constexpr std::string_view kJudgesFenceOnly = "fence only";
 // How many runs ended while this test ran (fencecheck --resume): each accounts
 // for one exit status other than 0/1 before the last (compare --exit-status).
 inline constexpr std::string_view kRunsEnded = "run.ended_while_running";
@@ -74,6 +83,10 @@ inline constexpr std::string_view kVulkanConformance = "vulkan.conformance";
 inline constexpr std::string_view kVulkanDeviceMatch = "vulkan.device_match";
 inline constexpr std::string_view kVulkanImport = "vulkan.import";
 inline constexpr std::string_view kVulkanWorkload = "vulkan.workload_iterations";
+// The contradiction a GPU test failed on, where it did: a write in flight
+// whose export was already signalled (its frame and sync). Only a failure
+// carrying it reads as "attaches no fence" in the verdict rows.
+inline constexpr std::string_view kUnfencedWrite = "unfenced_write";
 // What a GPU test observed.
 inline constexpr std::string_view kSubmits = "submits";    // how many observed frames were fenced at submit
 inline constexpr std::string_view kReadback = "readback";  // what the consumer read after the wait

@@ -59,11 +59,7 @@ TEST_P(GpuWrite, ExportRightAfterSubmitIsPending) {
       record_fence("after submit WRITE", seen.write.info);
     }
     ASSERT_FALSE(seen.contradiction()) << unfenced_write(seen) << context();
-    if (seen.fenced()) {
-      ++fenced;
-      ASSERT_FALSE(seen.read.info.fences.empty());
-      EXPECT_NE(seen.read.info.fences[0].driver, "stub") << seen.describe();
-    }
+    fenced += seen.fenced();
     FC_ASSERT_OK(producer().finish());
   }
   RecordProperty(std::string(schema::kSubmits), std::to_string(fenced) + " of " + std::to_string(kPendingFrames) +
@@ -255,8 +251,9 @@ TEST_P(GpuWrite, AnotherProcessWaitsForTheWriteThroughTheReceivedBuffer) {
   for (const FenceInfo& fence : signalled.fences) {
     landed_at_ns = std::max(landed_at_ns, static_cast<std::int64_t>(fence.timestamp_ns));
   }
-  // Landed before the child looked: the parent saw no write in flight, or the fence signalled first.
-  const bool had_landed = !parent.pending || report.exported_at_ns > landed_at_ns;
+  // Landed before the child looked: the fence signalled before the child's export (the
+  // parent's export was pending: only a frame seen in flight is handed over).
+  const bool had_landed = report.exported_at_ns > landed_at_ns;
   RecordProperty(std::string(schema::kChild), std::string(report.pending ? "pending" : "already signalled") + " at receipt" +
                               (had_landed ? " (the write had landed)" : "") +
                               "; read after its wait: " + seen.describe());
@@ -424,6 +421,8 @@ class GpuPlainSubmit : public GpuTestBase, public ::testing::WithParamInterface<
 };
 
 TEST_P(GpuPlainSubmit, ImplicitFenceIsRecordedNotRequired) {
+  // Its pass judges nothing: a cell whose only pass this is judged nothing.
+  RecordProperty(std::string(schema::kJudges), std::string(schema::kJudgesNothing));
   const std::string property(producer().kind().implicit_property);
   std::uint32_t fenced = 0, unfenced = 0;
   std::string evidence;

@@ -29,6 +29,9 @@ class GbmDevice {
   [[nodiscard]] const std::string& node() const { return node_; }
   // gbm_device_get_backend_name(): "drm" for Mesa's DRI backend.
   [[nodiscard]] std::string backend_name() const;
+  // gbm_device_is_format_supported(fourcc, GBM_BO_USE_RENDERING): does the
+  // device say it can render to this format?
+  [[nodiscard]] bool advertises(std::uint32_t fourcc) const;
 
  private:
   GbmDevice(UniqueFd fd, gbm_device* device, std::string node)

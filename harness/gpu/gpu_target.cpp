@@ -33,6 +33,10 @@ GpuTarget::Made GpuTarget::create(const std::string& device_spec, std::string_vi
   if (exporter == Exporter::Vgem) return create_on_vgem(device, producer, spec, options);
 
   std::string attempts;
+  const BufferSpec usual = default_buffer_spec();
+  const bool usual_spec = spec.fourcc == usual.fourcc && spec.modifier == usual.modifier;
+  bool advertised = false;  // a node that could not allocate it says it renders to the format
+  Errno refused{EINVAL};    // the last allocation's error
   for (const std::string& node : {device.render_node, device.primary_node}) {
     if (node.empty()) continue;
     auto gbm = GbmDevice::open(node);
@@ -42,6 +46,8 @@ GpuTarget::Made GpuTarget::create(const std::string& device_spec, std::string_vi
     }
     auto buffer = GbmBuffer::create(*gbm, spec);
     if (!buffer) {
+      advertised = advertised || (usual_spec && gbm->advertises(spec.fourcc));
+      refused = buffer.err();
       attempts += " " + node + ": gbm_bo_create(" + describe(spec) + ") " + buffer.err().describe() + ";";
       continue;
     }
@@ -51,6 +57,15 @@ GpuTarget::Made GpuTarget::create(const std::string& device_spec, std::string_vi
     Probe prepared = target->prepare(producer, options);
     if (!prepared.is_supported()) return {nullptr, prepared};
     return {std::move(target), prepared};
+  }
+  if (advertised) {
+    // The buffer every GPU test starts from, in a format the device says it
+    // renders to, allocated on none of its nodes: a broken device or driver,
+    // not a capability it lacks (a skip would let an all-skip run read as green).
+    return {nullptr, Probe::broken(device.driver + " cannot allocate the default buffer " + describe(spec) +
+                                       ", a format it advertises for rendering (gbm_device_is_format_supported):" +
+                                       attempts + " the last",
+                                   refused)};
   }
   return {nullptr, Probe::unsupported(device.driver + " cannot allocate " + describe(spec) + ":" + attempts)};
 }

@@ -7,7 +7,10 @@
 // The selftests' mutant: with FENCECHECK_SELFTEST_UNFENCED=N in the
 // environment it leaves the fence off N% of its submits, at random, as a
 // driver that fences only some writes would; suites/selftest checks that
-// the GPU tests fail it in every run.
+// the GPU tests fail it in every run. With FENCECHECK_SELFTEST_SIGNAL_EARLY
+// set it signals each fence when the job starts, before it writes: the
+// fence is there, but a consumer that waited reads the old frame, which the
+// content checks must catch.
 #include <chrono>
 #include <algorithm>
 #include <atomic>
@@ -43,6 +46,7 @@ class VgemCpuProducer final : public Producer {
  public:
   explicit VgemCpuProducer(VgemDevice vgem) : vgem_(std::move(vgem)) {
     if (const char* share = std::getenv("FENCECHECK_SELFTEST_UNFENCED")) unfenced_percent_ = std::atoi(share);
+    signals_early_ = std::getenv("FENCECHECK_SELFTEST_SIGNAL_EARLY") != nullptr;
   }
   ~VgemCpuProducer() override {
     (void)finish();
@@ -158,10 +162,12 @@ class VgemCpuProducer final : public Producer {
     written_ = false;
     writer_ = std::jthread([this, job = std::move(job), fence, gate = std::move(gate)] {
       if (gate.valid()) (void)uapi::poll_fd(gate.borrow(), POLLIN, Deadline::after(kGateLimit));
+      // The selftests' second mutant signals the fence as the job starts, before it writes.
+      if (fence && signals_early_) writer_status_ = uapi::vgem_fence_signal(vgem_.fd(), *fence);
       std::this_thread::sleep_for(kWriteLatency);
       job();
       written_ = true;
-      if (fence) writer_status_ = uapi::vgem_fence_signal(vgem_.fd(), *fence);
+      if (fence && !signals_early_) writer_status_ = uapi::vgem_fence_signal(vgem_.fd(), *fence);
     });
     return {};
   }
@@ -178,6 +184,7 @@ class VgemCpuProducer final : public Producer {
   std::uint32_t handle_ = 0;
   std::vector<std::uint8_t> read_back_;  // what the last read job read
   int unfenced_percent_ = 0;  // the selftests' mutant (FENCECHECK_SELFTEST_UNFENCED)
+  bool signals_early_ = false;  // the selftests' other one (FENCECHECK_SELFTEST_SIGNAL_EARLY)
   std::minstd_rand random_{std::random_device{}()};
   BorrowedFd dmabuf_{-1};  // the attached image's (it outlives the producer)
   UniqueFd submit_fence_;
