@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <map>
 #include <set>
 
 #include "results/schema.h"
@@ -37,34 +38,90 @@ bool matches(const std::vector<Pattern>& patterns, const std::string& name) {
                      [&](const Pattern& p) { return std::regex_match(name, p.regex); });
 }
 
+// Does an entry matching name explain the result's message? (One without a
+// reason explains any.) The reasons of the entries that match, for a report.
+bool explained(const std::vector<Pattern>& patterns, const std::string& name, const std::string& message,
+               std::string& wanted) {
+  bool any = false;
+  for (const Pattern& pattern : patterns) {
+    if (!std::regex_match(name, pattern.regex)) continue;
+    if (!pattern.reason || pattern.reason->explains(message)) return true;
+    wanted += (any ? "' or '" : "") + pattern.reason->source;
+    any = true;
+  }
+  return !any;
+}
+
+}  // namespace
+
+bool Reason::explains(const std::string& message) const { return std::regex_search(first_line(message), regex); }
+
+namespace {
+
+// "REGEX" from the text after a line's first comma, or a parse error naming the line.
+std::optional<ParseError> parse_reason(std::string_view text, const std::string& where, std::optional<Reason>& out) {
+  text = trim(text);
+  if (text.empty()) return ParseError{where + "an empty reason after the comma"};
+  try {
+    out = Reason{std::string(text), std::regex(std::string(text), std::regex::ECMAScript)};
+  } catch (const std::regex_error& error) {
+    return ParseError{where + "bad reason regex '" + std::string(text) + "': " + error.what()};
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::optional<ParseError> parse_fails(std::string_view text, std::string_view file,
-                                      std::map<std::string, Outcome>& out) {
+                                      std::map<std::string, Outcome>& out, std::map<std::string, Reason>* reasons) {
   return for_each_line(text, [&](int number, std::string_view line) -> std::optional<ParseError> {
-    std::size_t comma = line.rfind(',');
+    std::size_t comma = line.find(',');
     auto where = std::string(file) + ":" + std::to_string(number) + ": ";
     if (comma == std::string_view::npos) return ParseError{where + "expected 'Test.name,Fail', got '" + std::string(line) + "'"};
     std::string name(trim(line.substr(0, comma)));
-    auto outcome = parse_outcome(trim(line.substr(comma + 1)));
+    std::string_view rest = line.substr(comma + 1);
+    std::optional<Reason> reason;
+    if (std::size_t second = rest.find(','); second != std::string_view::npos) {
+      if (auto error = parse_reason(rest.substr(second + 1), where, reason)) return error;
+      rest = rest.substr(0, second);
+    }
+    auto outcome = parse_outcome(trim(rest));
     if (name.empty() || !outcome || *outcome == Outcome::Pass || *outcome == Outcome::Skip) {
       return ParseError{where + "expected 'Test.name,Fail|Crash|Timeout', got '" + std::string(line) + "'"};
     }
     if (!out.emplace(name, *outcome).second) return ParseError{where + "'" + name + "' is listed twice"};
+    if (reasons && reason) (*reasons)[name] = std::move(*reason);
     return std::nullopt;
   });
 }
 
-std::optional<ParseError> parse_patterns(std::string_view text, std::string_view file, std::vector<Pattern>& out) {
+std::optional<ParseError> parse_patterns(std::string_view text, std::string_view file, std::vector<Pattern>& out,
+                                         bool with_reasons) {
   return for_each_line(text, [&](int number, std::string_view line) -> std::optional<ParseError> {
+    std::optional<Reason> reason;
+    if (std::size_t comma = line.find(','); with_reasons && comma != std::string_view::npos) {
+      if (auto error = parse_reason(line.substr(comma + 1), std::string(file) + ":" + std::to_string(number) + ": ", reason)) {
+        return error;
+      }
+      line = trim(line.substr(0, comma));
+    }
     try {
-      out.push_back(Pattern{std::string(line), std::regex(std::string(line), std::regex::ECMAScript)});
+      out.push_back(Pattern{std::string(line), std::regex(std::string(line), std::regex::ECMAScript), std::move(reason)});
     } catch (const std::regex_error& error) {
       return ParseError{std::string(file) + ":" + std::to_string(number) + ": bad regex '" + std::string(line) +
                         "': " + error.what()};
     }
     return std::nullopt;
   });
+}
+
+std::string first_statement(std::string_view text) {
+  std::string first;
+  (void)for_each_line(text, [&](int, std::string_view line) -> std::optional<ParseError> {
+    if (first.empty()) first = std::string(line);
+    return std::nullopt;
+  });
+  return first;
 }
 
 std::vector<std::string> expectation_stems(const std::string& cell) {
@@ -126,6 +183,8 @@ std::string_view to_string(Comparison::Kind kind) {
     case Comparison::Kind::NoResults: return "NO RESULTS";
     case Comparison::Kind::SkipPassed: return "LISTED SKIP PASSED";
     case Comparison::Kind::NothingJudged: return "NOTHING JUDGED";
+    case Comparison::Kind::KnownNotJudged: return "not judged";
+    case Comparison::Kind::ChangedReason: return "CHANGED REASON";
   }
   return "?";
 }
@@ -136,22 +195,39 @@ bool is_about_an_outcome(Comparison::Kind kind) {
     case Comparison::Kind::NewFailure:
     case Comparison::Kind::UnexpectedPass:
     case Comparison::Kind::UnexpectedSkip:
-    case Comparison::Kind::SkipPassed: return true;
+    case Comparison::Kind::SkipPassed:
+    case Comparison::Kind::ChangedReason: return true;
     default: return false;
   }
 }
 
 bool Comparison::ok() const {
   return std::all_of(entries.begin(), entries.end(),
-                     [](const Entry& e) { return e.kind == Kind::Expected || e.kind == Kind::Flake; });
+                     [](const Entry& e) {
+                       return e.kind == Kind::Expected || e.kind == Kind::Flake || e.kind == Kind::KnownNotJudged;
+                     });
 }
 
 int Comparison::count(Kind kind) const {
   return static_cast<int>(std::count_if(entries.begin(), entries.end(), [&](const Entry& e) { return e.kind == kind; }));
 }
 
+std::vector<std::string> grouped_skip_reasons(const std::vector<const TestRecord*>& skipped) {
+  std::map<std::string, int> counts;
+  for (const TestRecord* record : skipped) {
+    std::string reason = first_line(record->message);
+    ++counts[reason.empty() ? "(no reason given)" : reason];
+  }
+  std::vector<std::pair<int, std::string>> order;
+  for (auto& [reason, count] : counts) order.emplace_back(count, reason);
+  std::stable_sort(order.begin(), order.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+  std::vector<std::string> lines;
+  for (auto& [count, reason] : order) lines.push_back(std::to_string(count) + "x " + reason);
+  return lines;
+}
+
 Comparison compare(const std::vector<TestRecord>& results, const Expectations& expectations,
-                   const std::optional<std::vector<std::string>>& expected_tests) {
+                   const std::optional<std::vector<std::string>>& expected_tests, bool unknown_cell) {
   Comparison comparison;
   if (results.empty()) {
     comparison.entries.push_back({Comparison::Kind::NoResults, "", Outcome::Skip, Outcome::Pass,
@@ -181,15 +257,29 @@ Comparison compare(const std::vector<TestRecord>& results, const Expectations& e
                        : matches(expectations.skips, result.name) ? Outcome::Skip
                                                                    : Outcome::Pass;
     Comparison::Kind kind;
-    if (result.outcome == expected) {
+    std::string wanted;  // the reason a listed entry gives, where the result's is another
+    auto reason_holds = [&] {
+      if (listed != expectations.fails.end()) {
+        auto reason = expectations.fail_reasons.find(result.name);
+        if (reason == expectations.fail_reasons.end() || reason->second.explains(result.message)) return true;
+        wanted = reason->second.source;
+        return false;
+      }
+      return result.outcome != Outcome::Skip || explained(expectations.skips, result.name, result.message, wanted);
+    };
+    if (result.outcome == expected && !unknown_cell && expected != Outcome::Pass && !reason_holds()) {
+      kind = Comparison::Kind::ChangedReason;
+    } else if (result.outcome == expected || (unknown_cell && result.outcome == Outcome::Skip)) {
       kind = Comparison::Kind::Expected;
     } else if (expected == Outcome::Skip && result.outcome == Outcome::Pass) {
       kind = Comparison::Kind::SkipPassed;  // it runs here now: its skips line is stale
     } else if ((result.outcome == Outcome::Fail || result.outcome == Outcome::Flake || result.outcome == Outcome::Pass) &&
                matches(expectations.flakes, result.name)) {
       // A flake may fail, pass, or die once and pass run again; a crash or a
-      // timeout that stayed one is never absorbed.
-      kind = Comparison::Kind::Flake;
+      // timeout that stayed one is never absorbed, nor a failure for another reason.
+      kind = result.outcome == Outcome::Pass || explained(expectations.flakes, result.name, result.message, wanted)
+                 ? Comparison::Kind::Flake
+                 : Comparison::Kind::ChangedReason;
     } else if (result.outcome == Outcome::Skip) {
       kind = Comparison::Kind::UnexpectedSkip;
     } else if (result.outcome == Outcome::Pass) {
@@ -197,12 +287,42 @@ Comparison compare(const std::vector<TestRecord>& results, const Expectations& e
     } else {
       kind = Comparison::Kind::NewFailure;
     }
-    comparison.entries.push_back({kind, result.name, result.outcome, expected, result.message});
+    comparison.entries.push_back({kind, result.name, result.outcome, expected,
+                                  kind == Comparison::Kind::ChangedReason
+                                      ? first_line(result.message) + "\n                    (listed for: '" + wanted + "')"
+                                      : result.message});
   }
-  if (!results.empty() && std::all_of(results.begin(), results.end(),
-                                      [](const TestRecord& r) { return r.outcome == Outcome::Skip; })) {
-    comparison.entries.push_back({Comparison::Kind::NothingJudged, "", Outcome::Skip, Outcome::Pass,
-                                  "every test skipped: the run judged nothing"});
+  // Judged: a pass or a failure of a test that asserts (a record-only pass judges nothing).
+  auto nothing_judged = [&](std::string_view prefix, const std::string& what) {
+    std::vector<const TestRecord*> in_scope, skipped;
+    for (const TestRecord& r : results) {
+      if (!r.name.starts_with(prefix)) continue;
+      in_scope.push_back(&r);
+      if (r.outcome == Outcome::Skip) skipped.push_back(&r);
+    }
+    if (in_scope.empty() || std::any_of(in_scope.begin(), in_scope.end(), [](const TestRecord* r) { return judged(*r); })) {
+      return;
+    }
+    std::string message = what + ": " + std::to_string(skipped.size()) + " skipped, " +
+                          std::to_string(in_scope.size() - skipped.size()) + " record-only";
+    for (const std::string& line : grouped_skip_reasons(skipped)) message += "\n      " + line;
+    comparison.entries.push_back({Comparison::Kind::NothingJudged, "", Outcome::Skip, Outcome::Pass, message});
+  };
+  const std::size_t before = comparison.entries.size();
+  nothing_judged("", "no test passed or failed: the run judged nothing");
+  if (unknown_cell && comparison.entries.size() == before) {
+    nothing_judged("Gpu/", "no GPU test (Gpu/*) passed or failed: the device's fencing was not judged");
+  }
+  if (expectations.not_judged) {
+    if (comparison.entries.size() == before) {
+      comparison.entries.push_back({Comparison::Kind::StaleExpectation, "-not-judged.txt", Outcome::Skip, Outcome::Skip,
+                                    "says this cell judges nothing (" + *expectations.not_judged +
+                                        "), but a test of it passed or failed"});
+    } else if (!results.empty()) {
+      comparison.entries.back().kind = Comparison::Kind::KnownNotJudged;
+      comparison.entries.back().message = "known to judge nothing: " + *expectations.not_judged + "\n      " +
+                                          comparison.entries.back().message;
+    }
   }
   // A pattern that matches no test (a result, or one the run had to produce) is stale.
   auto matches_any = [&](const Pattern& pattern) {
@@ -246,6 +366,20 @@ std::vector<std::string> exit_status_problems(const std::vector<int>& statuses, 
                        "test's result accounts for (a sanitizer's report after the results, a crash between tests)");
   }
   return problems;
+}
+
+std::optional<std::string> mesa_problem(const std::string& cell, const std::string& mesa_loaded,
+                                        const std::string& mesa_package) {
+  static const std::regex version("^([0-9]+\\.[0-9]+)");
+  const std::size_t tag = cell.find("@mesa-");
+  if (tag == std::string::npos || mesa_package.empty()) return std::nullopt;
+  const std::string named = cell.substr(tag + 6, cell.find('@', tag + 1) - tag - 6);
+  std::smatch loaded;
+  if (!std::regex_match(named, std::regex("[0-9]+\\.[0-9]+"))) return std::nullopt;
+  if (std::regex_search(mesa_loaded, loaded, version) && loaded[1] == named) return std::nullopt;
+  return "the cell is named after Mesa " + named + ", but its producers loaded Mesa " +
+         (mesa_loaded.empty() ? "(none recorded)" : mesa_loaded) + " (meant: " + mesa_package +
+         "): its results are not that Mesa's";
 }
 
 std::vector<std::string> kernel_complaints(std::string_view log) {

@@ -1,8 +1,13 @@
 // Expectations in the drm-ci / deqp-runner style, applied to gtest results.
 //
-//   <lane>-fails.txt   "Test.name,Fail" per line: known failures (also Crash, Timeout)
-//   <lane>-flakes.txt  one regex per line: may pass, fail, or be a Flake (died once, passed run again)
-//   <lane>-skips.txt   one regex per line: expected to skip here (with the reason in a comment)
+//   <lane>-fails.txt   "Test.name,Fail[,REASON]" per line: known failures (also Crash, Timeout)
+//   <lane>-flakes.txt  "REGEX[,REASON]" per line: may pass, fail, or be a Flake (died once, passed run again)
+//   <lane>-skips.txt   "REGEX[,REASON]" per line: expected to skip here (the why in a comment)
+// REASON, a regex searched for in the result's first message line, is why
+// the listed result is expected: the same outcome for another reason is a
+// CHANGED REASON (an EGL error is not the missing fence a Fail line knows).
+//   <lane>-not-judged.txt  one line, why the lane judges nothing yet (no test of it passes
+//                      or fails, or only record-only ones pass): its NOTHING JUDGED is known
 // '#' starts a comment; blank lines are ignored. A regex must match the whole name.
 //
 // Applying them: every result must match. A failure not listed is a new
@@ -11,7 +16,8 @@
 // for a test that did not run, and a flakes or skips pattern that matches no
 // test, are stale expectations; a listed skip that ran and passed is a
 // skip that passed (the line must go); a flakes entry absorbs a Fail or a
-// Flake, never a Crash or Timeout; a run in which every test skipped judged nothing. Given the tests the
+// Flake, never a Crash or Timeout; a run in which no test judged (every one
+// skipped, or only record-only tests passed) judged nothing. Given the tests the
 // run had to produce (its --gtest_list_tests), one without a result is
 // missing and a result for a test not listed is unlisted; a run with no
 // result at all is never "as expected". Any of those fails the run.
@@ -28,18 +34,32 @@
 
 namespace fc {
 
+// Why a listed result is expected: a regex searched for in the result's
+// first message line (fc::first_line).
+struct Reason {
+  std::string source;
+  std::regex regex;
+  [[nodiscard]] bool explains(const std::string& message) const;
+};
+
 struct Pattern {
   std::string source;
   std::regex regex;
+  std::optional<Reason> reason;  // skips and flakes: "PATTERN,REASON"
 };
 
 struct Expectations {
   std::map<std::string, Outcome> fails;
+  std::map<std::string, Reason> fail_reasons;  // "Test.name,Fail,REASON"
   std::vector<Pattern> flakes;
   std::vector<Pattern> skips;
   // <stem>-kernel-complaints.txt: kernel log lines known for these cells (a
   // regex found anywhere in the line), each with the upstream cause in a comment.
   std::vector<Pattern> kernel_complaints;
+  // <stem>-not-judged.txt: why these cells are known to judge nothing (its
+  // first line): their NOTHING JUDGED is expected, and a run of them that
+  // judged something makes the file stale.
+  std::optional<std::string> not_judged;
 };
 
 // Parse errors name the file and line: "llvmpipe-fails.txt:3: expected 'Test.name,Fail'".
@@ -47,10 +67,17 @@ struct ParseError {
   std::string message;
 };
 
+// fails lines: "Test.name,Outcome[,REASON]"; reasons, where given, go to *reasons.
 [[nodiscard]] std::optional<ParseError> parse_fails(std::string_view text, std::string_view file,
-                                                     std::map<std::string, Outcome>& out);
+                                                     std::map<std::string, Outcome>& out,
+                                                     std::map<std::string, Reason>* reasons = nullptr);
+// One regex per line; with_reasons: "PATTERN[,REASON]" (the pattern itself
+// then holds no comma), as the skips and flakes files are written.
 [[nodiscard]] std::optional<ParseError> parse_patterns(std::string_view text, std::string_view file,
-                                                        std::vector<Pattern>& out);
+                                                        std::vector<Pattern>& out, bool with_reasons = false);
+
+// The first line of text that is not a comment or blank, trimmed ("" if none).
+[[nodiscard]] std::string first_statement(std::string_view text);
 
 // The expectation-file stems that apply to a cell, general first: for
 // "virgl@linux-6.12@mesa-25.0": virgl, virgl@linux-6.12, virgl@mesa-25.0,
@@ -71,6 +98,8 @@ struct Comparison {
     Unlisted,
     NoResults,
     NothingJudged,
+    KnownNotJudged,  // NOTHING JUDGED, as the cell's -not-judged.txt says
+    ChangedReason,   // a listed failure or skip, for another reason than its entry gives
   };
   struct Entry {
     Kind kind;
@@ -91,8 +120,17 @@ struct Comparison {
 [[nodiscard]] bool is_about_an_outcome(Comparison::Kind kind);
 
 // expected_tests: the test IDs the run had to produce a result for, where known.
+// unknown_cell: no expectation file names the cell (a driver met for the
+// first time): a skip is tolerated, since nothing says what this hardware
+// lacks, but the cell must still judge: NO RESULTS, MISSING, UNLISTED and
+// NOTHING JUDGED stay, and where it ran GPU tests (Gpu/*) at least one of
+// them must have passed or failed, else NOTHING JUDGED with the skips'
+// reasons grouped.
 [[nodiscard]] Comparison compare(const std::vector<TestRecord>& results, const Expectations& expectations,
-                                 const std::optional<std::vector<std::string>>& expected_tests = std::nullopt);
+                                 const std::optional<std::vector<std::string>>& expected_tests = std::nullopt,
+                                 bool unknown_cell = false);
+// The skips' first lines, counted, most frequent first: "40x unsupported: ...".
+[[nodiscard]] std::vector<std::string> grouped_skip_reasons(const std::vector<const TestRecord*>& skipped);
 
 // What a cell's exit statuses say against its results: empty if they agree.
 // statuses: every fencecheck run of the cell in order, the first and each
@@ -103,6 +141,14 @@ struct Comparison {
 // after a complete run, a crash between tests) is a problem.
 [[nodiscard]] std::vector<std::string> exit_status_problems(const std::vector<int>& statuses,
                                                             const std::vector<TestRecord>& results);
+
+// What the Mesa a cell is named after says against the Mesa its producers
+// loaded: empty if they agree, or where nothing loaded Mesa (mesa_package
+// empty: the run recorded only what it was told) or the cell names no
+// version ("mesa-unknown"). cell: LANE@linux-X.Y@mesa-X.Y[@BUILD];
+// mesa_loaded: schema::kMesaVersion ("25.0.7"); mesa_package: schema::kMesaPackage.
+[[nodiscard]] std::optional<std::string> mesa_problem(const std::string& cell, const std::string& mesa_loaded,
+                                                      const std::string& mesa_package);
 
 // The lines of a kernel log (a cell's dmesg) that must fail the cell: a WARN,
 // BUG, oops, general protection fault, lockdep report, KASAN/UBSAN/KFENCE

@@ -2,11 +2,14 @@
 //
 // DIR, the expectation files' folder, defaults to share/fencecheck/expectations
 // beside an installed fencecheck-results, else ./expectations.
-//   fencecheck-results compare --cell CELL [--expectations DIR] [--tests LIST] [--exit-status "N..."]
-//                              [--kernel-log CELL.dmesg] RESULTS.json
-//       applies DIR/LANE-{fails,flakes,skips}.txt to the results the way
-//       deqp-runner applies a baseline; exit 0 when every result matches,
-//       1 on a new failure, unexpected pass or skip, or stale expectation.
+//   fencecheck-results compare [--cell CELL] [--expectations DIR] [--tests CELL.expected.txt]
+//                              [--exit-status "N..."] [--kernel-log CELL.dmesg] RESULTS.json
+//       applies DIR/LANE-{fails,flakes,skips}.txt to the results of the cell
+//       the file records (a --cell must agree) the way deqp-runner applies a
+//       baseline; exit 0 when every result matches, 1 on a new failure,
+//       unexpected pass or skip, or stale expectation, and on a cell that
+//       judged nothing (NOT JUDGED); a cell no expectation file names
+//       tolerates skips but must judge something.
 //   fencecheck-results bench [--check] [--expectations DIR] BENCH.json...
 //       prints the benchmark summary: each strategy against the syscall
 //       floor, wake-up latencies, the race's stale ratios. --check also fails
@@ -24,6 +27,9 @@
 //       other, with the same outcome (an install's run against the build
 //       tree's, a shuffled or regrouped run against a plain one); exit 1 on a
 //       difference, each one printed.
+//   fencecheck-results kernel-log [--cell CELL] [--expectations DIR] LOG
+//       a kernel log's complaints (WARN, BUG, oops, lockdep, KASAN, ...): exit
+//       1 on one the cell's STEM-kernel-complaints.txt does not know.
 //   fencecheck-results list [--bench] [DIR]
 //       the cells' result files in DIR (default build/results), in version order.
 // Outputs go to stdout or, with -o, to a file written atomically (a new
@@ -89,26 +95,36 @@ fc::Expectations load_expectations(const std::string& dir, const std::string& ce
   for (const std::string& stem : fc::expectation_stems(cell)) {
     auto file = [&](const char* suffix) { return dir + "/" + stem + suffix; };
     std::map<std::string, fc::Outcome> fails;
-    if (auto error = fc::parse_fails(read_file(file("-fails.txt"), true), file("-fails.txt"), fails)) {
+    std::map<std::string, fc::Reason> reasons;
+    if (auto error = fc::parse_fails(read_file(file("-fails.txt"), true), file("-fails.txt"), fails, &reasons)) {
       throw BadInput{error->message};
     }
-    for (auto& [name, outcome] : fails) expectations.fails[name] = outcome;
-    if (auto error = fc::parse_patterns(read_file(file("-flakes.txt"), true), file("-flakes.txt"), expectations.flakes)) {
+    // A later stem's line for the same test replaces the earlier one, reason and all.
+    for (auto& [name, outcome] : fails) {
+      expectations.fails[name] = outcome;
+      expectations.fail_reasons.erase(name);
+      if (auto reason = reasons.find(name); reason != reasons.end()) expectations.fail_reasons.emplace(name, reason->second);
+    }
+    if (auto error =
+            fc::parse_patterns(read_file(file("-flakes.txt"), true), file("-flakes.txt"), expectations.flakes, true)) {
       throw BadInput{error->message};
     }
-    if (auto error = fc::parse_patterns(read_file(file("-skips.txt"), true), file("-skips.txt"), expectations.skips)) {
+    if (auto error = fc::parse_patterns(read_file(file("-skips.txt"), true), file("-skips.txt"), expectations.skips, true)) {
       throw BadInput{error->message};
     }
     if (auto error = fc::parse_patterns(read_file(file("-kernel-complaints.txt"), true), file("-kernel-complaints.txt"),
                                         expectations.kernel_complaints)) {
       throw BadInput{error->message};
     }
+    if (std::string why = fc::first_statement(read_file(file("-not-judged.txt"), true)); !why.empty()) {
+      expectations.not_judged = why;
+    }
   }
   return expectations;
 }
 
 bool stem_has_files(const std::string& dir, const std::string& stem) {
-  for (const char* suffix : {"-fails.txt", "-flakes.txt", "-skips.txt", "-kernel-complaints.txt"}) {
+  for (const char* suffix : {"-fails.txt", "-flakes.txt", "-skips.txt", "-kernel-complaints.txt", "-not-judged.txt"}) {
     if (std::filesystem::exists(dir + "/" + stem + suffix)) return true;
   }
   return false;
@@ -116,7 +132,7 @@ bool stem_has_files(const std::string& dir, const std::string& stem) {
 
 bool has_expectations(const std::string& dir, const std::string& cell) {
   for (const std::string& stem : fc::expectation_stems(cell)) {
-    for (const char* suffix : {"-fails.txt", "-flakes.txt", "-skips.txt"}) {
+    for (const char* suffix : {"-fails.txt", "-flakes.txt", "-skips.txt", "-not-judged.txt"}) {
       if (std::filesystem::exists(dir + "/" + stem + suffix)) return true;
     }
   }
@@ -164,15 +180,29 @@ std::vector<std::string> default_results() {
   return paths;
 }
 
-int compare(const std::string& cell, const std::string& dir, const std::string& path, const std::string& tests,
+int compare(const std::string& cell_option, const std::string& dir, const std::string& path, const std::string& tests,
             const std::vector<int>& exit_statuses, const std::string& kernel_log) {
   std::string error;
   auto run = fc::parse_gtest_json(read_file(path, false), error);
   if (!run) throw BadInput{path + ": " + error};
+  // The file says which cell it is: judged against another cell's
+  // expectations it would pass or fail for nothing it did.
+  std::string recorded = run->context_of(fc::schema::kCell, "");
+  if (recorded == "host") recorded.clear();  // a run given no --cell names none
+  if (!cell_option.empty() && !recorded.empty() && cell_option != recorded) {
+    throw BadInput{path + " holds the results of cell " + recorded + ", not of --cell " + cell_option};
+  }
+  const std::string cell = recorded.empty() ? cell_option : recorded;
+  if (cell.empty()) {
+    throw BadInput{path + " names no cell (\"" + std::string(fc::schema::kCell) + "\", fencecheck --cell): give --cell"};
+  }
+  std::error_code missing;
+  if (!std::filesystem::is_directory(dir, missing)) throw BadInput{"no expectations folder " + dir};
   std::optional<std::vector<std::string>> expected_tests;
   if (!tests.empty()) expected_tests = fc::parse_test_list(read_file(tests, false));
   const fc::Expectations expectations = load_expectations(dir, cell);
-  fc::Comparison comparison = fc::compare(run->results, expectations, expected_tests);
+  const bool unknown_cell = !has_expectations(dir, cell);
+  fc::Comparison comparison = fc::compare(run->results, expectations, expected_tests, unknown_cell);
 
   for (const auto& entry : comparison.entries) {
     if (entry.kind == fc::Comparison::Kind::Expected) continue;
@@ -192,7 +222,13 @@ int compare(const std::string& cell, const std::string& dir, const std::string& 
   // The run's own exit statuses must say what its results say (exit_status_problems).
   const std::vector<std::string> exit_problems = fc::exit_status_problems(exit_statuses, run->results);
   for (const std::string& problem : exit_problems) std::printf("  %-17s %s\n", "EXIT STATUS", problem.c_str());
-  const bool exit_ok = exit_problems.empty();
+  bool exit_ok = exit_problems.empty();
+  // The Mesa the cell is named after must be the one that loaded.
+  if (auto mesa = fc::mesa_problem(cell, run->context_of(fc::schema::kMesaVersion, ""),
+                                   run->context_of(fc::schema::kMesaPackage, ""))) {
+    std::printf("  %-17s %s\n", "MESA", mesa->c_str());
+    exit_ok = false;
+  }
   // What the kernel said during the cell: an unknown complaint fails it; a
   // known one (STEM-kernel-complaints.txt) is shown; a known one absent is stale.
   bool log_ok = true;
@@ -210,23 +246,48 @@ int compare(const std::string& cell, const std::string& dir, const std::string& 
   for (const std::string& stem : fc::expectation_stems(cell)) {
     if (stem_has_files(dir, stem)) stems += (stems.empty() ? "" : ", ") + stem;
   }
-  std::string against = stems.empty() ? "with no expectation files in " + dir + "/ (every test must pass)"
-                                      : "against " + dir + "/{" + stems + "}";
+  std::string against = unknown_cell ? "with no expectation files in " + dir +
+                                           "/ (a skip is tolerated, a failure is not, and something must be judged)"
+                                     : "against " + dir + "/{" + stems + "}";
+  const bool ok = comparison.ok() && exit_ok && log_ok;
+  // NOT JUDGED: nothing else went wrong, but nothing was judged either.
+  const bool only_unjudged = !ok && exit_ok && log_ok &&
+                             comparison.count(Kind::NothingJudged) + comparison.count(Kind::Expected) +
+                                     comparison.count(Kind::Flake) ==
+                                 static_cast<int>(comparison.entries.size());
+  const bool known_unjudged = ok && comparison.count(Kind::KnownNotJudged) > 0;
   std::printf("%s: %zu results (%d pass, %d fail, %d skip) %s: %s\n", cell.c_str(), run->results.size(), counts.passed,
               counts.failed, counts.skipped, against.c_str(),
-              comparison.ok() && exit_ok && log_ok ? "all as expected" : "MISMATCH");
+              known_unjudged ? "as expected, and judged nothing"
+              : ok           ? "all as expected"
+              : only_unjudged ? "NOT JUDGED"
+                              : "MISMATCH");
   if (!comparison.ok()) {
-    std::printf("  %d new failure(s), %d unexpected pass(es), %d unexpected skip(s), %d listed skip(s) passed, "
-                "%d stale expectation(s), %d missing, %d unlisted%s\n",
-                comparison.count(Kind::NewFailure), comparison.count(Kind::UnexpectedPass),
+    std::printf("  %d new failure(s), %d changed reason(s), %d unexpected pass(es), %d unexpected skip(s), "
+                "%d listed skip(s) passed, %d stale expectation(s), %d missing, %d unlisted%s\n",
+                comparison.count(Kind::NewFailure), comparison.count(Kind::ChangedReason),
+                comparison.count(Kind::UnexpectedPass),
                 comparison.count(Kind::UnexpectedSkip), comparison.count(Kind::SkipPassed),
                 comparison.count(Kind::StaleExpectation), comparison.count(Kind::Missing),
                 comparison.count(Kind::Unlisted),
                 comparison.count(Kind::NoResults)       ? ", no result at all"
-                : comparison.count(Kind::NothingJudged) ? ", every test skipped"
+                : comparison.count(Kind::NothingJudged) ? ", nothing judged"
                                                         : "");
   }
-  return comparison.ok() && exit_ok && log_ok ? 0 : kMismatch;
+  return ok ? 0 : kMismatch;
+}
+
+// A kernel log outside any cell's result (a selftest guest's, a whole run's):
+// its complaints against the cell's known ones, where a cell is named.
+int kernel_log_command(const std::string& cell, const std::string& dir, const std::string& path) {
+  std::vector<fc::Pattern> known;
+  if (!cell.empty()) known = load_expectations(dir, cell).kernel_complaints;
+  const fc::KernelLogCheck log = fc::check_kernel_log(read_file(path, false), known);
+  for (const std::string& line : log.unknown) std::printf("  %-17s %s\n", "KERNEL COMPLAINED", line.c_str());
+  for (const std::string& line : log.known) std::printf("  %-17s %s\n", "known complaint", line.c_str());
+  std::printf("%s: %zu complaint(s), %zu unknown: %s\n", path.c_str(), log.unknown.size() + log.known.size(),
+              log.unknown.size(), log.unknown.empty() ? "clean" : "KERNEL COMPLAINED");
+  return log.unknown.empty() ? 0 : kMismatch;
 }
 
 std::string number(double value, int precision) {
@@ -392,11 +453,13 @@ int main(int argc, char** argv) {
   std::string cell, dir = default_expectations_dir(), path, tests;
   std::vector<int> exit_statuses;
   CLI::App* compare_cmd = app.add_subcommand("compare", "apply a cell's expectations (drm-ci style) to a result file");
-  compare_cmd->add_option("--cell", cell, "the cell (LANE@linux-X.Y@mesa-X.Y[@BUILD]) whose expectation files apply")->required();
+  compare_cmd->add_option("--cell", cell,
+                          "the cell (LANE@linux-X.Y@mesa-X.Y[@BUILD]) whose expectation files apply; default: the "
+                          "file's own (fencecheck.cell), which a --cell must equal");
   compare_cmd->add_option("--expectations", dir, "directory of expectation files")->capture_default_str();
   compare_cmd->add_option("--tests", tests,
-                          "the tests the run had to produce (its --gtest_list_tests output): a listed test without a "
-                          "result is MISSING, a result not listed UNLISTED");
+                          "the tests the run had to produce (CELL.expected.txt, its --gtest_list_tests output): a "
+                          "listed test without a result is MISSING, a result not listed UNLISTED");
   compare_cmd->add_option("--exit-status", exit_statuses,
                           "the exit status of every run of the cell, in order (the first, then each --resume): the "
                           "last must be 0 with no failure and 1 with one, each earlier one a run that ended while a "
@@ -440,6 +503,7 @@ int main(int argc, char** argv) {
 
   CLI::App* lava_cmd = app.add_subcommand("lava", "lava-test-case lines");
   lava_cmd->add_option("-o,--output", output, "output file (default: stdout)");
+  lava_cmd->add_option("--expectations", dir, "the cells' expectations: whether each is NOT JUDGED")->capture_default_str();
   lava_cmd->add_option("--bench", bench_inputs, "a benchmark JSON file (repeatable): counters become measurements")
       ->expected(1)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
@@ -451,6 +515,12 @@ int main(int argc, char** argv) {
   same_cmd->add_option("reference", same_reference, "gtest JSON result file")->required();
   same_cmd->add_option("results", same_results, "gtest JSON result file")->required();
 
+  std::string log_cell, log_path;
+  CLI::App* log_cmd = app.add_subcommand("kernel-log", "the kernel's complaints (WARN, BUG, oops, ...) in a log");
+  log_cmd->add_option("--cell", log_cell, "whose STEM-kernel-complaints.txt know some of them");
+  log_cmd->add_option("--expectations", dir, "directory of expectation files")->capture_default_str();
+  log_cmd->add_option("log", log_path, "a kernel log (dmesg's output)")->required();
+
   bool list_bench = false;
   std::string list_dir = "build/results";
   CLI::App* list_cmd = app.add_subcommand("list", "the result files in a folder, one per line, in version order");
@@ -459,6 +529,7 @@ int main(int argc, char** argv) {
 
   CLI::App* junit_cmd = app.add_subcommand("junit", "JUnit XML of one result file");
   junit_cmd->add_option("-o,--output", output, "output file (default: stdout)");
+  junit_cmd->add_option("--expectations", dir, "the cell's expectations: whether it is NOT JUDGED")->capture_default_str();
   std::string junit_input;
   junit_cmd->add_option("results", junit_input, "gtest JSON result file")->required();
 
@@ -488,7 +559,8 @@ int main(int argc, char** argv) {
     }
     if (*kcidb_cmd || *lava_cmd) {
       if (results.empty() && bench_inputs.empty()) throw BadInput{"no result files given"};
-      auto files = load_all(results, "");
+      // LAVA's lines judge each cell (NOT JUDGED needs its expectations); KCIDB reports outcomes only.
+      auto files = load_all(results, *lava_cmd ? dir : "");
       auto benches = load_benches(bench_inputs);
       if (*lava_cmd) {
         write_output(output, fc::lava_lines(files, benches));
@@ -504,6 +576,7 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (*same_cmd) return same(same_reference, same_results);
+    if (*log_cmd) return kernel_log_command(log_cell, dir, log_path);
     if (*list_cmd) {
       for (const std::string& file :
            fc::discover_results(list_dir, list_bench ? fc::ResultKind::Benchmark : fc::ResultKind::Conformance)) {
@@ -512,7 +585,7 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (*junit_cmd) {
-      write_output(output, fc::junit_xml(load_results(junit_input, "")));
+      write_output(output, fc::junit_xml(load_results(junit_input, dir)));
       return 0;
     }
   } catch (const BadInput& bad) {

@@ -10,15 +10,26 @@ namespace fc {
 std::string junit_xml(const ResultFile& file) {
   const GtestRun& run = file.run;
   const Tally counts = tally(run.results);
-  const int failures = counts.failed, skipped = counts.skipped;
+  // Beside the results: a test the cell had to run without one (MISSING), and
+  // the cell's own verdict where it judged nothing (NOT JUDGED), as failures.
+  std::vector<std::string> missing;
+  if (file.expected_tests) {
+    for (const std::string& name : *file.expected_tests) {
+      if (file.is_missing(name)) missing.push_back(name);
+    }
+  }
+  const auto unjudged = file.unjudged();
+  const int failures = counts.failed + static_cast<int>(missing.size()) + (unjudged && !unjudged->known);
+  const int skipped = counts.skipped + (unjudged && unjudged->known);
+  const std::size_t tests = run.results.size() + missing.size() + (unjudged ? 1 : 0);
   double total = 0;
   for (const TestRecord& r : run.results) total += r.seconds;
   std::ostringstream out;
   out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-  out << "<testsuites name=\"fencecheck\" tests=\"" << run.results.size() << "\" failures=\"" << failures
+  out << "<testsuites name=\"fencecheck\" tests=\"" << tests << "\" failures=\"" << failures
       << "\" skipped=\"" << skipped << "\" time=\"" << total << "\">\n";
   out << "  <testsuite name=\"fencecheck." << html_escape(run.context_of(schema::kCell, "host")) << "\" tests=\""
-      << run.results.size() << "\" failures=\"" << failures << "\" skipped=\"" << skipped << "\" time=\"" << total
+      << tests << "\" failures=\"" << failures << "\" skipped=\"" << skipped << "\" time=\"" << total
       << "\" hostname=\"" << html_escape(run.context_of(schema::kMachine, "unknown")) << "\" timestamp=\""
       << html_escape(run.context_of(schema::kTimestamp, "")) << "\">\n    <properties>\n";
   for (const auto& [key, value] : run.context) {
@@ -44,6 +55,18 @@ std::string junit_xml(const ResultFile& file) {
           << "\">" << html_escape(r.message) << "</failure>\n";
     }
     out << "    </testcase>\n";
+  }
+  for (const std::string& name : missing) {
+    auto dot = name.find('.');
+    out << "    <testcase classname=\"" << html_escape(name.substr(0, dot)) << "\" name=\""
+        << html_escape(name.substr(dot + 1)) << "\" time=\"0\">\n      <failure message=\"MISSING: listed for this "
+        << "run, but it has no result (the run died or lost it)\" type=\"Missing\"/>\n    </testcase>\n";
+  }
+  if (unjudged) {
+    out << "    <testcase classname=\"fencecheck\" name=\"judged\" time=\"0\">\n      <"
+        << (unjudged->known ? "skipped" : "failure") << " message=\"NOT JUDGED: " << html_escape(first_line(unjudged->why))
+        << "\"" << (unjudged->known ? "" : " type=\"NotJudged\"") << ">" << html_escape(unjudged->why) << "</"
+        << (unjudged->known ? "skipped" : "failure") << ">\n    </testcase>\n";
   }
   out << "  </testsuite>\n</testsuites>\n";
   return out.str();

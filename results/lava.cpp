@@ -16,6 +16,15 @@ std::string lava_lines(const std::vector<ResultFile>& files, const std::vector<B
       const char* verdict = result.outcome == Outcome::Pass ? "pass" : result.outcome == Outcome::Skip ? "skip" : "fail";
       out << "lava-test-case " << cell << "." << dotted(result.name) << " --result " << verdict << "\n";
     }
+    // A test the cell had to run without a result fails; so does a cell that judged nothing.
+    if (file.expected_tests) {
+      for (const std::string& name : *file.expected_tests) {
+        if (file.is_missing(name)) out << "lava-test-case " << cell << "." << dotted(name) << " --result fail\n";
+      }
+    }
+    if (auto unjudged = file.unjudged()) {
+      out << "lava-test-case " << cell << ".judged --result " << (unjudged->known ? "skip" : "fail") << "\n";
+    }
   }
   for (const BenchFile& bench : benches) {
     std::string cell = sanitize(bench.run.context_of(schema::kCell, "host"));

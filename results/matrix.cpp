@@ -96,7 +96,11 @@ struct Cell {
 Cell cell_of(const ResultFile& file, const std::string& name, const TestRecord* result) {
   if (!result) return file.is_missing(name) ? Cell{"fail", "MISSING"} : Cell{"none", "-"};
   switch (result->outcome) {
-    case Outcome::Pass: return {"pass", "pass"};
+    case Outcome::Pass: {
+      std::string label = outcome_label(*result);
+      label[0] = 'p';  // "pass", "pass (fence only)", "pass (records only)"
+      return {"pass", label};
+    }
     case Outcome::Skip: return {"skip", "skip"};
     default: break;
   }
@@ -110,12 +114,13 @@ Cell cell_of(const ResultFile& file, const std::string& name, const TestRecord* 
 // A column's counts: tally(), with the failures its expectations know apart.
 struct ColumnCounts {
   int pass = 0, fail = 0, known = 0, skip = 0, missing = 0;
-  bool nothing_judged = false;
+  std::optional<ResultFile::Unjudged> unjudged;
   // What a column says beyond its counts: missing results, a cell that judged nothing.
   [[nodiscard]] std::string warnings() const {
     std::string text;
     if (missing) text += "; " + std::to_string(missing) + " MISSING (no result for a test the cell had to run)";
-    if (nothing_judged) text += "; NOTHING JUDGED: every test skipped";
+    if (unjudged) text += (unjudged->known ? "; not judged, as its expectations say: " : "; NOTHING JUDGED: ") +
+                          first_line(unjudged->why);
     return text;
   }
 };
@@ -123,7 +128,7 @@ ColumnCounts counts_of(const ResultFile& file) {
   Tally t = tally(file.run.results);
   int known = 0;
   for (const TestRecord& result : file.run.results) known += cell_of(file, result.name, &result).css == "known";
-  return {t.passed, t.failed - known, known, t.skipped, file.missing_count(), file.nothing_judged()};
+  return {t.passed, t.failed - known, known, t.skipped, file.missing_count(), file.unjudged()};
 }
 
 std::string_view verdict_css(DriverVerdict::Kind kind) {
@@ -190,7 +195,7 @@ std::string matrix_markdown(const std::vector<ResultFile>& files) {
 
 std::string matrix_text(const std::vector<ResultFile>& files) {
   auto code = [](const Cell& cell) -> std::string {
-    if (cell.css == "pass") return "ok";
+    if (cell.css == "pass") return cell.label == "pass" ? "ok" : cell.label == "pass (fence only)" ? "fo" : "ro";
     if (cell.css == "skip") return "sk";
     if (cell.css == "known") return "kf";
     if (cell.css == "none") return ".";
@@ -221,7 +226,7 @@ std::string matrix_text(const std::vector<ResultFile>& files) {
     bool all_pass = true;
     for (const ResultFile& file : files) {
       const TestRecord* result = file.run.find(name);
-      all_pass = all_pass && (result ? result->outcome == Outcome::Pass : !file.is_missing(name));
+      all_pass = all_pass && (result ? outcome_label(*result) == "Pass" : !file.is_missing(name));
     }
     if (all_pass) {
       ++uniform;
@@ -248,7 +253,8 @@ std::string matrix_text(const std::vector<ResultFile>& files) {
     row(name, cells);
   }
   out << "\n" << uniform << " more behaviours pass in every cell that ran them (matrix.md lists every one).\n"
-      << "ok pass, FAIL new failure, kf known failure (the cell's expectations), sk skip, MISS no result for a test "
+      << "ok pass, fo pass judging the fence only (its content check could not fail here), ro pass that only "
+         "records, FAIL new failure, kf known failure (the cell's expectations), sk skip, MISS no result for a test "
          "the cell had to run, CRAS/TIME/FLAK crash/timeout/flake, . not among the cell's tests\n";
   return out.str();
 }
@@ -383,9 +389,19 @@ int ResultFile::missing_count() const {
                                         [&](const std::string& test) { return run.find(test) == nullptr; }));
 }
 
+std::optional<ResultFile::Unjudged> ResultFile::unjudged() const {
+  if (run.results.empty()) return std::nullopt;  // NO RESULTS: said as such
+  const Comparison comparison = compare(run.results, expectations.value_or(Expectations{}), std::nullopt,
+                                        !expectations.has_value());
+  for (const Comparison::Entry& entry : comparison.entries) {
+    if (entry.kind == Comparison::Kind::NothingJudged) return Unjudged{entry.message, false};
+    if (entry.kind == Comparison::Kind::KnownNotJudged) return Unjudged{entry.message, true};
+  }
+  return std::nullopt;
+}
+
 bool ResultFile::nothing_judged() const {
-  return !run.results.empty() && std::all_of(run.results.begin(), run.results.end(),
-                                             [](const TestRecord& r) { return r.outcome == Outcome::Skip; });
+  return !run.results.empty() && std::none_of(run.results.begin(), run.results.end(), judged);
 }
 
 }  // namespace fc

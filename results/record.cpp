@@ -41,6 +41,20 @@ std::vector<std::pair<std::string, std::string>> TestRecord::fences() const {
   return out;
 }
 
+bool judged(const TestRecord& record) {
+  const std::string* judges = find_property(record.properties, schema::kJudges);
+  return record.outcome != Outcome::Skip && !(judges && *judges == schema::kJudgesNothing);
+}
+
+std::string outcome_label(const TestRecord& record) {
+  std::string label(to_string(record.outcome));
+  const std::string* judges = find_property(record.properties, schema::kJudges);
+  if (record.outcome != Outcome::Pass || !judges) return label;
+  if (*judges == schema::kJudgesFenceOnly) return label + " (fence only)";
+  if (*judges == schema::kJudgesNothing) return label + " (records only)";
+  return label;
+}
+
 Tally tally(const std::vector<TestRecord>& records) {
   Tally counts;
   for (const TestRecord& record : records) {

@@ -38,6 +38,14 @@ struct TestRecord {
   [[nodiscard]] std::vector<std::pair<std::string, std::string>> fences() const;
 };
 
+// Did the result judge anything: not a skip, and not a record-only test (one
+// that records what it saw and asserts nothing: schema::kJudges "no")?
+[[nodiscard]] bool judged(const TestRecord& record);
+
+// The outcome as reports show it: "Pass (fence only)" and "Pass (records
+// only)" for a pass that judged less than it names (schema::kJudges).
+[[nodiscard]] std::string outcome_label(const TestRecord& record);
+
 // Counts per outcome; `failed` counts Fail, Crash and Timeout.
 struct Tally {
   int passed = 0, failed = 0, skipped = 0;

@@ -21,7 +21,7 @@ std::string bridge_of(const GtestRun& run, const std::string& param) {
   const TestRecord* bridge = run.find(std::string(kBridgeTest) + param);
   if (!bridge) return "not run";
   switch (bridge->outcome) {
-    case Outcome::Pass: return "works";
+    case Outcome::Pass: return outcome_label(*bridge) == "Pass" ? "works" : "works (fence only)";
     case Outcome::Skip: return "not judged: " + first_line(bridge->message);
     default: return "fails: " + first_line(bridge->message);
   }
@@ -51,14 +51,20 @@ std::vector<DriverVerdict> driver_verdicts(const std::vector<ResultFile>& files)
         case Outcome::Pass:
           row.kind = DriverVerdict::Kind::Good;
           row.verdict = bridged ? "explicit bridge works" : "fences GPU writes";
+          if (outcome_label(record) != "Pass") row.verdict += " (fence only)";
           break;
         case Outcome::Skip:
           row.kind = DriverVerdict::Kind::NotJudged;
-          row.verdict = file.nothing_judged() ? "not judged: every test in this cell skipped" : "not judged";
+          row.verdict = file.nothing_judged() ? "not judged: no test in this cell passed or failed" : "not judged";
           break;
         case Outcome::Fail:
           row.kind = DriverVerdict::Kind::Bad;
-          row.verdict = bridged ? "explicit bridge fails" : "attaches no fence (reads race)";
+          // Only the contradiction itself says the fence is missing; any other failure is said as it is.
+          if (find_property(record.properties, schema::kUnfencedWrite)) {
+            row.verdict = bridged ? "explicit bridge fails" : "attaches no fence (reads race)";
+          } else {
+            row.verdict = "no verdict: failed: " + first_line(record.message);
+          }
           break;
         case Outcome::Crash:
         case Outcome::Timeout:

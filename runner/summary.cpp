@@ -25,8 +25,16 @@ std::string format_summary(const RunSummary& summary) {
   Tally counts = tally(summary.tests);
   out << "fencecheck summary: cell " << (summary.cell.empty() ? "host" : summary.cell) << ", kernel "
       << summary.kernel_release << "\n";
-  out << "  " << counts.passed << " passed, " << counts.failed << " failed, " << counts.skipped << " skipped ("
-      << summary.tests.size() << " tests)\n";
+  const auto fence_only = std::count_if(summary.tests.begin(), summary.tests.end(),
+                                       [](const TestRecord& t) { return outcome_label(t) == "Pass (fence only)"; });
+  const auto records_only = std::count_if(summary.tests.begin(), summary.tests.end(),
+                                         [](const TestRecord& t) { return outcome_label(t) == "Pass (records only)"; });
+  out << "  " << counts.passed << " passed";
+  if (fence_only + records_only > 0) {
+    out << " (" << fence_only << " judging the fence only: their content check could not fail here; " << records_only
+        << " recording only)";
+  }
+  out << ", " << counts.failed << " failed, " << counts.skipped << " skipped (" << summary.tests.size() << " tests)\n";
 
   bool header = false;
   for (const TestRecord& test : summary.tests) {
@@ -34,7 +42,8 @@ std::string format_summary(const RunSummary& summary) {
     if (fences.empty()) continue;
     if (!header) out << "fence checks (what the kernel returned):\n";
     header = true;
-    out << "  " << tag(test.outcome) << " " << test.name << "  [";
+    out << "  " << tag(test.outcome) << (outcome_label(test) == "Pass (fence only)" ? " (fence only)" : "") << " "
+        << test.name << "  [";
     const char* sep = "";
     for (auto& [label, fence] : fences) {
       std::replace(label.begin(), label.end(), '_', ' ');

@@ -29,7 +29,7 @@ results_tool() {
   local command=$1
   shift
   local expectations=()
-  [[ $command =~ ^(compare|bench|matrix|bugreport)$ ]] && expectations=(--expectations "$FENCECHECK_EXPECTATIONS")
+  [[ $command =~ ^(compare|bench|matrix|bugreport|junit|lava)$ ]] && expectations=(--expectations "$FENCECHECK_EXPECTATIONS")
   "$FENCECHECK_BIN/fencecheck-results" "$command" "${expectations[@]}" "$@"
 }
 
@@ -60,7 +60,7 @@ lane_param() {
   producer=$(lane_producer "$1")
   while IFS=$'\t' read -r name param; do
     [[ $name == "$producer" ]] && { echo "$param"; return 0; }
-  done < <(producer_params "${2:-}")
+  done <<<"$(producer_params "${2:-}")"
   echo "cells.sh: ${2:-$FENCECHECK_BIN}/fencecheck has no producer '$producer' (lane $1)" >&2
   return 1
 }
@@ -73,7 +73,7 @@ lane_filter() {
   if lane_runs_kernel_suites "$1"; then
     while IFS=$'\t' read -r _ param; do
       [[ $param == "$own" ]] || filter+=${filter:+:}"*$param"
-    done < <(producer_params "${2:-}")
+    done <<<"$(producer_params "${2:-}")"
     echo "-$filter"
   else
     echo "Gpu/*$own"
@@ -164,7 +164,9 @@ result_cells() {
 }
 
 # every_cell_as_expected: every cell that ran or was meant to against its
-# expectations (compare_cell); a run with no cell at all is not a pass.
+# expectations (compare_cell), a driver no expectation file names included
+# (compare: its skips are tolerated, but it must judge something); a run with
+# no cell at all is not a pass.
 every_cell_as_expected() {
   local status=0 cell cells
   cells=$(result_cells)
@@ -186,7 +188,7 @@ write_outputs() {
   local folder=$FENCECHECK_RESULTS cells=("$@") file cell jsons=() benches=()
   if ((${#cells[@]} == 0)); then
     # Version order (linux-6.1 before linux-6.12): columns read kernel by kernel.
-    while IFS= read -r file; do cells+=("$(basename "$file" .json)"); done < <(result_files)
+    while IFS= read -r file; do [[ -n $file ]] && cells+=("$(basename "$file" .json)"); done <<<"$(result_files)"
   fi
   ((${#cells[@]})) || { echo "outputs: no results in $folder" >&2; return 2; }
   for cell in "${cells[@]}"; do
@@ -199,32 +201,4 @@ write_outputs() {
     results_tool kcidb -o "$folder/kcidb.json" "${benches[@]}" "${jsons[@]}" &&
     results_tool lava -o "$folder/lava.txt" "${benches[@]}" "${jsons[@]}" || return
   echo "outputs in $folder/: ${#cells[@]} cells' JUnit files, matrix.md, matrix.html, matrix.txt, kcidb.json, lava.txt"
-}
-
-# has_expectations CELL: is there an expectation file for CELL's lane or driver (its first tag)?
-has_expectations() {
-  local stem=$FENCECHECK_EXPECTATIONS/${1%%@*} kind
-  for kind in fails flakes skips; do compgen -G "$stem*-$kind.txt" >/dev/null && return 0; done
-  return 1
-}
-
-# verdicts OWN_STATUS: every cell of the run against its expectations
-# (compare_cell); a cell run on this machine (OWN_STATUS, the name of an
-# associative array CELL -> fencecheck's exit status) whose driver has no
-# expectation files yet is judged by its tests' own verdicts, its exit status.
-# Returns 1 if any cell is not as expected.
-verdicts() {
-  local -n own=$1
-  local status=0 cell cells
-  cells=$(result_cells)
-  [[ -n $cells ]] || { echo "no cell ran or was planned in $FENCECHECK_RESULTS: nothing was judged"; return 1; }
-  for cell in $cells; do
-    if [[ -n ${own[$cell]:-} && -e $FENCECHECK_RESULTS/$cell.json ]] && ! has_expectations "$cell"; then
-      echo "$cell: no $FENCECHECK_EXPECTATIONS/${cell%%@*}-*.txt; fencecheck exit status ${own[$cell]}"
-      [[ ${own[$cell]} == 0 ]] || status=1
-    else
-      compare_cell "$cell" || status=1
-    fi
-  done
-  return $status
 }

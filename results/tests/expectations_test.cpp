@@ -114,6 +114,89 @@ TEST(Compare, ARunInWhichEveryTestSkippedJudgedNothing) {
   EXPECT_EQ(c.count(Kind::NothingJudged), 1);
 }
 
+TEST(Compare, ARecordOnlyPassJudgesNothing) {
+  TestRecord record_only{"Gpu/GpuPlainSubmit.A/vulkan", Outcome::Pass, ""};
+  record_only.properties.emplace_back(schema::kJudges, "no");
+  auto c = compare({record_only, {"Gpu/GpuWrite.A/vulkan", Outcome::Skip, "no extension"}},
+                   make("", "", "Gpu/GpuWrite\\..*\n"));
+  EXPECT_FALSE(c.ok());
+  EXPECT_EQ(c.count(Kind::NothingJudged), 1);
+  // Where the expectations say the cell judges nothing, that is expected; once it judges, the file is stale.
+  Expectations known = make("", "", "Gpu/GpuWrite\\..*\n");
+  known.not_judged = "writes from the CPU";
+  auto as_known = compare({record_only, {"Gpu/GpuWrite.A/vulkan", Outcome::Skip, "no extension"}}, known);
+  EXPECT_TRUE(as_known.ok());
+  EXPECT_EQ(as_known.count(Kind::KnownNotJudged), 1);
+  auto judging = compare({record_only, {"Gpu/GpuWrite.B/vulkan", Outcome::Pass, ""}}, known);
+  EXPECT_FALSE(judging.ok());
+  EXPECT_EQ(judging.count(Kind::StaleExpectation), 1);
+}
+
+// A driver no expectation file names: skips are tolerated, failures are not,
+// and its GPU tests must judge something.
+TEST(Compare, AnUnknownCellToleratesSkipsButMustJudgeTheGpu) {
+  const Expectations none;
+  EXPECT_TRUE(compare({{"Gpu/GpuWrite.A/gl", Outcome::Pass, ""}, {"Gpu/GpuWrite.B/gl", Outcome::Skip, "no"}}, none,
+                      std::nullopt, true)
+                  .ok());
+  EXPECT_FALSE(compare({{"Gpu/GpuWrite.A/gl", Outcome::Fail, "x"}}, none, std::nullopt, true).ok());
+  auto all_skipped = compare({{"Gpu/GpuWrite.A/gl", Outcome::Skip, "unsupported: GBM cannot allocate"},
+                              {"Gpu/GpuWrite.B/gl", Outcome::Skip, "unsupported: GBM cannot allocate"},
+                              {"Gpu/GpuWrite.A/vulkan", Outcome::Skip, "unsupported: no Vulkan device"},
+                              {"Uapi.A", Outcome::Pass, ""}},
+                             none, std::nullopt, true);
+  EXPECT_FALSE(all_skipped.ok());
+  ASSERT_EQ(all_skipped.count(Kind::NothingJudged), 1);
+  const std::string& message = all_skipped.entries.back().message;
+  EXPECT_NE(message.find("2x unsupported: GBM cannot allocate\n"), std::string::npos) << message;
+  EXPECT_NE(message.find("1x unsupported: no Vulkan device"), std::string::npos) << message;
+  // The same skips, listed, in a known cell whose other tests judged: as expected.
+  EXPECT_TRUE(compare({{"Gpu/GpuWrite.A/gl", Outcome::Skip, "x"}, {"Uapi.A", Outcome::Pass, ""}},
+                      make("", "", "Gpu/.*\n"))
+                  .ok());
+}
+
+// A cell named after one Mesa whose producers loaded another is not that Mesa's.
+TEST(MesaIdentity, TheLoadedMesaMustBeTheCells) {
+  EXPECT_FALSE(mesa_problem("virgl@linux-6.1@mesa-25.0", "25.0.7", "25.0.7-2~bpo12+1"));
+  EXPECT_FALSE(mesa_problem("virgl@linux-6.1@mesa-22.3@asan", "22.3.6", "22.3"));
+  auto problem = mesa_problem("virgl@linux-6.1@mesa-25.0", "22.3.6", "25.0.7-2~bpo12+1");
+  ASSERT_TRUE(problem);
+  EXPECT_NE(problem->find("named after Mesa 25.0, but its producers loaded Mesa 22.3.6"), std::string::npos) << *problem;
+  // Nothing loaded Mesa (the reference producer writes from the CPU), or the cell names no version.
+  EXPECT_FALSE(mesa_problem("vgem@linux-6.1@mesa-25.0", "22.3", ""));
+  EXPECT_FALSE(mesa_problem("amdgpu@linux-6.1@mesa-unknown", "24.2.8", "unknown"));
+  EXPECT_TRUE(mesa_problem("virgl@linux-6.1@mesa-25.0", "", "25.0"));
+}
+
+// A listed failure or skip for another reason than its entry gives is a
+// mismatch: an EGL error is not the missing fence a Fail line knows.
+TEST(Compare, AListedResultForAnotherReasonIsAChangedReason) {
+  Expectations e;
+  ASSERT_FALSE(parse_fails("A.f,Fail,already signalled while\nB.f,Fail\n", "fails.txt", e.fails, &e.fail_reasons));
+  ASSERT_FALSE(parse_patterns("S\\..*,no VK_KHR_external_semaphore_fd\nT\\..*\n", "skips.txt", e.skips, true));
+  ASSERT_FALSE(parse_patterns("F\\..*,poll ready\n", "flakes.txt", e.flakes, true));
+  const std::string fence = "gpu_write_test.cpp:60\nthe export was already signalled while the producer said";
+  auto c = compare({{"A.f", Outcome::Fail, fence}, {"B.f", Outcome::Fail, "anything"},
+                    {"S.a", Outcome::Skip, "unsupported: no VK_KHR_external_semaphore_fd on lavapipe"},
+                    {"T.a", Outcome::Skip, "whatever"}, {"F.a", Outcome::Fail, "poll ready too late"}, {"P.a", Outcome::Pass, ""}},
+                   e);
+  EXPECT_TRUE(c.ok());
+  auto changed = compare({{"A.f", Outcome::Fail, "eglInitialize: EGL_NOT_INITIALIZED"}, {"B.f", Outcome::Fail, "x"},
+                          {"S.a", Outcome::Skip, "modprobe failed"}, {"T.a", Outcome::Skip, "w"},
+                          {"F.a", Outcome::Fail, "timed out"}, {"P.a", Outcome::Pass, ""}},
+                         e);
+  EXPECT_FALSE(changed.ok());
+  EXPECT_EQ(kind_of(changed, "A.f"), Kind::ChangedReason);
+  EXPECT_EQ(kind_of(changed, "S.a"), Kind::ChangedReason);
+  EXPECT_EQ(kind_of(changed, "F.a"), Kind::ChangedReason);
+  EXPECT_EQ(kind_of(changed, "B.f"), Kind::Expected);
+  EXPECT_EQ(changed.count(Kind::ChangedReason), 3);
+  std::map<std::string, Outcome> fails;
+  EXPECT_TRUE(parse_fails("A.f,Fail,(unclosed\n", "fails.txt", fails));
+  EXPECT_TRUE(parse_fails("A.f,Fail,\n", "fails.txt", fails));
+}
+
 TEST(Compare, AListedFailureThatDidNotRunIsStale) {
   auto c = compare({{"A.pass", Outcome::Pass, ""}}, make("A.gone,Fail\n"));
   EXPECT_FALSE(c.ok());

@@ -31,6 +31,8 @@ GtestRun lane(const std::string& name, const std::string& driver, Outcome pendin
                           {"fence.after_submit", fence},
                           {"gl.renderer", name + " renderer <3>"},
                           {"buffer.modifier", "LINEAR"}}});
+  // A failure on the contradiction itself records it (fixtures' unfenced_write).
+  if (pending == Outcome::Fail) run.results.back().properties.emplace_back("unfenced_write", "frame 1 (implicit)");
   run.results.push_back({"UapiAbi.Numbers", Outcome::Pass, "", 0.0, "", {}});
   run.results.push_back({"Gpu/GpuWrite.ExportRightAfterSubmitIsPending/vulkan", Outcome::Skip, "no dma-buf import", 0,
                          "", {{"producer", "vulkan"}}});
@@ -71,14 +73,14 @@ TEST(Matrix, MissingResultsAndCellsThatJudgedNothingAreShown) {
   const std::string md = matrix_markdown(files), text = matrix_text(files), html = matrix_html(files);
   EXPECT_NE(md.find("| `Vgem/Died.InThisTest` | **MISSING** | - | - |"), std::string::npos) << md;
   EXPECT_NE(md.find("1 MISSING"), std::string::npos) << md;
-  EXPECT_NE(md.find("NOTHING JUDGED: every test skipped"), std::string::npos) << md;
+  EXPECT_NE(md.find("NOTHING JUDGED: no test passed or failed"), std::string::npos) << md;
   EXPECT_NE(text.find("Vgem/Died.InThisTest"), std::string::npos) << "a missing result is not a pass:\n" << text;
   EXPECT_NE(text.find("MISS"), std::string::npos) << text;
   EXPECT_NE(text.find("NOTHING JUDGED"), std::string::npos) << text;
   EXPECT_NE(html.find("<td class=\"fail\">MISSING</td>"), std::string::npos);
   EXPECT_NE(html.find("NOTHING JUDGED"), std::string::npos);
   auto rows = driver_verdicts(files);
-  EXPECT_EQ(rows[4].verdict, "not judged: every test in this cell skipped") << rows[4].cell;
+  EXPECT_EQ(rows[4].verdict, "not judged: no test in this cell passed or failed") << rows[4].cell;
 }
 
 TEST(Verdicts, ACellThatDiedBeforeItsDecidingTestHasAMissingVerdict) {
@@ -125,6 +127,24 @@ TEST(Verdicts, OneRowPerCellAndApiWithTheAnswerAndItsEvidence) {
   EXPECT_EQ(rows[1].kind, DriverVerdict::Kind::NotJudged);
   EXPECT_EQ(rows[1].evidence, "no dma-buf import");
   EXPECT_EQ(rows[1].bridge, "not run");
+}
+
+// "attaches no fence" only where the result carries the contradiction; any
+// other failure (an EGL error, a timeout) says what it was. A pass whose
+// content check could not fail says "fence only".
+TEST(Verdicts, OnlyTheContradictionReadsAsAMissingFence) {
+  auto files = three_lanes();
+  TestRecord& deciding = files[1].run.results[0];
+  std::erase_if(deciding.properties, [](const auto& p) { return p.first == "unfenced_write"; });
+  deciding.message = "gl_producer.cpp:80\neglInitialize failed: EGL_NOT_INITIALIZED";
+  auto rows = driver_verdicts(files);
+  EXPECT_EQ(rows[2].verdict, "no verdict: failed: eglInitialize failed: EGL_NOT_INITIALIZED");
+  EXPECT_EQ(rows[2].kind, DriverVerdict::Kind::Bad);
+  files[2].run.results[0].properties.emplace_back("judges", "fence only");
+  rows = driver_verdicts(files);
+  EXPECT_EQ(rows[4].verdict, "fences GPU writes (fence only)");
+  EXPECT_NE(matrix_text(files).find(" fo "), std::string::npos) << matrix_text(files);
+  EXPECT_NE(matrix_markdown(files).find("pass (fence only)"), std::string::npos);
 }
 
 TEST(Verdicts, VulkanIsJudgedOnTheExplicitBridgeAndItsPlainSubmitIsOnlyRecorded) {

@@ -144,6 +144,79 @@ planned_cells_count() {
 }
 check "a planned cell without results fails the run, and so does a run with no cell" planned_cells_count
 
+# compare judges a file as the cell it records, and bad usage is not a mismatch.
+compare_takes_the_files_cell() {
+  local cell
+  cell=$(basename "$virgl" .json)
+  "$tool" compare "$virgl" >"$work/out.txt" && grep -q "^$cell: .*all as expected" "$work/out.txt" || return 1
+  "$tool" compare --cell vgem@linux-6.12@mesa-22.3 "$virgl" 2>"$work/err.txt"
+  [[ $? == 2 ]] && grep -q "holds the results of cell $cell, not of --cell vgem@linux-6.12@mesa-22.3" "$work/err.txt" ||
+    return 1
+  "$tool" compare --expectations /nonexistent "$virgl" 2>/dev/null; [[ $? == 2 ]] || return 1
+  "$tool" compare --help | grep -q 'CELL.expected.txt'
+}
+check "compare takes the cell from the file (a --cell naming another is bad usage), a missing expectations folder is bad usage" \
+  compare_takes_the_files_cell
+
+# Fail closed (planted): a listed failure for another reason, producers that
+# loaded another Mesa than the cell's, a driver no expectation file names
+# whose GPU tests all skipped: none may read as green.
+rewrite() {  # rewrite IN OUT PYTHON: the result file IN as OUT, after PYTHON ran on doc
+  python3 - "$1" "$2" "$3" <<'PY'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+exec(sys.argv[3])
+json.dump(doc, open(sys.argv[2], "w"))
+PY
+}
+fails_closed() {
+  local dir=$work/closed
+  rm -rf "$dir" && mkdir -p "$dir/none" "$dir/results" || return 1
+  # llvmpipe's known missing fence, failing instead on an EGL error: CHANGED REASON.
+  rewrite "$llvmpipe" "$dir/llvmpipe.json" '
+for s in doc["testsuites"]:
+    for t in s["testsuite"]:
+        for f in t.get("failures", []):
+            f["failure"] = "gl_producer.cpp:1\neglInitialize failed: EGL_NOT_INITIALIZED"' || return 1
+  "$tool" compare "$dir/llvmpipe.json" >"$dir/out.txt"
+  [[ $? == 1 ]] && grep -q 'CHANGED REASON *Gpu/GpuWrite.ExportRightAfterSubmitIsPending/gl' "$dir/out.txt" ||
+    { echo "a known failure for another reason passed:"; head "$dir/out.txt"; return 1; }
+  # virgl's cell is named after Mesa 22.3; its producers loaded another.
+  rewrite "$virgl" "$dir/virgl.json" 'doc["mesa.version"] = "25.0.7"; doc["mesa.package"] = "22.3"' || return 1
+  "$tool" compare "$dir/virgl.json" >"$dir/out.txt"
+  [[ $? == 1 ]] && grep -q 'MESA .*named after Mesa 22.3, but its producers loaded Mesa 25.0.7' "$dir/out.txt" ||
+    { echo "a cell judged as the wrong Mesa passed:"; cat "$dir/out.txt"; return 1; }
+  # A GPU no expectation file names, every GPU test of it skipped (GBM could not
+  # allocate, no EGL): NOT JUDGED through the runs' own verdict step.
+  local unknown=amdgpu-unknown@linux-6.1@mesa-22.3
+  rewrite "$virgl" "$dir/results/$unknown.json" '
+doc["fencecheck.cell"] = "amdgpu-unknown@linux-6.1@mesa-22.3"
+for s in doc["testsuites"]:
+    for t in s["testsuite"]:
+        t.pop("failures", None)
+        t["result"] = "SKIPPED"
+        t["skip_reason"] = "unsupported: amdgpu cannot allocate ARGB8888 256x256 LINEAR"' || return 1
+  (source vm/lanes.sh; FENCECHECK_RESULTS=$dir/results FENCECHECK_EXPECTATIONS=$dir/none every_cell_as_expected) \
+    >"$dir/out.txt"
+  [[ $? == 1 ]] && grep -q "$unknown: .*NOT JUDGED" "$dir/out.txt" &&
+    grep -q '[0-9]*x unsupported: amdgpu cannot allocate ARGB8888' "$dir/out.txt" ||
+    { echo "an unknown GPU whose tests all skipped passed:"; cat "$dir/out.txt"; return 1; }
+  # The same cell with one GPU test that passed is judged, its skips tolerated.
+  rewrite "$dir/results/$unknown.json" "$dir/results/$unknown.json" '
+t = [t for s in doc["testsuites"] for t in s["testsuite"] if s["name"] == "Gpu/GpuWrite"][0]
+t["result"] = "COMPLETED"; t.pop("skip_reason")' || return 1
+  (source vm/lanes.sh; FENCECHECK_RESULTS=$dir/results FENCECHECK_EXPECTATIONS=$dir/none every_cell_as_expected) \
+    >"$dir/out.txt" || { echo "an unknown GPU with a judging pass and tolerated skips failed:"; cat "$dir/out.txt"; return 1; }
+  # Its LAVA and JUnit outputs say NOT JUDGED too, for the all-skip cell.
+  rewrite "$dir/results/$unknown.json" "$dir/results/$unknown.json" '
+for s in doc["testsuites"]:
+    for t in s["testsuite"]: t["result"] = "SKIPPED"' || return 1
+  "$tool" lava --expectations "$dir/none" "$dir/results/$unknown.json" | grep -q "judged --result fail" &&
+    "$tool" junit --expectations "$dir/none" "$dir/results/$unknown.json" | grep -q 'type="NotJudged"'
+}
+check "fail closed: a known failure for another reason, another Mesa than the cell's, an unknown GPU whose every GPU test skipped" \
+  fails_closed
+
 bad_input() {
   "$tool" matrix /nonexistent.json; [[ $? == 2 ]] || return 1
   echo '{"oops":' >"$work/bad.json"
