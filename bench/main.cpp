@@ -80,9 +80,15 @@ int main(int argc, char** argv) {
   context(fc::schema::kKernelRelease, fc::kernel_release());
   context(fc::schema::kKernelVersion, fc::kernel_version());
   context(fc::schema::kCpuModel, cpu_model());
+  context(fc::schema::kBenchSize, smoke ? "short" : "full");
   if (const char* mesa = std::getenv("FENCECHECK_MESA")) context(fc::schema::kMesaVersion, mesa);
   auto devices = fc::discover_drm_devices();
   fc::Selection selection = fc::select_device(devices, options.device);
+  if (!options.device.empty() && !selection.device) {
+    // An unknown device is a mistake in the command, not a GPU whose benchmarks all skip.
+    std::fprintf(stderr, "fencecheck-bench: %s (see --help)\n", selection.reason.c_str());
+    return 2;
+  }
   context(fc::schema::kGpuDevice, selection.device ? selection.device->describe() : selection.reason);
 
   fc::bench::register_idle_benchmarks();

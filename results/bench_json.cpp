@@ -1,5 +1,7 @@
 #include "results/bench_json.h"
 
+#include "harness/deadline.h"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -112,8 +114,25 @@ std::vector<std::string> check_bench_values(const BenchResult& result) {
     problems.push_back(std::to_string(static_cast<long>(early->second)) +
                        " wake-up(s) returned before the fence's own signal timestamp");
   }
-  const bool reference_waits = result.name.rfind("Race/vgem_cpu/", 0) == 0 &&
-                               result.name.compare(result.name.size() - 8, 8, "/no_wait") != 0;
+  const bool reference = result.name.rfind("Race/vgem_cpu/", 0) == 0;
+  const bool reference_waits = reference && result.name.compare(result.name.size() - 8, 8, "/no_wait") != 0;
+  // The reference producer fences every frame: not one may show its write in flight without a fence.
+  if (auto unfenced = result.counters.find("unfenced_ratio");
+      reference && unfenced != result.counters.end() && unfenced->second != 0) {
+    problems.push_back("unfenced_ratio " + std::to_string(unfenced->second) +
+                       ": the reference producer fences every frame, so none may be seen in flight without a fence");
+  }
+  // A wake-up later than the suite's own wake bound is a wake that did not come (harness/deadline.h kWakeBound).
+  if (result.name.rfind("Wake/", 0) == 0) {
+    constexpr double kWakeBoundUs = std::chrono::microseconds(timeouts::kWakeBound).count();
+    for (const char* counter : {"p50_us", "p99_us"}) {
+      if (auto found = result.counters.find(counter); found != result.counters.end() && found->second > kWakeBoundUs) {
+        problems.push_back(std::string(counter) + " " + std::to_string(static_cast<long>(found->second)) +
+                           " us: a wake-up later than the suite's wake bound (timeouts::kWakeBound, " +
+                           std::to_string(timeouts::kWakeBound.count()) + " ms)");
+      }
+    }
+  }
   if (reference_waits) {
     for (const char* counter : {"stale_ratio", "torn_ratio"}) {
       if (auto found = result.counters.find(counter); found != result.counters.end() && found->second != 0) {

@@ -175,6 +175,25 @@ every_cell_as_expected() {
   return $status
 }
 
+# bench_verdicts: every benchmark file against its cell's STEM-bench-*.txt
+# (fencecheck-results bench --check), and every benchmark run that was
+# planned (CELL.bench-planned, written before it started) must have left its
+# CELL-bench.json: one that never wrote it is a failure, not a smaller table.
+bench_verdicts() {
+  local status=0 plan cell benches=() file
+  for plan in "$FENCECHECK_RESULTS"/*.bench-planned; do
+    [[ -e $plan ]] || continue
+    cell=$(basename "$plan" .bench-planned)
+    [[ -s $FENCECHECK_RESULTS/$cell-bench.json ]] ||
+      { echo "$cell: NO BENCHMARK FILE: its fencecheck-bench never wrote $cell-bench.json (planned: $(<"$plan"))"; status=1; }
+  done
+  while IFS= read -r file; do [[ -n $file ]] && benches+=("$file"); done <<<"$(result_files --bench)"
+  ((${#benches[@]})) || { echo "no benchmark results in $FENCECHECK_RESULTS"; return 1; }
+  results_tool bench --check "${benches[@]}" | grep -E "^cell|PROBLEM"
+  ((PIPESTATUS[0] == 0)) || status=1
+  return $status
+}
+
 # write_outputs [CELL...]: everything lab CI and people consume, from the
 # cells' results (default: every CELL.json in the results folder), written
 # (atomically) into the same folder:

@@ -70,6 +70,15 @@ TEST(BenchJson, ValuesAreCheckedNotOnlyTheirPresence) {
   EXPECT_TRUE(check_bench_values(racing).empty()) << "not waiting may read stale frames";
   BenchResult wake{"Wake/vgem/poll_dmabuf", false, false, "", {{"p50_us", -3}, {"early_wakes", 2}}};
   EXPECT_EQ(check_bench_values(wake).size(), 2u);
+  // The reference producer fences every frame, waiting or not; a wake-up past the wake bound did not come.
+  BenchResult unfenced{"Race/vgem_cpu/no_wait", false, false, "", {{"stale_ratio", 0.9}, {"unfenced_ratio", 0.5}}};
+  ASSERT_EQ(check_bench_values(unfenced).size(), 1u);
+  EXPECT_NE(check_bench_values(unfenced)[0].find("unfenced_ratio"), std::string::npos);
+  BenchResult gl{"Race/gl/no_wait", false, false, "", {{"unfenced_ratio", 1.0}}};
+  EXPECT_TRUE(check_bench_values(gl).empty()) << "a fenceless driver's race is what it measures";
+  BenchResult late{"Wake/gl/poll_dmabuf", false, false, "", {{"p50_us", 120}, {"p99_us", 2'500'000}}};
+  ASSERT_EQ(check_bench_values(late).size(), 1u);
+  EXPECT_NE(check_bench_values(late)[0].find("p99_us"), std::string::npos);
 }
 
 TEST(BenchJson, ARaceThatMustRaceButReadEveryFrameWholeIsAProblem) {
