@@ -34,7 +34,28 @@ expect(after.get("status") == "RUN" and not after.get("failures"), "the run goes
 leak = tests.get("SelftestVgemLeak.LeaksASyncFile", {})
 expect("sync_file descriptor open" in (leak.get("failures") or [{}])[0].get("failure", ""),
        "a leaked sync_file fails its test")
-mutants = sys.argv[2:]
+def run_of(path):
+    return {s["name"] + "." + t["name"]: t for s in json.load(open(path))["testsuites"] for t in s["testsuite"]}
+def failure_of(test):
+    return "\n".join(f.get("failure", "") for f in (test.get("failures") or []))
+# The other mutants: each must fail the test that is there to catch it, for that reason.
+others = [p for p in sys.argv[2:] if "/selftest-mutant-" in p]
+mutants = [p for p in sys.argv[2:] if p not in others]
+named = {p.rsplit("selftest-mutant-", 1)[1][:-5]: p for p in others}
+expect(set(named) == {"signals-early", "bridge-signalled", "gbm-fails"}, "the other mutants ran: %s" % sorted(named))
+if "signals-early" in named:
+    test = run_of(named["signals-early"]).get("Gpu/GpuWrite.WaitingOnTheExportThenReadingSeesTheNewFrame/vgem_cpu", {})
+    expect("after the exported fence signalled, the consumer read" in failure_of(test),
+           "a producer that signals before it writes fails the content check after the wait")
+if "bridge-signalled" in named:
+    run = run_of(named["bridge-signalled"])
+    bridge = [t for name, t in run.items() if name.startswith("Gpu/GpuBridge.")]
+    expect(bool(bridge) and all("already signalled" in failure_of(t) for t in bridge),
+           "a bridge that imports an already-signalled fence fails every bridge test (%d)" % len(bridge))
+if "gbm-fails" in named:
+    test = run_of(named["gbm-fails"]).get("Gpu/GpuWrite.ExportRightAfterSubmitIsPending/vgem_cpu", {})
+    expect("advertises for rendering" in failure_of(test) and test.get("result") != "SKIPPED",
+           "a GBM that cannot allocate the default buffer in a format it advertises fails, not skips")
 expect(len(mutants) >= 5, "the half-fenced mutant ran (%d runs)" % len(mutants))
 for path in mutants:
     run = {s["name"] + "." + t["name"]: t for s in json.load(open(path))["testsuites"] for t in s["testsuite"]}
