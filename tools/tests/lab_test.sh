@@ -153,6 +153,8 @@ verdicts() {
   check "the tarball's programs on the lanes gave the build tree's verdicts" tarball_cells
   check "under the gtest-runner stand-in (shuffled, random groups): the build tree's verdicts" \
     grep -qx 0 "$results/gtest-runner.exit"
+  check "a GPU without expectation files whose GPU tests all skip is NOT JUDGED, and a failing GBM a failure (fencecheck-run exits 1 for both)" \
+    grep -qx 0 "$results/unknown-gpu.exit"
 }
 
 case ${1:-} in
