@@ -96,11 +96,7 @@ struct Cell {
 Cell cell_of(const ResultFile& file, const std::string& name, const TestRecord* result) {
   if (!result) return file.is_missing(name) ? Cell{"fail", "MISSING"} : Cell{"none", "-"};
   switch (result->outcome) {
-    case Outcome::Pass: {
-      std::string label = outcome_label(*result);
-      label[0] = 'p';  // "pass", "pass (fence only)", "pass (records only)"
-      return {"pass", label};
-    }
+    case Outcome::Pass: return {"pass", pass_label(judgement(*result))};
     case Outcome::Skip: return {"skip", "skip"};
     default: break;
   }
@@ -195,7 +191,9 @@ std::string matrix_markdown(const std::vector<ResultFile>& files) {
 
 std::string matrix_text(const std::vector<ResultFile>& files) {
   auto code = [](const Cell& cell) -> std::string {
-    if (cell.css == "pass") return cell.label == "pass" ? "ok" : cell.label == "pass (fence only)" ? "fo" : "ro";
+    if (cell.css == "pass") return cell.label == pass_label(Judgement::Whole)       ? "ok"
+                                   : cell.label == pass_label(Judgement::FenceOnly) ? "fo"
+                                                                                   : "ro";
     if (cell.css == "skip") return "sk";
     if (cell.css == "known") return "kf";
     if (cell.css == "none") return ".";
@@ -226,7 +224,8 @@ std::string matrix_text(const std::vector<ResultFile>& files) {
     bool all_pass = true;
     for (const ResultFile& file : files) {
       const TestRecord* result = file.run.find(name);
-      all_pass = all_pass && (result ? outcome_label(*result) == "Pass" : !file.is_missing(name));
+      all_pass = all_pass && (result ? result->outcome == Outcome::Pass && judgement(*result) == Judgement::Whole
+                                     : !file.is_missing(name));
     }
     if (all_pass) {
       ++uniform;
@@ -398,10 +397,6 @@ std::optional<ResultFile::Unjudged> ResultFile::unjudged() const {
     if (entry.kind == Comparison::Kind::KnownNotJudged) return Unjudged{entry.message, true};
   }
   return std::nullopt;
-}
-
-bool ResultFile::nothing_judged() const {
-  return !run.results.empty() && std::none_of(run.results.begin(), run.results.end(), judged);
 }
 
 }  // namespace fc

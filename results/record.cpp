@@ -41,18 +41,21 @@ std::vector<std::pair<std::string, std::string>> TestRecord::fences() const {
   return out;
 }
 
-bool judged(const TestRecord& record) {
+Judgement judgement(const TestRecord& record) {
+  if (record.outcome == Outcome::Skip) return Judgement::Nothing;
   const std::string* judges = find_property(record.properties, schema::kJudges);
-  return record.outcome != Outcome::Skip && !(judges && *judges == schema::kJudgesNothing);
+  if (judges && *judges == schema::kJudgesNothing) return Judgement::Nothing;
+  if (judges && *judges == schema::kJudgesFenceOnly) return Judgement::FenceOnly;
+  return Judgement::Whole;
 }
 
-std::string outcome_label(const TestRecord& record) {
-  std::string label(to_string(record.outcome));
-  const std::string* judges = find_property(record.properties, schema::kJudges);
-  if (record.outcome != Outcome::Pass || !judges) return label;
-  if (*judges == schema::kJudgesFenceOnly) return label + " (fence only)";
-  if (*judges == schema::kJudgesNothing) return label + " (records only)";
-  return label;
+std::string pass_label(Judgement judgement) {
+  switch (judgement) {
+    case Judgement::Whole: return "pass";
+    case Judgement::FenceOnly: return "pass (fence only)";
+    case Judgement::Nothing: return "pass (records only)";
+  }
+  return "pass";
 }
 
 Tally tally(const std::vector<TestRecord>& records) {

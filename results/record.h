@@ -38,13 +38,14 @@ struct TestRecord {
   [[nodiscard]] std::vector<std::pair<std::string, std::string>> fences() const;
 };
 
-// Did the result judge anything: not a skip, and not a record-only test (one
-// that records what it saw and asserts nothing: schema::kJudges "no")?
-[[nodiscard]] bool judged(const TestRecord& record);
-
-// The outcome as reports show it: "Pass (fence only)" and "Pass (records
-// only)" for a pass that judged less than it names (schema::kJudges).
-[[nodiscard]] std::string outcome_label(const TestRecord& record);
+// What a result judged (schema::kJudges): all it names; the fence only (its
+// content check could not fail here); or nothing (a skip, or a record-only
+// test, which records what it saw and asserts nothing).
+enum class Judgement { Whole, FenceOnly, Nothing };
+[[nodiscard]] Judgement judgement(const TestRecord& record);
+[[nodiscard]] inline bool judged(const TestRecord& record) { return judgement(record) != Judgement::Nothing; }
+// A pass as reports show it: "pass", "pass (fence only)", "pass (records only)".
+[[nodiscard]] std::string pass_label(Judgement judgement);
 
 // Counts per outcome; `failed` counts Fail, Crash and Timeout.
 struct Tally {

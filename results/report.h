@@ -30,8 +30,6 @@ struct ResultFile {
   // Listed in expected_tests but without a result.
   [[nodiscard]] bool is_missing(const std::string& test) const;
   [[nodiscard]] int missing_count() const;
-  // Results, and none of them judged (fc::judged): the cell judged nothing.
-  [[nodiscard]] bool nothing_judged() const;
   // Why the cell is NOT JUDGED, as compare decides it (no judging result; a
   // cell no expectation file names whose GPU tests all skipped), and whether
   // its -not-judged.txt knows it; nullopt when it judged.

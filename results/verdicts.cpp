@@ -21,7 +21,7 @@ std::string bridge_of(const GtestRun& run, const std::string& param) {
   const TestRecord* bridge = run.find(std::string(kBridgeTest) + param);
   if (!bridge) return "not run";
   switch (bridge->outcome) {
-    case Outcome::Pass: return outcome_label(*bridge) == "Pass" ? "works" : "works (fence only)";
+    case Outcome::Pass: return judgement(*bridge) == Judgement::FenceOnly ? "works (fence only)" : "works";
     case Outcome::Skip: return "not judged: " + first_line(bridge->message);
     default: return "fails: " + first_line(bridge->message);
   }
@@ -51,11 +51,16 @@ std::vector<DriverVerdict> driver_verdicts(const std::vector<ResultFile>& files)
         case Outcome::Pass:
           row.kind = DriverVerdict::Kind::Good;
           row.verdict = bridged ? "explicit bridge works" : "fences GPU writes";
-          if (outcome_label(record) != "Pass") row.verdict += " (fence only)";
+          if (judgement(record) == Judgement::FenceOnly) row.verdict += " (fence only)";
           break;
         case Outcome::Skip:
           row.kind = DriverVerdict::Kind::NotJudged;
-          row.verdict = file.nothing_judged() ? "not judged: no test in this cell passed or failed" : "not judged";
+          // Why, where the cell judged nothing (ResultFile::unjudged: compare's own rule).
+          if (auto unjudged = file.unjudged()) {
+            row.verdict = "not judged: " + first_line(unjudged->why);
+          } else {
+            row.verdict = "not judged";
+          }
           break;
         case Outcome::Fail:
           row.kind = DriverVerdict::Kind::Bad;

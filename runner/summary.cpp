@@ -25,10 +25,11 @@ std::string format_summary(const RunSummary& summary) {
   Tally counts = tally(summary.tests);
   out << "fencecheck summary: cell " << (summary.cell.empty() ? "host" : summary.cell) << ", kernel "
       << summary.kernel_release << "\n";
-  const auto fence_only = std::count_if(summary.tests.begin(), summary.tests.end(),
-                                       [](const TestRecord& t) { return outcome_label(t) == "Pass (fence only)"; });
-  const auto records_only = std::count_if(summary.tests.begin(), summary.tests.end(),
-                                         [](const TestRecord& t) { return outcome_label(t) == "Pass (records only)"; });
+  auto passes_judging = [&](Judgement judged) {
+    return std::count_if(summary.tests.begin(), summary.tests.end(),
+                         [&](const TestRecord& t) { return t.outcome == Outcome::Pass && judgement(t) == judged; });
+  };
+  const auto fence_only = passes_judging(Judgement::FenceOnly), records_only = passes_judging(Judgement::Nothing);
   out << "  " << counts.passed << " passed";
   if (fence_only + records_only > 0) {
     out << " (" << fence_only << " judging the fence only: their content check could not fail here; " << records_only
@@ -42,7 +43,7 @@ std::string format_summary(const RunSummary& summary) {
     if (fences.empty()) continue;
     if (!header) out << "fence checks (what the kernel returned):\n";
     header = true;
-    out << "  " << tag(test.outcome) << (outcome_label(test) == "Pass (fence only)" ? " (fence only)" : "") << " "
+    out << "  " << tag(test.outcome) << (judgement(test) == Judgement::FenceOnly ? " (fence only)" : "") << " "
         << test.name << "  [";
     const char* sep = "";
     for (auto& [label, fence] : fences) {
