@@ -370,13 +370,15 @@ std::vector<std::string> exit_status_problems(const std::vector<int>& statuses, 
 
 std::optional<std::string> mesa_problem(const std::string& cell, const std::string& mesa_loaded,
                                         const std::string& mesa_package) {
-  static const std::regex version("^([0-9]+\\.[0-9]+)");
+  static const std::regex x_y("[0-9]+\\.[0-9]+");
   const std::size_t tag = cell.find("@mesa-");
   if (tag == std::string::npos || mesa_package.empty()) return std::nullopt;
   const std::string named = cell.substr(tag + 6, cell.find('@', tag + 1) - tag - 6);
+  if (!std::regex_match(named, x_y)) return std::nullopt;
   std::smatch loaded;
-  if (!std::regex_match(named, std::regex("[0-9]+\\.[0-9]+"))) return std::nullopt;
-  if (std::regex_search(mesa_loaded, loaded, version) && loaded[1] == named) return std::nullopt;
+  if (std::regex_search(mesa_loaded, loaded, x_y, std::regex_constants::match_continuous) && loaded.str() == named) {
+    return std::nullopt;
+  }
   return "the cell is named after Mesa " + named + ", but its producers loaded Mesa " +
          (mesa_loaded.empty() ? "(none recorded)" : mesa_loaded) + " (meant: " + mesa_package +
          "): its results are not that Mesa's";

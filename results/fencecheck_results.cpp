@@ -305,6 +305,9 @@ std::string counter(const fc::BenchResult& result, const char* name, int precisi
 // system call and no clock read, so at most this multiple of a bare poll().
 constexpr double kHelperTarget = 1.10;
 
+// A --short run (fencecheck-bench's smoke-test sizes): too few samples to judge a target.
+bool short_run(const fc::BenchRun& run) { return run.context_of(fc::schema::kBenchSize, "full") == "short"; }
+
 void print_bench_table(const fc::BenchRun& run) {
   std::printf("== cell %s: kernel %s; cpu %s\n", run.context_of(fc::schema::kCell).c_str(),
               run.context_of(fc::schema::kKernelRelease).c_str(), run.context_of(fc::schema::kCpuModel).c_str());
@@ -338,11 +341,10 @@ void print_bench_table(const fc::BenchRun& run) {
     }
     if (helper && helper->counters.count("x_poll")) {
       const double x_poll = helper->counters.at("x_poll");
-      const bool smoke = run.context_of(fc::schema::kBenchSize, "full") == "short";
       std::printf("  recommended helper (wait_for_writers) on an idle buffer: %.2fx a bare poll() on the dma-buf "
                   "(interleaved batches; target <= %.2fx: %s)\n",
                   x_poll, kHelperTarget,
-                  x_poll <= kHelperTarget ? "met" : smoke ? "not met in this --short run (not judged: too few samples)"
+                  x_poll <= kHelperTarget ? "met" : short_run(run) ? "not met in this --short run (not judged: too few samples)"
                                                           : "NOT MET");
     }
   }
@@ -390,7 +392,7 @@ int bench(const std::vector<std::string>& paths, bool check, const std::string& 
     for (const fc::BenchResult& r : run->results) {
       auto x_poll = r.counters.find("x_poll");
       if (r.name != "Idle/consumer_wait_vs_poll" || r.unsupported || r.broken || x_poll == r.counters.end()) continue;
-      if (x_poll->second > kHelperTarget && run->context_of(fc::schema::kBenchSize, "full") != "short") {
+      if (x_poll->second > kHelperTarget && !short_run(*run)) {
         problems.push_back(r.name + ": the recommended helper costs " + number(x_poll->second, 2) +
                            "x a bare poll() on an idle buffer, over its target of " + number(kHelperTarget, 2) + "x");
       }
