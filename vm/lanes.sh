@@ -96,6 +96,15 @@ bench_cells() {
   done
 }
 
+# cell_benches LANE MESA BUILD: does a cell with --bench run its lane's
+# benchmarks? Under the lane's first Mesa (MESA: "system" or X.Y) and with the
+# build tree only (vm/guest/lane runs them; vm/lane plans them).
+cell_benches() {
+  local mesas
+  mesas=$(lane_mesas "$1")
+  [[ $2 == "${mesas%% *}" && $3 == build ]]
+}
+
 # --device for fencecheck (harness select_device: a driver name or node).
 lane_device() {
   case $1 in
