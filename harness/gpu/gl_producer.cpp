@@ -20,6 +20,7 @@
 #include <functional>
 
 #include "harness/deadline.h"
+#include "harness/held.h"
 #include "harness/gpu/gbm.h"
 #include "harness/gpu/gpu_target.h"
 #include "harness/gpu/pattern.h"
@@ -148,8 +149,12 @@ class GlProducer final : public Producer {
     if (read_program_ != 0) glDeleteProgram(read_program_);
     if (vao_ != 0) glDeleteVertexArrays(1, &vao_);
     eglMakeCurrent(display_, EGL_NO_SURFACE, EGL_NO_SURFACE, EGL_NO_CONTEXT);
-    if (context_ != EGL_NO_CONTEXT) eglDestroyContext(display_, context_);
+    if (context_ != EGL_NO_CONTEXT) {
+      eglDestroyContext(display_, context_);
+      note_released(Held::EglContext);
+    }
     eglTerminate(display_);
+    note_released(Held::EglDisplay);
   }
 
   // Display, context, program; the error text on failure.
@@ -170,6 +175,7 @@ class GlProducer final : public Producer {
       display_ = EGL_NO_DISPLAY;
       return egl_error("eglInitialize");
     }
+    note_made(Held::EglDisplay);
     const char* extensions = eglQueryString(display_, EGL_EXTENSIONS);
     if (!has_extension(extensions, "EGL_EXT_image_dma_buf_import")) {
       return "unsupported: no EGL_EXT_image_dma_buf_import on this display";
@@ -200,6 +206,7 @@ class GlProducer final : public Producer {
     context_attribs.push_back(EGL_NONE);
     context_ = eglCreateContext(display_, config, EGL_NO_CONTEXT, context_attribs.data());
     if (context_ == EGL_NO_CONTEXT) return egl_error("eglCreateContext(OpenGL ES 3.0)");
+    note_made(Held::EglContext);
     if (!eglMakeCurrent(display_, EGL_NO_SURFACE, EGL_NO_SURFACE, context_)) return egl_error("eglMakeCurrent");
     if (options.validate) {
       const char* gl_extensions = reinterpret_cast<const char*>(glGetString(GL_EXTENSIONS));
@@ -299,6 +306,7 @@ class GlProducer final : public Producer {
       last_error_ = egl_error("eglCreateImageKHR(EGL_LINUX_DMA_BUF_EXT)");
       return Errno{EINVAL};
     }
+    note_made(Held::EglImage);
     glGenTextures(1, &texture_);
     glBindTexture(GL_TEXTURE_2D, texture_);
     image_target_(GL_TEXTURE_2D, egl_image_);
@@ -516,7 +524,10 @@ class GlProducer final : public Producer {
     if (read_framebuffer_ != 0) glDeleteFramebuffers(1, &read_framebuffer_);
     if (read_texture_ != 0) glDeleteTextures(1, &read_texture_);
     read_framebuffer_ = read_texture_ = 0;
-    if (egl_image_ != EGL_NO_IMAGE_KHR) destroy_image_(display_, egl_image_);
+    if (egl_image_ != EGL_NO_IMAGE_KHR) {
+      destroy_image_(display_, egl_image_);
+      note_released(Held::EglImage);
+    }
     framebuffer_ = texture_ = 0;
     egl_image_ = EGL_NO_IMAGE_KHR;
   }

@@ -1,5 +1,6 @@
 #include "harness/gpu/readback.h"
 
+#include "harness/held.h"
 #include "harness/uapi.h"
 
 namespace fc {
@@ -39,6 +40,7 @@ Result<Classification> read_mapped(const GbmDevice& gbm, const DmaBufImage& imag
   errno = 0;
   gbm_bo* bo = gbm_bo_import(gbm.get(), GBM_BO_IMPORT_FD_MODIFIER, &data, GBM_BO_USE_RENDERING);
   if (bo == nullptr) return Errno{errno != 0 ? errno : EINVAL};
+  note_made(Held::GbmBo);
   std::uint32_t stride = 0;
   void* map_data = nullptr;
   errno = 0;
@@ -46,13 +48,17 @@ Result<Classification> read_mapped(const GbmDevice& gbm, const DmaBufImage& imag
   if (pixels == nullptr) {
     Errno err{errno != 0 ? errno : EIO};
     gbm_bo_destroy(bo);
+    note_released(Held::GbmBo);
     return err;
   }
+  note_made(Held::GbmMapping);
   Classification result =
       classify({static_cast<const std::uint8_t*>(pixels), std::size_t{stride} * image.height}, stride, image.width,
                image.height, *format, frame);
   gbm_bo_unmap(bo, map_data);
+  note_released(Held::GbmMapping);
   gbm_bo_destroy(bo);
+  note_released(Held::GbmBo);
   return result;
 }
 

@@ -20,6 +20,7 @@
 
 #include "harness/deadline.h"
 #include "harness/device.h"
+#include "harness/held.h"
 #include "frame_comp.h"  // kFrameShader: SPIR-V of shaders/frame.comp, compiled at build time
 #include "harness/gpu/gpu_target.h"
 #include "harness/gpu/pattern.h"
@@ -75,13 +76,17 @@ class VulkanProducer final : public Producer {
       vkDestroyDescriptorSetLayout(device_, set_layout_, nullptr);
       vkDestroyShaderModule(device_, shader_, nullptr);
       vkDestroyDevice(device_, nullptr);
+      note_released(Held::VkDevice);
     }
     if (messenger_ != VK_NULL_HANDLE) {
       auto destroy = reinterpret_cast<PFN_vkDestroyDebugUtilsMessengerEXT>(
           vkGetInstanceProcAddr(instance_, "vkDestroyDebugUtilsMessengerEXT"));
       if (destroy != nullptr) destroy(instance_, messenger_, nullptr);
     }
-    if (instance_ != VK_NULL_HANDLE) vkDestroyInstance(instance_, nullptr);
+    if (instance_ != VK_NULL_HANDLE) {
+      vkDestroyInstance(instance_, nullptr);
+      note_released(Held::VkInstance);
+    }
   }
 
   // Instance, device choice, logical device, pipeline. Returns a probe.
@@ -114,6 +119,7 @@ class VulkanProducer final : public Producer {
       instance_ = VK_NULL_HANDLE;
       return Probe::unsupported("no usable Vulkan driver: " + vk_error("vkCreateInstance", r));
     }
+    note_made(Held::VkInstance);
     if (options.validate) {
       auto create = reinterpret_cast<PFN_vkCreateDebugUtilsMessengerEXT>(
           vkGetInstanceProcAddr(instance_, "vkCreateDebugUtilsMessengerEXT"));
@@ -169,6 +175,7 @@ class VulkanProducer final : public Producer {
       device_ = VK_NULL_HANDLE;
       return Probe::broken(vk_error("vkCreateDevice", r), Errno{EIO});
     }
+    note_made(Held::VkDevice);
     vkGetDeviceQueue(device_, family_, 0, &queue_);
     get_fd_properties_ = reinterpret_cast<PFN_vkGetMemoryFdPropertiesKHR>(
         vkGetDeviceProcAddr(device_, "vkGetMemoryFdPropertiesKHR"));

@@ -3,7 +3,8 @@
 # into the right results and never loses the run:
 #   --isolate: a crash is CRASH, a hang is TIMEOUT at the test timeout, a
 #     leaked descriptor is a failure, and the test after them still runs;
-#   the fd-leak listener fails the leaking test in a normal run too;
+#   the fd-leak listener fails the leaking test in a normal run too, and the
+#     held-object listener a test that never releases a library object;
 #   a run killed half-way (SIGKILL, as a reset would) leaves a journal from
 #     which --resume completes the run, every test completing exactly once.
 # Usage: check.sh BUILD_DIR
@@ -60,6 +61,12 @@ leak() {
   [[ $? == 1 ]] && grep -q 'the number held another object before the test' "$work/leak.txt"
 }
 check "the fd-leak listener fails the test that leaks an eventfd or a memfd, or swaps the object behind a number" leak
+
+held() {
+  "$selftest" --gtest_filter=SelftestLeak.HoldsAGbmBoItNeverReleases >"$work/held.txt" 2>&1
+  [[ $? == 1 ]] && grep -q 'the test left 1 gbm_bo held' "$work/held.txt"
+}
+check "the held-object listener fails the test that never releases a gbm_bo it made" held
 
 resume() {
   local journal=$work/run.journal log=$work/completed.txt

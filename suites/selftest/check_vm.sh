@@ -42,7 +42,7 @@ def failure_of(test):
 others = [p for p in sys.argv[2:] if "/selftest-mutant-" in p]
 mutants = [p for p in sys.argv[2:] if p not in others]
 named = {p.rsplit("selftest-mutant-", 1)[1][:-5]: p for p in others}
-expect(set(named) == {"signals-early", "bridge-signalled", "gbm-fails"}, "the other mutants ran: %s" % sorted(named))
+expect(set(named) == {"signals-early", "bridge-signalled", "gbm-fails", "leak-bo"}, "the other mutants ran: %s" % sorted(named))
 if "signals-early" in named:
     test = run_of(named["signals-early"]).get("Gpu/GpuWrite.WaitingOnTheExportThenReadingSeesTheNewFrame/vgem_cpu", {})
     expect("after the exported fence signalled, the consumer read" in failure_of(test),
@@ -56,6 +56,10 @@ if "gbm-fails" in named:
     test = run_of(named["gbm-fails"]).get("Gpu/GpuWrite.ExportRightAfterSubmitIsPending/vgem_cpu", {})
     expect("advertises for rendering" in failure_of(test) and test.get("result") != "SKIPPED",
            "a GBM that cannot allocate the default buffer in a format it advertises fails, not skips")
+if "leak-bo" in named:
+    test = run_of(named["leak-bo"]).get("Gpu/GpuWrite.ExportRightAfterSubmitIsPending/vgem_cpu", {})
+    expect("the test left 1 gbm_bo held" in failure_of(test),
+           "a harness that never destroys its gbm_bo fails the test that made it")
 expect(len(mutants) >= 5, "the half-fenced mutant ran (%d runs)" % len(mutants))
 for path in mutants:
     run = {s["name"] + "." + t["name"]: t for s in json.load(open(path))["testsuites"] for t in s["testsuite"]}

@@ -1,5 +1,5 @@
 // fencecheck-selftest: tests that misbehave ON PURPOSE, to prove the harness
-// copes: a leaked descriptor fails its test, a crash or a hang under
+// copes: a leaked descriptor or library object fails its test, a crash or a hang under
 // --isolate is that test's CRASH or TIMEOUT and the run goes on, a wait on a
 // fence that never signals fails at its deadline, a killed run resumes from
 // its journal. They are not part of fencecheck; suites/selftest/check.sh and
@@ -17,8 +17,9 @@
 #include <thread>
 
 #include "fixtures/assertions.h"
-#include "runner/runner.h"
 #include "fixtures/vgem_fixture.h"
+#include "harness/held.h"
+#include "runner/runner.h"
 
 namespace fc {
 namespace {
@@ -34,6 +35,11 @@ TEST(SelftestLeak, LeaksAMemfd) {
   int leaked = ::memfd_create("fencecheck-selftest", MFD_CLOEXEC);  // never closed
   EXPECT_GE(leaked, 0);
 }
+
+// A library object the harness counts as made (harness/held.h) and never
+// releases: the held-object listener must fail this test. (The VM's selftest
+// boot leaks a real gbm_bo: FENCECHECK_SELFTEST_LEAK_BO.)
+TEST(SelftestLeak, HoldsAGbmBoItNeverReleases) { note_made(Held::GbmBo); }
 
 // A descriptor open before the test, replaced during it by another object on
 // the same number: the listener compares objects (st_dev:st_ino), not numbers.
