@@ -1,7 +1,5 @@
 // KCIDB I/O v5 JSON: checkouts per kernel release, builds per machine and
 // kernel, a test per result and per benchmark counter.
-#include <map>
-#include <regex>
 #include <set>
 
 #include "results/report.h"
@@ -102,91 +100,6 @@ nlohmann::json kcidb_report(const std::vector<ResultFile>& files, const std::vec
     }
   }
   return report;
-}
-
-std::vector<std::string> validate_kcidb(const nlohmann::json& report) {
-  std::vector<std::string> problems;
-  const std::regex origin("^[a-z0-9_]+$");
-  const std::regex origin_id("^[a-z0-9_]+:.*$");
-  const std::regex path("^([a-zA-Z0-9_-]+(\\.[a-zA-Z0-9_-]+)*)?$");
-  const std::set<std::string> statuses = {"FAIL", "ERROR", "MISS", "PASS", "DONE", "SKIP"};
-  const std::map<std::string, std::set<std::string>> allowed = {
-      {"checkouts", {"_timestamp", "id", "origin", "tree_name", "git_repository_url", "git_commit_hash",
-                     "git_commit_name", "git_commit_tags", "git_commit_message", "git_repository_branch",
-                     "git_repository_branch_tip", "patchset_files", "patchset_hash", "message_id", "comment",
-                     "start_time", "log_url", "log_excerpt", "valid", "misc", "origin_builds_finish_time",
-                     "origin_tests_finish_time"}},
-      {"builds", {"_timestamp", "checkout_id", "id", "origin", "comment", "start_time", "duration", "architecture",
-                  "command", "compiler", "input_files", "output_files", "config_name", "config_url", "log_url",
-                  "log_excerpt", "status", "misc"}},
-      {"tests", {"_timestamp", "build_id", "id", "origin", "environment", "path", "comment", "log_url",
-                 "log_excerpt", "status", "number", "waived", "start_time", "duration", "output_files", "misc"}}};
-  const std::map<std::string, std::vector<std::string>> required = {
-      {"checkouts", {"id", "origin"}}, {"builds", {"checkout_id", "id", "origin"}}, {"tests", {"build_id", "id", "origin"}}};
-
-  if (!report.is_object()) return {"the report is not a JSON object"};
-  if (!report.contains("version") || !report["version"].is_object() || !report["version"].contains("major") ||
-      report["version"]["major"] != 5) {
-    problems.push_back("version.major must be 5");
-  }
-  for (const auto& [key, value] : report.items()) {
-    if (key != "version" && !allowed.count(key) && key != "issues" && key != "incidents") {
-      problems.push_back("unknown top-level property '" + key + "'");
-    }
-  }
-  for (const auto& [kind, keys] : allowed) {
-    if (!report.contains(kind)) continue;
-    if (!report[kind].is_array()) {
-      problems.push_back(kind + " is not an array");
-      continue;
-    }
-    std::size_t index = 0;
-    for (const auto& object : report[kind]) {
-      std::string where = kind + "[" + std::to_string(index++) + "]";
-      if (!object.is_object()) {
-        problems.push_back(where + " is not an object");
-        continue;
-      }
-      for (const std::string& field : required.at(kind)) {
-        if (!object.contains(field)) problems.push_back(where + " lacks required '" + field + "'");
-      }
-      for (const auto& [field, value] : object.items()) {
-        if (!keys.count(field)) problems.push_back(where + " has '" + field + "', which v5 does not allow");
-        if (value.is_null()) problems.push_back(where + "." + field + " is null");
-      }
-      auto check = [&](const char* field, const std::regex& pattern) {
-        if (object.contains(field) && (!object[field].is_string() ||
-                                       !std::regex_match(object[field].get<std::string>(), pattern))) {
-          problems.push_back(where + "." + field + " does not match the schema's pattern");
-        }
-      };
-      check("origin", origin);
-      check("id", origin_id);
-      check("checkout_id", origin_id);
-      check("build_id", origin_id);
-      check("path", path);
-      if (object.contains("status") && (!object["status"].is_string() || !statuses.count(object["status"]))) {
-        problems.push_back(where + ".status is not one of FAIL ERROR MISS PASS DONE SKIP");
-      }
-      if (object.contains("number")) {
-        const auto& number = object["number"];
-        if (!number.is_object() || !number.contains("value") || !number["value"].is_number()) {
-          problems.push_back(where + ".number needs a numeric value");
-        } else {
-          for (const auto& [field, value] : number.items()) {
-            if (field != "value" && field != "unit" && field != "prefix") {
-              problems.push_back(where + ".number has '" + field + "'");
-            }
-          }
-        }
-      }
-      if (object.contains("log_excerpt") && object["log_excerpt"].is_string() &&
-          object["log_excerpt"].get<std::string>().size() > 16384) {
-        problems.push_back(where + ".log_excerpt is longer than 16384");
-      }
-    }
-  }
-  return problems;
 }
 
 }  // namespace fc

@@ -62,11 +62,9 @@ struct BenchFile {
 
 // KCIDB I/O schema v5: one checkout per kernel release, one build per
 // machine and kernel, a test per result (and a DONE test with a `number` per
-// benchmark counter).
+// benchmark counter). tools/tests/outputs_test.sh validates it with
+// kernelci's own KCIDB I/O schema.
 [[nodiscard]] nlohmann::json kcidb_report(const std::vector<ResultFile>& files, const std::vector<BenchFile>& benches);
-// What in a report breaks the v5 schema's required fields, patterns, enums
-// and closed objects; empty when it validates.
-[[nodiscard]] std::vector<std::string> validate_kcidb(const nlohmann::json& report);
 
 // `lava-test-case NAME --result pass|fail|skip [--measurement V --units U]`
 // lines; NAME has no spaces (only [A-Za-z0-9_.-]).

@@ -19,8 +19,9 @@ packages=(
   # vm/run: QEMU and what virtme-ng needs on the host
   qemu-system-x86 busybox-static kmod udev python3 python3-argcomplete python3-pkg-resources
   xz-utils zstd ca-certificates
-  # the lab checks: LAVA test definitions are YAML (tools/tests/lab_test.sh)
-  python3-yaml
+  # the lab checks: LAVA test definitions are YAML (tools/tests/lab_test.sh);
+  # KCIDB is checked with kernelci's JSON schema (tools/tests/outputs_test.sh)
+  python3-yaml python3-jsonschema
   # the virgl lane: QEMU's SDL display with GL, on an X server of its own
   qemu-system-gui xvfb
   # ./test.sh: render the HTML matrix headless and read the printed page back

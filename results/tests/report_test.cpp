@@ -210,14 +210,14 @@ TEST(BugReport, NamesTheFenceTheKernelReturnedTheKernelAndTheCommand) {
   EXPECT_FALSE(bug_report(three_lanes(), "No.SuchTest"));
 }
 
-TEST(Kcidb, AReportValidatesAgainstTheV5Schema) {
+// Its validity against kernelci's own KCIDB schema: tools/tests/outputs_test.sh.
+TEST(Kcidb, AReportHasACheckoutABuildAndATestPerResultAndCounter) {
   BenchFile bench{"b.json", {}};
   bench.run.context = {{"fencecheck.machine", "lab-7"}, {"fencecheck.cell", "vgem"}, {"kernel.release", "6.12.9-amd64"},
                        {"kernel.version", "#1 SMP"}};
   bench.run.results.push_back({"Idle/poll_dmabuf", false, false, "", {{"ns_per_op", 1200}, {"x_floor", 3.1}}});
   bench.run.results.push_back({"Race/vulkan/no_wait", true, false, "unsupported: no import", {}});
   nlohmann::json report = kcidb_report(three_lanes(), {bench});
-  EXPECT_TRUE(validate_kcidb(report).empty()) << validate_kcidb(report).front();
   EXPECT_EQ(report["version"]["major"], 5);
   EXPECT_EQ(report["checkouts"].size(), 1u);
   EXPECT_EQ(report["builds"].size(), 1u);
@@ -227,23 +227,6 @@ TEST(Kcidb, AReportValidatesAgainstTheV5Schema) {
   EXPECT_EQ(done["number"]["value"], 3.1);
   EXPECT_EQ(done["path"], "fencecheck.vgem.bench.Idle.poll_dmabuf.x_floor");
   EXPECT_EQ(report["tests"][0]["path"], "fencecheck.vgem.Gpu.GpuWrite.ExportRightAfterSubmitIsPending.gl");
-}
-
-TEST(Kcidb, TheValidatorCatchesWhatTheSchemaForbids) {
-  nlohmann::json bad = {{"version", {{"major", 4}}},
-                        {"builds", {{{"id", "fencecheck:b"}, {"origin", "fencecheck"}}}},
-                        {"tests",
-                         {{{"id", "no-origin-prefix"}, {"origin", "Fence Check"}, {"build_id", "fencecheck:b"},
-                           {"path", "has spaces.and/slashes"}, {"status", "OK"}, {"number", {{"unit", "s"}}},
-                           {"colour", "red"}}}}};
-  auto problems = validate_kcidb(bad);
-  std::string all;
-  for (const auto& p : problems) all += p + "\n";
-  for (const char* expected : {"version.major must be 5", "builds[0] lacks required 'checkout_id'", "tests[0].id",
-                               "tests[0].origin", "tests[0].path", "tests[0].status", "tests[0].number",
-                               "tests[0] has 'colour'"}) {
-    EXPECT_NE(all.find(expected), std::string::npos) << expected << " not in:\n" << all;
-  }
 }
 
 TEST(Lava, TestCaseNamesHaveNoSpacesAndMeasurementsHaveUnits) {

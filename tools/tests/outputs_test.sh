@@ -48,7 +48,30 @@ render() {
 }
 check "the HTML matrix renders in headless Chromium (its text is in the printed page)" render
 
-check "KCIDB output validates against the v5 schema" "$tool" kcidb -o "$work/kcidb.json" "$vgem"
+# KCIDB against kernelci's own schema (KCIDB I/O v5.3, from kcidb-io; beside
+# the project at ../shared/kcidb, not in a user's clone), with Debian's
+# python3-jsonschema: the run's report, one cell's, and a planted invalid one.
+kcidb_schema=../shared/kcidb/kcidb-v5.3.schema.json
+kcidb_valid() {
+  /usr/bin/python3 -c 'import json, sys, jsonschema
+jsonschema.Draft202012Validator(json.load(open(sys.argv[1]))).validate(json.load(open(sys.argv[2])))' "$kcidb_schema" "$1"
+}
+kcidb_validates() {
+  kcidb_valid "$results/kcidb.json" || return 1
+  "$tool" kcidb -o "$work/kcidb.json" "$vgem" && kcidb_valid "$work/kcidb.json" || return 1
+  # A test whose status KCIDB does not know must not validate.
+  /usr/bin/python3 -c 'import json, sys
+report = json.load(open(sys.argv[1])); report["tests"][0]["status"] = "OK"
+json.dump(report, open(sys.argv[2], "w"))' "$work/kcidb.json" "$work/kcidb-bad.json" || return 1
+  if kcidb_valid "$work/kcidb-bad.json" 2>"$work/kcidb-bad.txt"; then echo "a planted invalid report validated"; return 1; fi
+  grep -q "'OK' is not one of" "$work/kcidb-bad.txt" || { cat "$work/kcidb-bad.txt"; return 1; }
+}
+if [[ -e $kcidb_schema ]]; then
+  check "KCIDB output validates against kernelci's KCIDB I/O v5.3 schema (and a planted invalid one does not)" \
+    kcidb_validates
+else
+  echo "not checked: KCIDB against kernelci's schema ($kcidb_schema is not beside this checkout)"
+fi
 check "kcidb.json has version 5 and tests" grep -q '"major": 5' "$results/kcidb.json"
 
 lava_names_ok() {
