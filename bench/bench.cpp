@@ -22,7 +22,7 @@ void set_options(Options options) { storage() = std::move(options); }
 
 std::string_view name_of(Strategy strategy) {
   switch (strategy) {
-    case Strategy::NoWait: return "no_wait";
+    case Strategy::NoWait: return schema::kStrategyNoWait;
     case Strategy::ExportPoll: return "export_poll";
     case Strategy::PollDmaBuf: return "poll_dmabuf";
     case Strategy::SyncIoctl: return "sync_ioctl";

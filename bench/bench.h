@@ -13,6 +13,7 @@
 #include "harness/fd.h"
 #include "harness/result.h"
 #include "harness/uapi.h"
+#include "results/schema.h"
 
 namespace fc::bench {
 
@@ -49,6 +50,11 @@ inline constexpr Strategy kWaitingStrategies[] = {Strategy::ExportPoll, Strategy
 // Adds a GPU target's environment (driver, renderer, buffer, ...) to the run's
 // context once per producer: the context is the run's, shared by every benchmark.
 void add_environment_context(const std::string& producer, const std::vector<std::pair<std::string, std::string>>& env);
+
+// Reports a counter under its name in results/schema.h (schema::kNsPerOp, ...).
+inline void set_counter(benchmark::State& state, std::string_view name, double value) {
+  state.counters[std::string(name)] = value;
+}
 
 // This machine or lane lacks what the benchmark needs: not an error.
 // (Google Benchmark 1.7 has no SkipWithMessage: such skips are reported as

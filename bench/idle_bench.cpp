@@ -55,9 +55,9 @@ void run_idle(benchmark::State& state, Check&& check) {
   for (auto _ : state) benchmark::DoNotOptimize(check(dmabuf));
   double ns = std::chrono::duration<double, std::nano>(Clock::now() - start).count() /
               static_cast<double>(state.iterations());
-  state.counters["ns_per_op"] = ns;
-  state.counters["floor_ns"] = floor;
-  state.counters["x_floor"] = ns / floor;
+  set_counter(state, schema::kNsPerOp, ns);
+  set_counter(state, schema::kFloorNs, floor);
+  set_counter(state, schema::kXFloor, ns / floor);
 }
 
 Status ok_if(bool ok, int err = EIO) { return ok ? Status{} : Status{Errno{err}}; }
@@ -68,9 +68,9 @@ void floor_getppid(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(::getppid());
   double ns = std::chrono::duration<double, std::nano>(Clock::now() - start).count() /
               static_cast<double>(state.iterations());
-  state.counters["ns_per_op"] = ns;
-  state.counters["floor_ns"] = floor;
-  state.counters["x_floor"] = ns / floor;
+  set_counter(state, schema::kNsPerOp, ns);
+  set_counter(state, schema::kFloorNs, floor);
+  set_counter(state, schema::kXFloor, ns / floor);
 }
 
 // (1) The common consumer recipe, through the harness: export, poll(0), close.
@@ -171,24 +171,24 @@ void consumer_wait_vs_poll(benchmark::State& state) {
     best_poll = std::min(best_poll, poll_ns);
     best_helper = std::min(best_helper, helper_ns);
   }
-  state.counters["ns_per_op"] = best_helper;
-  state.counters["poll_ns"] = best_poll;
-  state.counters["floor_ns"] = floor;
-  state.counters["x_floor"] = best_helper / floor;
-  state.counters["x_poll"] = best_helper / best_poll;
+  set_counter(state, schema::kNsPerOp, best_helper);
+  set_counter(state, schema::kPollNs, best_poll);
+  set_counter(state, schema::kFloorNs, floor);
+  set_counter(state, schema::kXFloor, best_helper / floor);
+  set_counter(state, schema::kXPoll, best_helper / best_poll);
 }
 
 }  // namespace
 
 void register_idle_benchmarks() {
-  benchmark::RegisterBenchmark("Floor/getppid", floor_getppid);
-  benchmark::RegisterBenchmark("Idle/export_poll_close", export_poll_close);
-  benchmark::RegisterBenchmark("Idle/export_poll_close_bare_c", export_poll_close_bare);
+  benchmark::RegisterBenchmark(std::string(schema::kBenchGetppid).c_str(), floor_getppid);
+  benchmark::RegisterBenchmark(std::string(schema::kBenchRecipe).c_str(), export_poll_close);
+  benchmark::RegisterBenchmark(std::string(schema::kBenchRecipeBareC).c_str(), export_poll_close_bare);
   benchmark::RegisterBenchmark("Idle/poll_dmabuf", poll_dmabuf);
   benchmark::RegisterBenchmark("Idle/sync_start_end", sync_start_end);
   benchmark::RegisterBenchmark("Idle/export_file_info", export_file_info);
   benchmark::RegisterBenchmark("Idle/consumer_wait", consumer_wait);
-  benchmark::RegisterBenchmark("Idle/consumer_wait_vs_poll", consumer_wait_vs_poll);
+  benchmark::RegisterBenchmark(std::string(schema::kBenchHelperVsPoll).c_str(), consumer_wait_vs_poll);
 }
 
 }  // namespace fc::bench

@@ -53,13 +53,13 @@ void race(benchmark::State& state, std::string producer, Strategy strategy) {
     ++frame;
   }
   double seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  state.counters["frames"] = frames;
-  state.counters["stale_ratio"] = static_cast<double>(stale) / frames;
-  state.counters["torn_ratio"] = static_cast<double>(torn) / frames;
-  state.counters["wait_p50_us"] = percentile(waits_us, 50);
-  state.counters["wait_p99_us"] = percentile(waits_us, 99);
-  state.counters["fps"] = frames / seconds;
-  if (strategy == Strategy::NoWait) state.counters["unfenced_ratio"] = static_cast<double>(unfenced) / frames;
+  set_counter(state, schema::kFrames, frames);
+  set_counter(state, schema::kStaleRatio, static_cast<double>(stale) / frames);
+  set_counter(state, schema::kTornRatio, static_cast<double>(torn) / frames);
+  set_counter(state, schema::kWaitP50Us, percentile(waits_us, 50));
+  set_counter(state, schema::kWaitP99Us, percentile(waits_us, 99));
+  set_counter(state, schema::kFps, frames / seconds);
+  if (strategy == Strategy::NoWait) set_counter(state, schema::kUnfencedRatio, static_cast<double>(unfenced) / frames);
 }
 
 }  // namespace
@@ -68,7 +68,7 @@ void register_race_benchmarks() {
   for (const ProducerKind& kind : kProducers) {
     for (Strategy strategy : {Strategy::NoWait, Strategy::ExportPoll, Strategy::PollDmaBuf, Strategy::SyncIoctl,
                               Strategy::ConsumerWait}) {
-      std::string name = "Race/" + std::string(kind.param) + "/" + std::string(name_of(strategy));
+      std::string name = std::string(schema::kBenchRace) + std::string(kind.param) + "/" + std::string(name_of(strategy));
       benchmark::RegisterBenchmark(name.c_str(), race, std::string(kind.name), strategy)
           ->Iterations(static_cast<benchmark::IterationCount>(options().race_frames))
           ->Unit(benchmark::kMillisecond);

@@ -44,10 +44,10 @@ struct Wakes {
 };
 
 void report_percentiles(benchmark::State& state, Wakes& wakes) {
-  state.counters["samples"] = static_cast<double>(wakes.samples_us.size());
-  state.counters["p50_us"] = percentile(wakes.samples_us, 50);
-  state.counters["p99_us"] = percentile(wakes.samples_us, 99);
-  state.counters["early_wakes"] = wakes.early;
+  set_counter(state, schema::kSamples, static_cast<double>(wakes.samples_us.size()));
+  set_counter(state, schema::kP50Us, percentile(wakes.samples_us, 50));
+  set_counter(state, schema::kP99Us, percentile(wakes.samples_us, 99));
+  set_counter(state, schema::kEarlyWakes, wakes.early);
 }
 
 Clock::time_point from_kernel_ns(std::uint64_t ns) { return Clock::time_point(std::chrono::nanoseconds(ns)); }
@@ -139,7 +139,7 @@ void gpu_wake(benchmark::State& state, std::string producer, Strategy strategy) 
     state.SetIterationTime(std::max(seconds, 0.0));
     samples.add(seconds);
   }
-  state.counters["unfenced_frames"] = unfenced;
+  set_counter(state, schema::kUnfencedFrames, unfenced);
   if (samples.samples_us.empty() && samples.early == 0) {
     return skip_unsupported(state, "no frame had a pending fence after submit (" + producer + " producer on " +
                                        target.device().driver + "): no implicit fence, so no wake-up to time");
@@ -152,15 +152,15 @@ void gpu_wake(benchmark::State& state, std::string producer, Strategy strategy) 
 void register_wake_benchmarks() {
   const auto vgem_samples = static_cast<benchmark::IterationCount>(options().wake_samples);
   const auto gpu_samples = std::max<benchmark::IterationCount>(3, vgem_samples / 10);
-  benchmark::RegisterBenchmark("Floor/eventfd_wake", eventfd_wake)->UseManualTime()->Iterations(vgem_samples);
+  benchmark::RegisterBenchmark(std::string(schema::kBenchEventfdWake).c_str(), eventfd_wake)->UseManualTime()->Iterations(vgem_samples);
   for (Strategy strategy : kWaitingStrategies) {
-    benchmark::RegisterBenchmark(("Wake/vgem/" + std::string(name_of(strategy))).c_str(), vgem_wake, strategy)
+    benchmark::RegisterBenchmark((std::string(schema::kBenchWake) + "vgem/" + std::string(name_of(strategy))).c_str(), vgem_wake, strategy)
         ->UseManualTime()
         ->Iterations(vgem_samples);
   }
   for (const ProducerKind& kind : kProducers) {
     for (Strategy strategy : kWaitingStrategies) {
-      std::string name = "Wake/" + std::string(kind.param) + "/" + std::string(name_of(strategy));
+      std::string name = std::string(schema::kBenchWake) + std::string(kind.param) + "/" + std::string(name_of(strategy));
       benchmark::RegisterBenchmark(name.c_str(), gpu_wake, std::string(kind.name), strategy)
           ->UseManualTime()
           ->Iterations(gpu_samples)

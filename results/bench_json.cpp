@@ -1,6 +1,7 @@
 #include "results/bench_json.h"
 
 #include "harness/deadline.h"
+#include "results/schema.h"
 
 #include <nlohmann/json.hpp>
 
@@ -76,27 +77,40 @@ std::optional<BenchRun> parse_bench_json(std::string_view text, std::string& err
   return run;
 }
 
+namespace {
+
+bool is_no_wait(const std::string& name) {
+  return name.ends_with("/" + std::string(schema::kStrategyNoWait));
+}
+
+std::string counter_name(std::string_view counter) { return std::string(counter); }
+
+}  // namespace
+
 std::vector<std::string> required_counters(const std::string& name) {
-  if (name == "Floor/eventfd_wake" || name.rfind("Wake/", 0) == 0) return {"p50_us", "p99_us", "samples", "early_wakes"};
-  if (name == "Idle/consumer_wait_vs_poll") return {"ns_per_op", "floor_ns", "x_floor", "poll_ns", "x_poll"};
-  if (name.rfind("Floor/", 0) == 0 || name.rfind("Idle/", 0) == 0) return {"ns_per_op", "floor_ns", "x_floor"};
-  if (name.rfind("Race/", 0) == 0) {
-    std::vector<std::string> counters = {"frames", "stale_ratio", "torn_ratio", "wait_p50_us", "wait_p99_us", "fps"};
-    if (name.size() >= 8 && name.compare(name.size() - 8, 8, "/no_wait") == 0) counters.push_back("unfenced_ratio");
+  using namespace schema;
+  auto names = [](std::initializer_list<std::string_view> counters) {
+    std::vector<std::string> out;
+    for (std::string_view counter : counters) out.emplace_back(counter);
+    return out;
+  };
+  if (name == kBenchEventfdWake || name.starts_with(kBenchWake)) return names({kP50Us, kP99Us, kSamples, kEarlyWakes});
+  if (name == kBenchHelperVsPoll) return names({kNsPerOp, kFloorNs, kXFloor, kPollNs, kXPoll});
+  if (name.starts_with(kBenchFloor) || name.starts_with(kBenchIdle)) return names({kNsPerOp, kFloorNs, kXFloor});
+  if (name.starts_with(kBenchRace)) {
+    std::vector<std::string> counters = names({kFrames, kStaleRatio, kTornRatio, kWaitP50Us, kWaitP99Us, kFps});
+    if (is_no_wait(name)) counters.push_back(counter_name(kUnfencedRatio));
     return counters;
   }
   return {};
 }
 
 std::string counter_unit(const std::string& counter) {
-  auto ends_with = [&](std::string_view suffix) {
-    return counter.size() >= suffix.size() && counter.compare(counter.size() - suffix.size(), suffix.size(), suffix) == 0;
-  };
-  if (ends_with("_us")) return "us";
-  if (counter == "early_wakes") return "count";
-  if (ends_with("_ns")) return "ns";
-  if (counter == "fps") return "fps";
-  if (counter == "frames" || counter == "samples" || ends_with("_frames")) return "count";
+  if (counter.ends_with("_us")) return "us";
+  if (counter == schema::kEarlyWakes) return "count";
+  if (counter.ends_with("_ns")) return "ns";
+  if (counter == schema::kFps) return "fps";
+  if (counter == schema::kFrames || counter == schema::kSamples || counter.ends_with("_frames")) return "count";
   return "ratio";
 }
 
@@ -105,38 +119,38 @@ std::string counter_unit(const std::string& counter) {
 // fences) a consumer that waits never reads a stale or torn frame.
 std::vector<std::string> check_bench_values(const BenchResult& result) {
   std::vector<std::string> problems;
+  auto find = [&](std::string_view counter) { return result.counters.find(counter_name(counter)); };
   for (const auto& [counter, value] : result.counters) {
     if ((counter_unit(counter) == "us" || counter_unit(counter) == "ns") && value < 0) {
       problems.push_back(counter + " is negative (" + std::to_string(value) + ")");
     }
   }
-  if (auto early = result.counters.find("early_wakes"); early != result.counters.end() && early->second != 0) {
+  if (auto early = find(schema::kEarlyWakes); early != result.counters.end() && early->second != 0) {
     problems.push_back(std::to_string(static_cast<long>(early->second)) +
                        " wake-up(s) returned before the fence's own signal timestamp");
   }
-  const bool reference = result.name.rfind("Race/vgem_cpu/", 0) == 0;
-  const bool reference_waits = reference && result.name.compare(result.name.size() - 8, 8, "/no_wait") != 0;
+  const bool reference = result.name.starts_with(schema::kBenchReferenceRace);
+  const bool reference_waits = reference && !is_no_wait(result.name);
   // The reference producer fences every frame: not one may show its write in flight without a fence.
-  if (auto unfenced = result.counters.find("unfenced_ratio");
-      reference && unfenced != result.counters.end() && unfenced->second != 0) {
-    problems.push_back("unfenced_ratio " + std::to_string(unfenced->second) +
+  if (auto unfenced = find(schema::kUnfencedRatio); reference && unfenced != result.counters.end() && unfenced->second != 0) {
+    problems.push_back(counter_name(schema::kUnfencedRatio) + " " + std::to_string(unfenced->second) +
                        ": the reference producer fences every frame, so none may be seen in flight without a fence");
   }
   // A wake-up later than the suite's own wake bound is a wake that did not come (harness/deadline.h kWakeBound).
-  if (result.name.rfind("Wake/", 0) == 0) {
+  if (result.name.starts_with(schema::kBenchWake)) {
     constexpr double kWakeBoundUs = std::chrono::microseconds(timeouts::kWakeBound).count();
-    for (const char* counter : {"p50_us", "p99_us"}) {
-      if (auto found = result.counters.find(counter); found != result.counters.end() && found->second > kWakeBoundUs) {
-        problems.push_back(std::string(counter) + " " + std::to_string(static_cast<long>(found->second)) +
+    for (std::string_view counter : {schema::kP50Us, schema::kP99Us}) {
+      if (auto found = find(counter); found != result.counters.end() && found->second > kWakeBoundUs) {
+        problems.push_back(counter_name(counter) + " " + std::to_string(static_cast<long>(found->second)) +
                            " us: a wake-up later than the suite's wake bound (timeouts::kWakeBound, " +
                            std::to_string(timeouts::kWakeBound.count()) + " ms)");
       }
     }
   }
   if (reference_waits) {
-    for (const char* counter : {"stale_ratio", "torn_ratio"}) {
-      if (auto found = result.counters.find(counter); found != result.counters.end() && found->second != 0) {
-        problems.push_back(std::string(counter) + " " + std::to_string(found->second) +
+    for (std::string_view counter : {schema::kStaleRatio, schema::kTornRatio}) {
+      if (auto found = find(counter); found != result.counters.end() && found->second != 0) {
+        problems.push_back(counter_name(counter) + " " + std::to_string(found->second) +
                            ": the reference producer fences every frame, so a consumer that waits must read each one whole");
       }
     }
@@ -158,11 +172,11 @@ std::vector<std::string> check_bench_run(const BenchRun& run, const std::vector<
     const bool races = std::any_of(must_race.begin(), must_race.end(),
                                    [&](const Pattern& p) { return std::regex_match(result.name, p.regex); });
     if (races && !result.unsupported && !result.broken) {
-      auto ratio = [&](const char* counter) {
-        auto found = result.counters.find(counter);
+      auto ratio = [&](std::string_view counter) {
+        auto found = result.counters.find(std::string(counter));
         return found == result.counters.end() ? 0.0 : found->second;
       };
-      if (ratio("stale_ratio") + ratio("torn_ratio") <= 0) {
+      if (ratio(schema::kStaleRatio) + ratio(schema::kTornRatio) <= 0) {
         problems.push_back(result.name + ": read every frame whole without waiting, on a lane where the write is "
                            "still in flight at the read: the race did not race, so its stale ratios prove nothing");
       }

@@ -96,4 +96,42 @@ inline constexpr std::string_view kChild = "child";        // what the receiving
 // buffer, and attaches vgem refused (EBUSY) for a conflicting pending fence.
 inline constexpr std::string_view kAttachRace = "attach_race";
 
+// ---- fencecheck-bench: benchmark names and counters, as bench/ reports them ----
+// Families, by name prefix: the syscall floor, the idle check, the wake-up, the
+// zero-copy race.
+inline constexpr std::string_view kBenchFloor = "Floor/";
+inline constexpr std::string_view kBenchIdle = "Idle/";
+inline constexpr std::string_view kBenchWake = "Wake/";
+inline constexpr std::string_view kBenchRace = "Race/";
+// The benchmarks the checks and the summary single out.
+inline constexpr std::string_view kBenchGetppid = "Floor/getppid";                  // the idle checks' floor
+inline constexpr std::string_view kBenchEventfdWake = "Floor/eventfd_wake";         // the wake-ups' floor
+inline constexpr std::string_view kBenchRecipe = "Idle/export_poll_close";          // the capture recipe
+inline constexpr std::string_view kBenchRecipeBareC = "Idle/export_poll_close_bare_c";  // the same in plain C
+inline constexpr std::string_view kBenchHelperVsPoll = "Idle/consumer_wait_vs_poll";    // the helper against poll()
+inline constexpr std::string_view kBenchReferenceRace = "Race/vgem_cpu/";           // the reference producer's races
+// A wait strategy's name, the last part of a Wake/ or Race/ benchmark's name.
+inline constexpr std::string_view kStrategyNoWait = "no_wait";
+// Counters. Idle: the cost per check, the floor, and their ratio (the helper's
+// also against poll()).
+inline constexpr std::string_view kNsPerOp = "ns_per_op";
+inline constexpr std::string_view kFloorNs = "floor_ns";
+inline constexpr std::string_view kXFloor = "x_floor";
+inline constexpr std::string_view kPollNs = "poll_ns";
+inline constexpr std::string_view kXPoll = "x_poll";
+// Wake: the latency's percentiles, how many samples, and wake-ups before the signal.
+inline constexpr std::string_view kSamples = "samples";
+inline constexpr std::string_view kP50Us = "p50_us";
+inline constexpr std::string_view kP99Us = "p99_us";
+inline constexpr std::string_view kEarlyWakes = "early_wakes";
+inline constexpr std::string_view kUnfencedFrames = "unfenced_frames";  // GPU wake-ups with nothing to wait for
+// Race: what the consumer read, how long it waited, and the frame rate.
+inline constexpr std::string_view kFrames = "frames";
+inline constexpr std::string_view kStaleRatio = "stale_ratio";
+inline constexpr std::string_view kTornRatio = "torn_ratio";
+inline constexpr std::string_view kWaitP50Us = "wait_p50_us";
+inline constexpr std::string_view kWaitP99Us = "wait_p99_us";
+inline constexpr std::string_view kFps = "fps";
+inline constexpr std::string_view kUnfencedRatio = "unfenced_ratio";  // no_wait only: frames in flight with no fence
+
 }  // namespace fc::schema
