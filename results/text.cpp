@@ -1,6 +1,8 @@
 #include "results/text.h"
 
 #include <cctype>
+#include <cstdarg>
+#include <cstdio>
 
 namespace fc {
 
@@ -50,6 +52,22 @@ std::string dotted(const std::string& name) {
   }
   flush();
   return out;
+}
+
+void appendf(std::string& out, const char* format, ...) {
+  va_list args;
+  va_start(args, format);
+  va_list again;
+  va_copy(again, args);
+  const int size = std::vsnprintf(nullptr, 0, format, args);
+  va_end(args);
+  if (size > 0) {
+    const std::size_t at = out.size();
+    out.resize(at + static_cast<std::size_t>(size) + 1);
+    std::vsnprintf(out.data() + at, static_cast<std::size_t>(size) + 1, format, again);
+    out.resize(at + static_cast<std::size_t>(size));
+  }
+  va_end(again);
 }
 
 }  // namespace fc

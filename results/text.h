@@ -1,5 +1,6 @@
 // Text helpers the output formats share: escaping for HTML/XML and markdown,
-// and names made safe for lab systems (KCIDB paths, LAVA test cases).
+// names made safe for lab systems (KCIDB paths, LAVA test cases), and printf
+// into a string (the results tool's reports).
 #pragma once
 
 #include <string>
@@ -12,5 +13,7 @@ namespace fc {
 [[nodiscard]] std::string sanitize(const std::string& text, const std::string& also_allowed = "");
 // "Gpu/GpuWrite.Pending/gl" -> "Gpu.GpuWrite.Pending.gl": dot-separated, each part sanitized.
 [[nodiscard]] std::string dotted(const std::string& name);
+// Appends printf(format, ...) to out.
+void appendf(std::string& out, const char* format, ...) __attribute__((format(printf, 2, 3)));
 
 }  // namespace fc

@@ -1,0 +1,55 @@
+// What each fencecheck-results command prints, as text and a verdict: pure
+// functions of what results/files.h read, so that the tool's main only parses
+// its options, reads files and writes the text out.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "results/bench_json.h"
+#include "results/expectations.h"
+#include "results/gtest_json.h"
+
+namespace fc {
+
+struct Report {
+  std::string text;
+  bool ok = true;  // false: the tool exits 1 (a mismatch)
+};
+
+// compare: a cell's results against its expectations.
+struct CompareInput {
+  std::string cell;
+  const GtestRun* run = nullptr;
+  Expectations expectations;
+  // No expectation file names the cell (files.h has_expectations), and the
+  // folder and stems the others came from, for the last line.
+  bool unknown_cell = false;
+  std::string expectations_dir;
+  std::vector<std::string> stems;
+  std::optional<std::vector<std::string>> expected_tests;  // CELL.expected.txt
+  std::vector<int> exit_statuses;                          // every run's, in order
+  std::optional<std::string> kernel_log;                   // CELL.dmesg's text
+  std::string kernel_log_path;
+};
+[[nodiscard]] Report compare_report(const CompareInput& input);
+
+// kernel-log: a log's complaints against the ones a cell's expectations know.
+[[nodiscard]] Report kernel_log_report(const std::string& path, std::string_view log, const std::vector<Pattern>& known);
+
+// bench: a run's table (idle checks, wake-ups, races), and with check its
+// problems (check_bench_run, the helper's target in full runs).
+// The recommended consumer helper's promise on an idle buffer: one system
+// call and no clock read, so at most this multiple of a bare poll().
+inline constexpr double kHelperTarget = 1.10;
+[[nodiscard]] std::string bench_table(const BenchRun& run);
+[[nodiscard]] std::vector<std::string> helper_target_problems(const BenchRun& run);
+// A --short run (fencecheck-bench's smoke-test sizes): too few samples to judge a target.
+[[nodiscard]] bool short_run(const BenchRun& run);
+
+// same: every test of reference has a result in the other, with the same outcome.
+[[nodiscard]] Report same_verdicts(const std::string& reference_path, const GtestRun& reference,
+                                   const std::string& path, const GtestRun& results);
+
+}  // namespace fc
