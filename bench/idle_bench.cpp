@@ -13,7 +13,7 @@
 #include <optional>
 
 #include "bench/bench.h"
-#include "harness/bare_recipe.h"
+#include "bench/bare_recipe.h"
 #include "harness/consumer.h"
 #include "harness/device.h"
 #include "harness/probe.h"

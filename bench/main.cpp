@@ -4,7 +4,6 @@
 // --benchmark_min_time, ...); fencecheck adds its own, below.
 #include <CLI/CLI.hpp>
 #include <benchmark/benchmark.h>
-#include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -15,6 +14,7 @@
 #include "bench/bench.h"
 #include "harness/device.h"
 #include "harness/probe.h"
+#include "harness/run_options.h"
 #include "results/schema.h"
 
 namespace fc::bench {
@@ -73,12 +73,7 @@ int main(int argc, char** argv) {
 
   // The run's context under the same keys as the conformance results' (results/schema.h).
   auto context = [](std::string_view key, const std::string& value) { benchmark::AddCustomContext(std::string(key), value); };
-  char host[256] = {};
-  ::gethostname(host, sizeof host - 1);
-  context(fc::schema::kMachine, host);
-  context(fc::schema::kCell, cell.empty() ? "host" : cell);
-  context(fc::schema::kKernelRelease, fc::kernel_release());
-  context(fc::schema::kKernelVersion, fc::kernel_version());
+  for (const auto& [key, value] : fc::shared_run_context(cell)) context(key, value);
   context(fc::schema::kCpuModel, cpu_model());
   context(fc::schema::kBenchSize, smoke ? "short" : "full");
   if (const char* mesa = std::getenv("FENCECHECK_MESA")) context(fc::schema::kMesaVersion, mesa);

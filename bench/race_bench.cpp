@@ -9,7 +9,7 @@
 #include <cctype>
 
 #include "bench/bench.h"
-#include "harness/gpu/gpu_target.h"
+#include "gpu/gpu_target.h"
 
 namespace fc::bench {
 namespace {

@@ -17,7 +17,7 @@
 
 #include "bench/bench.h"
 #include "harness/device.h"
-#include "harness/gpu/gpu_target.h"
+#include "gpu/gpu_target.h"
 #include "harness/probe.h"
 #include "harness/vgem.h"
 

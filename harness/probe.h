@@ -42,15 +42,6 @@ class Probe {
 [[nodiscard]] std::string kernel_release();
 [[nodiscard]] std::string kernel_version();
 
-// The Mesa version a driver string names ("OpenGL ES 3.2 Mesa 22.3.6",
-// "llvmpipe Mesa 25.0.7-2~bpo12+1 (LLVM 15.0.6)" -> "22.3.6", "25.0.7-2~bpo12+1"),
-// or "" when it names none.
-[[nodiscard]] std::string mesa_version_in(std::string_view driver_string);
-// The Mesa the producers actually loaded in this process (what their driver
-// strings said), for the run's context; "" while none has. Producers note it.
-void note_loaded_driver(std::string_view driver_string);
-[[nodiscard]] std::string loaded_mesa_version();
-
 // Is there a vgem device to run the reference lane on?
 [[nodiscard]] Probe probe_vgem(const std::vector<DrmDevice>& devices);
 

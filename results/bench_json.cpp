@@ -1,6 +1,6 @@
 #include "results/bench_json.h"
 
-#include "harness/deadline.h"
+#include "harness/timeouts.h"
 #include "results/schema.h"
 
 #include <nlohmann/json.hpp>

@@ -13,7 +13,7 @@
 // submit's SYNC_FD imported into the dma-buf, as Mesa's WSI does); what a
 // plain Vulkan submit does is recorded, never required (GpuPlainSubmit).
 // Where the producer can wait on a sync_file, each frame is gated
-// (harness/gpu/gate.h): exported while the gate is closed, a fenced write
+// (gpu/gate.h): exported while the gate is closed, a fenced write
 // is pending every time and an unfenced one cannot hide.
 #include <gtest/gtest.h>
 

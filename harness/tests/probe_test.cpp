@@ -95,13 +95,5 @@ TEST(SelectDevice, NoMatchSaysWhatThereIs) {
   EXPECT_FALSE(select_device({}, "").device);
 }
 
-
-TEST(MesaVersion, IsReadFromTheDriversOwnStrings) {
-  EXPECT_EQ(mesa_version_in("OpenGL ES 3.2 Mesa 22.3.6"), "22.3.6");
-  EXPECT_EQ(mesa_version_in("llvmpipe Mesa 25.0.7-2~bpo12+1 (LLVM 15.0.6)"), "25.0.7-2~bpo12+1");
-  EXPECT_EQ(mesa_version_in("NVIDIA 580.159.04"), "");
-  EXPECT_EQ(mesa_version_in("Mesa Project"), "");
-}
-
 }  // namespace
 }  // namespace fc

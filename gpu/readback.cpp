@@ -1,4 +1,4 @@
-#include "harness/gpu/readback.h"
+#include "gpu/readback.h"
 
 #include "harness/held.h"
 #include "harness/uapi.h"

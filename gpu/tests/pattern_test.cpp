@@ -1,5 +1,5 @@
 // The frame pattern tells new, stale, torn and garbage apart in every format.
-#include "harness/gpu/pattern.h"
+#include "gpu/pattern.h"
 
 #include <drm_fourcc.h>
 #include <gtest/gtest.h>

@@ -101,7 +101,7 @@ class Producer {
   // What a submit waits for, and what it hands out, besides its write.
   struct SubmitOptions {
     // A sync_file the write must wait for before it starts (the gate,
-    // harness/gpu/gate.h); -1: none. Needs can_wait().
+    // gpu/gate.h); -1: none. Needs can_wait().
     BorrowedFd wait_for{-1};
     // Also make the write's completion available as a sync_file
     // (take_submit_fence()). Needs can_export_fence().

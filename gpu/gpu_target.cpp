@@ -1,10 +1,10 @@
-#include "harness/gpu/gpu_target.h"
+#include "gpu/gpu_target.h"
 
 #include <drm_fourcc.h>
 
 #include <map>
 
-#include "harness/gpu/pattern.h"
+#include "gpu/pattern.h"
 #include "results/schema.h"
 
 namespace fc {

@@ -5,9 +5,9 @@
 #include <cstdint>
 
 #include "harness/deadline.h"
-#include "harness/gpu/gbm.h"
-#include "harness/gpu/pattern.h"
-#include "harness/gpu/producer.h"
+#include "gpu/gbm.h"
+#include "gpu/pattern.h"
+#include "gpu/producer.h"
 #include "harness/result.h"
 
 namespace fc {

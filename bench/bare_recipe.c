@@ -5,7 +5,7 @@
  * to show what the harness's wrappers cost. Part of the uapi layer: the only
  * other place that calls ioctl()/poll() on dma-bufs.
  */
-#include "harness/bare_recipe.h"
+#include "bench/bare_recipe.h"
 
 #include <errno.h>
 #include <poll.h>

@@ -1,5 +1,5 @@
 // Workload calibration converges on the target frame time and stays bounded.
-#include "harness/gpu/workload.h"
+#include "gpu/workload.h"
 
 #include <gtest/gtest.h>
 

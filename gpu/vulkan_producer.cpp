@@ -22,11 +22,12 @@
 #include "harness/device.h"
 #include "harness/held.h"
 #include "frame_comp.h"  // kFrameShader: SPIR-V of shaders/frame.comp, compiled at build time
-#include "harness/gpu/gpu_target.h"
-#include "harness/gpu/pattern.h"
-#include "harness/gpu/producer.h"
-#include "harness/gpu/vulkan_select.h"
-#include "harness/gpu/workload.h"
+#include "gpu/gpu_target.h"
+#include "gpu/mesa.h"
+#include "gpu/pattern.h"
+#include "gpu/producer.h"
+#include "gpu/vulkan_select.h"
+#include "gpu/workload.h"
 #include "results/schema.h"
 
 namespace fc {

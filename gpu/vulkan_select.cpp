@@ -1,4 +1,4 @@
-#include "harness/gpu/vulkan_select.h"
+#include "gpu/vulkan_select.h"
 
 #include <drm_fourcc.h>
 #include <sys/sysmacros.h>
@@ -6,7 +6,7 @@
 
 #include <algorithm>
 
-#include "harness/gpu/pattern.h"
+#include "gpu/pattern.h"
 
 namespace fc {
 namespace {

@@ -1,9 +1,9 @@
-#include "harness/gpu/producer.h"
+#include "gpu/producer.h"
 
 #include <cstdlib>
 
 #include "harness/device.h"
-#include "harness/gpu/gbm.h"
+#include "gpu/gbm.h"
 
 namespace fc {
 

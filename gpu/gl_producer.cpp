@@ -21,11 +21,12 @@
 
 #include "harness/deadline.h"
 #include "harness/held.h"
-#include "harness/gpu/gbm.h"
-#include "harness/gpu/gpu_target.h"
-#include "harness/gpu/pattern.h"
-#include "harness/gpu/producer.h"
-#include "harness/gpu/workload.h"
+#include "gpu/gbm.h"
+#include "gpu/gpu_target.h"
+#include "gpu/mesa.h"
+#include "gpu/pattern.h"
+#include "gpu/producer.h"
+#include "gpu/workload.h"
 #include "results/schema.h"
 
 namespace fc {

@@ -23,9 +23,9 @@
 
 #include "harness/deadline.h"
 #include "harness/device.h"
-#include "harness/gpu/gpu_target.h"
-#include "harness/gpu/pattern.h"
-#include "harness/gpu/producer.h"
+#include "gpu/gpu_target.h"
+#include "gpu/pattern.h"
+#include "gpu/producer.h"
 #include "harness/uapi.h"
 #include "harness/vgem.h"
 #include "results/schema.h"

@@ -1,4 +1,4 @@
-#include "harness/gpu/workload.h"
+#include "gpu/workload.h"
 
 #include <algorithm>
 

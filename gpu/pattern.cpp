@@ -1,4 +1,4 @@
-#include "harness/gpu/pattern.h"
+#include "gpu/pattern.h"
 
 #include <drm_fourcc.h>
 

@@ -16,11 +16,11 @@
 
 #include "harness/deadline.h"
 #include "harness/device.h"
-#include "harness/gpu/gate.h"
-#include "harness/gpu/gbm.h"
+#include "gpu/gate.h"
+#include "gpu/gbm.h"
 #include "harness/probe.h"
-#include "harness/gpu/producer.h"
-#include "harness/gpu/readback.h"
+#include "gpu/producer.h"
+#include "gpu/readback.h"
 #include "harness/uapi.h"
 #include "harness/vgem.h"
 

@@ -1,4 +1,4 @@
-#include "harness/gpu/gate.h"
+#include "gpu/gate.h"
 
 #include "harness/uapi.h"
 

@@ -1,5 +1,5 @@
 // The vulkan producer's device matching and import planning, without a GPU.
-#include "harness/gpu/vulkan_select.h"
+#include "gpu/vulkan_select.h"
 
 #include <drm_fourcc.h>
 #include <gtest/gtest.h>

@@ -1,4 +1,4 @@
-#include "harness/gpu/gbm.h"
+#include "gpu/gbm.h"
 
 #include <cstdlib>
 
@@ -6,7 +6,7 @@
 
 #include "harness/device.h"
 #include "harness/held.h"
-#include "harness/gpu/pattern.h"
+#include "gpu/pattern.h"
 #include "harness/uapi.h"
 
 namespace fc {

@@ -1,0 +1,28 @@
+#include "harness/run_options.h"
+
+#include <unistd.h>
+
+#include "harness/probe.h"
+#include "results/schema.h"
+
+namespace fc {
+namespace {
+RunOptions& storage() {
+  static RunOptions options;
+  return options;
+}
+}  // namespace
+
+const RunOptions& run_options() { return storage(); }
+void set_run_options(RunOptions options) { storage() = std::move(options); }
+
+std::vector<std::pair<std::string, std::string>> shared_run_context(const std::string& cell) {
+  char host[256] = {};
+  ::gethostname(host, sizeof host - 1);
+  return {{std::string(schema::kMachine), host},
+          {std::string(schema::kCell), cell.empty() ? "host" : cell},
+          {std::string(schema::kKernelRelease), kernel_release()},
+          {std::string(schema::kKernelVersion), kernel_version()}};
+}
+
+}  // namespace fc
