@@ -66,8 +66,21 @@ inline constexpr std::string_view kGateAvailable = "gate.available";
 inline constexpr std::string_view kGate = "gate";
 // --validate: "clean" or what the producer's API checker reported (Vulkan validation, KHR_debug).
 inline constexpr std::string_view kValidation = "validation";
-// A plain Vulkan submit's side effect: did the kernel attach a fence anyway?
+// A plain submit's side effect where the API promises no implicit sync: did
+// the kernel attach a fence anyway? "<API>.implicit_fence" (a ProducerKind's
+// implicit_property: kVulkanImplicitFence), and the first contradiction seen
+// as "<API>.implicit_fence.evidence".
+inline constexpr std::string_view kImplicitFenceSuffix = ".implicit_fence";
 inline constexpr std::string_view kVulkanImplicitFence = "vulkan.implicit_fence";
+inline constexpr std::string_view kEvidenceSuffix = ".evidence";
+// The tests the driver matrix's verdict rows read, by what they decide: the
+// deciding test (is the write fenced?), the explicit bridge, the plain submit
+// (implicit fence where none is promised). Recorded before anything can skip
+// them, so a skipped one still has its row.
+inline constexpr std::string_view kVerdictRole = "verdict_role";
+inline constexpr std::string_view kRoleDeciding = "deciding";
+inline constexpr std::string_view kRoleBridge = "bridge";
+inline constexpr std::string_view kRolePlainSubmit = "plain_submit";
 // GL through EGL.
 inline constexpr std::string_view kGlVendor = "gl.vendor";
 inline constexpr std::string_view kGlRenderer = "gl.renderer";

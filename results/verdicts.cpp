@@ -17,8 +17,24 @@ std::string evidence_of(const TestRecord& record) {
   return fences.empty() ? std::string() : fences.front().first + ": " + fences.front().second;
 }
 
+// The producer a GPU test ran, as its ID ends: "Gpu/GpuWrite.X/gl" -> "gl".
+std::string param_of(const std::string& name) { return name.substr(name.rfind('/') + 1); }
+
+bool has_role(const TestRecord& record, std::string_view role) {
+  const std::string* value = find_property(record.properties, schema::kVerdictRole);
+  return value != nullptr && *value == role;
+}
+
+// The run's test of that role for the producer param.
+const TestRecord* find_role(const GtestRun& run, std::string_view role, const std::string& param) {
+  for (const TestRecord& record : run.results) {
+    if (has_role(record, role) && param_of(record.name) == param) return &record;
+  }
+  return nullptr;
+}
+
 std::string bridge_of(const GtestRun& run, const std::string& param) {
-  const TestRecord* bridge = run.find(std::string(kBridgeTest) + param);
+  const TestRecord* bridge = find_role(run, schema::kRoleBridge, param);
   if (!bridge) return "not run";
   switch (bridge->outcome) {
     case Outcome::Pass: return judgement(*bridge) == Judgement::FenceOnly ? "works (fence only)" : "works";
@@ -33,8 +49,8 @@ std::vector<DriverVerdict> driver_verdicts(const std::vector<ResultFile>& files)
   std::vector<DriverVerdict> rows;
   for (const ResultFile& file : files) {
     for (const TestRecord& record : file.run.results) {
-      if (!record.name.starts_with(kDecidingTest)) continue;
-      const std::string param = record.name.substr(kDecidingTest.size());
+      if (!has_role(record, schema::kRoleDeciding)) continue;
+      const std::string param = param_of(record.name);
       DriverVerdict row;
       row.cell = file.run.context_of(schema::kCell);
       row.producer = property_or(record, schema::kProducer, param);
@@ -79,9 +95,9 @@ std::vector<DriverVerdict> driver_verdicts(const std::vector<ResultFile>& files)
           row.verdict = "no verdict: the test ended as " + std::string(to_string(record.outcome));
       }
       row.bridge = bridge_of(file.run, param);
-      if (const TestRecord* plain = file.run.find(std::string(kPlainSubmitTest) + param)) {
+      if (const TestRecord* plain = find_role(file.run, schema::kRolePlainSubmit, param)) {
         for (const auto& [key, value] : plain->properties) {
-          if (key.ends_with(".implicit_fence")) row.implicit = value;
+          if (key.ends_with(schema::kImplicitFenceSuffix)) row.implicit = value;
         }
         if (row.implicit.empty() && plain->outcome == Outcome::Skip) row.implicit = "unknown: " + first_line(plain->message);
       }

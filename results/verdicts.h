@@ -31,12 +31,12 @@ struct DriverVerdict {
   std::string test;      // the deciding test's ID
 };
 
-// Test IDs read here (suites/gpu_write_test.cpp names them).
+// The deciding test's ID, without its producer: a result says what it
+// decides (schema::kVerdictRole); only a test with no result at all (MISSING
+// from the cell's test list) is known by its ID.
 inline constexpr std::string_view kDecidingTest = "Gpu/GpuWrite.ExportRightAfterSubmitIsPending/";
-inline constexpr std::string_view kBridgeTest = "Gpu/GpuBridge.ImportedSubmitFenceIsPendingUntilTheWriteLandsThenReadsNew/";
-inline constexpr std::string_view kPlainSubmitTest = "Gpu/GpuPlainSubmit.ImplicitFenceIsRecordedNotRequired/";
 
-// One row per file x producer that has a deciding test, in file order.
+// One row per file x producer that has a deciding test (schema::kRoleDeciding), in file order.
 [[nodiscard]] std::vector<DriverVerdict> driver_verdicts(const std::vector<ResultFile>& files);
 
 }  // namespace fc

@@ -36,7 +36,14 @@ using namespace std::chrono_literals;
 
 class GpuWrite : public GpuTestBase, public ::testing::WithParamInterface<std::string_view> {
  protected:
-  void SetUp() override { set_up(GetParam(), default_buffer_spec()); }
+  void SetUp() override {
+    // ExportRightAfterSubmitIsPending is the driver matrix's verdict: is the write fenced?
+    const std::string_view test = ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    if (test.substr(0, test.find('/')) == "ExportRightAfterSubmitIsPending") {
+      record_verdict_role(schema::kRoleDeciding);
+    }
+    set_up(GetParam(), default_buffer_spec());
+  }
 };
 
 // Frames a pending check observes. Each frame is judged on its own, with no
@@ -375,7 +382,10 @@ INSTANTIATE_TEST_SUITE_P(Gpu, GpuForeignBuffer, kAllProducers, producer_param);
 // the write lands, and a consumer's wait on it yields the new frame.
 class GpuBridge : public GpuTestBase, public ::testing::WithParamInterface<std::string_view> {
  protected:
-  void SetUp() override { set_up(GetParam(), default_buffer_spec(), Sync::Bridge); }
+  void SetUp() override {
+    record_verdict_role(schema::kRoleBridge);
+    set_up(GetParam(), default_buffer_spec(), Sync::Bridge);
+  }
 };
 
 TEST_P(GpuBridge, ImportedSubmitFenceIsPendingUntilTheWriteLandsThenReadsNew) {
@@ -417,7 +427,10 @@ INSTANTIATE_TEST_SUITE_P(Gpu, GpuBridge, kAllProducers, producer_param);
 // ("vulkan.implicit_fence": yes|no) for the matrix, never a failure.
 class GpuPlainSubmit : public GpuTestBase, public ::testing::WithParamInterface<std::string_view> {
  protected:
-  void SetUp() override { set_up(GetParam(), default_buffer_spec(), Sync::Implicit); }
+  void SetUp() override {
+    record_verdict_role(schema::kRolePlainSubmit);
+    set_up(GetParam(), default_buffer_spec(), Sync::Implicit);
+  }
 };
 
 TEST_P(GpuPlainSubmit, ImplicitFenceIsRecordedNotRequired) {
@@ -441,7 +454,7 @@ TEST_P(GpuPlainSubmit, ImplicitFenceIsRecordedNotRequired) {
   const std::string counts = std::to_string(fenced) + " of " + std::to_string(fenced + unfenced) +
                              " frames seen in flight had a fence";
   RecordProperty(property, (unfenced == 0 ? "yes (" : "no (") + counts + ")");
-  if (unfenced > 0) RecordProperty(property + ".evidence", evidence);
+  if (unfenced > 0) RecordProperty(property + std::string(schema::kEvidenceSuffix), evidence);
 }
 
 std::vector<std::string_view> producers_without_implicit_sync() {

@@ -26,7 +26,8 @@ GtestRun lane(const std::string& name, const std::string& driver, Outcome pendin
                          pending == Outcome::Fail ? "file.cpp:37\nValue of: snapshot.pending\n  kernel returned: " + fence
                                                   : "",
                          0.25, "2026-11-25T20:00:01Z",
-                         {{"producer", "gl"},
+                         {{"verdict_role", "deciding"},
+                          {"producer", "gl"},
                           {"device.driver", driver + " 1.0.0"},
                           {"fence.after_submit", fence},
                           {"gl.renderer", name + " renderer <3>"},
@@ -35,7 +36,7 @@ GtestRun lane(const std::string& name, const std::string& driver, Outcome pendin
   if (pending == Outcome::Fail) run.results.back().properties.emplace_back("unfenced_write", "frame 1 (implicit)");
   run.results.push_back({"UapiAbi.Numbers", Outcome::Pass, "", 0.0, "", {}});
   run.results.push_back({"Gpu/GpuWrite.ExportRightAfterSubmitIsPending/vulkan", Outcome::Skip, "no dma-buf import", 0,
-                         "", {{"producer", "vulkan"}}});
+                         "", {{"verdict_role", "deciding"}, {"producer", "vulkan"}}});
   return run;
 }
 
@@ -155,19 +156,34 @@ TEST(Verdicts, VulkanIsJudgedOnTheExplicitBridgeAndItsPlainSubmitIsOnlyRecorded)
     if (record.name == "Gpu/GpuWrite.ExportRightAfterSubmitIsPending/vulkan") {
       record.outcome = Outcome::Pass;
       record.message.clear();
-      record.properties = {{"producer", "vulkan"}, {"sync", "bridge"}, {"gate", "gpu"}};
+      record.properties = {{"verdict_role", "deciding"}, {"producer", "vulkan"}, {"sync", "bridge"}, {"gate", "gpu"}};
     }
   }
   run.results.push_back({"Gpu/GpuBridge.ImportedSubmitFenceIsPendingUntilTheWriteLandsThenReadsNew/vulkan",
-                         Outcome::Pass, "", 0, "", {{"producer", "vulkan"}}});
+                         Outcome::Pass, "", 0, "", {{"verdict_role", "bridge"}, {"producer", "vulkan"}}});
   run.results.push_back({"Gpu/GpuPlainSubmit.ImplicitFenceIsRecordedNotRequired/vulkan", Outcome::Pass, "", 0, "",
-                         {{"producer", "vulkan"}, {"vulkan.implicit_fence", "no (0 of 4 frames)"}}});
+                         {{"verdict_role", "plain_submit"}, {"producer", "vulkan"},
+                          {"vulkan.implicit_fence", "no (0 of 4 frames)"}}});
   auto rows = driver_verdicts(files);
   ASSERT_EQ(rows.size(), 6u);
   EXPECT_EQ(rows[5].verdict, "explicit bridge works");
   EXPECT_EQ(rows[5].bridge, "works");
   EXPECT_EQ(rows[5].implicit, "no (0 of 4 frames)");
   EXPECT_EQ(rows[5].gate, "gpu");
+}
+
+// The rows come from what each result says it decides, not from its ID: a
+// deciding test under another name is still a row, and one without the role is not.
+TEST(Verdicts, ARowIsATestThatSaysItDecides) {
+  auto files = three_lanes();
+  files[0].run.results[0].name = "Gpu/Renamed.Deciding/gl";
+  std::erase_if(files[1].run.results[0].properties, [](const auto& p) { return p.first == "verdict_role"; });
+  auto rows = driver_verdicts(files);
+  ASSERT_EQ(rows.size(), 5u);
+  EXPECT_EQ(rows[0].test, "Gpu/Renamed.Deciding/gl");
+  EXPECT_EQ(rows[0].verdict, "fences GPU writes");
+  EXPECT_EQ(rows[2].cell, "llvmpipe");
+  EXPECT_EQ(rows[2].producer, "vulkan");
 }
 
 TEST(Verdicts, ATestThatCrashedOrFlakedSaysNothingAboutFencing) {
