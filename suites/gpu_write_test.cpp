@@ -58,17 +58,8 @@ constexpr std::uint32_t kObservedFrames = 4;
 constexpr std::uint32_t kPendingFrames = 16;
 
 TEST_P(GpuWrite, ExportRightAfterSubmitIsPending) {
-  std::uint32_t fenced = 0;
-  for (std::uint32_t frame = 1; frame <= kPendingFrames; ++frame) {
-    FC_ASSERT_OK_AND_ASSIGN(Observation seen, submit_and_observe(frame));
-    if (frame == 1) {
-      record_fence("after submit", seen.read.info);
-      record_fence("after submit WRITE", seen.write.info);
-    }
-    ASSERT_FALSE(seen.contradiction()) << unfenced_write(seen) << context();
-    fenced += seen.fenced();
-    FC_ASSERT_OK(producer().finish());
-  }
+  const std::uint32_t fenced = for_each_observed_frame(kPendingFrames, "after submit", {}, "after submit WRITE");
+  if (HasFatalFailure()) return;
   RecordProperty(std::string(schema::kSubmits), std::to_string(fenced) + " of " + std::to_string(kPendingFrames) +
                                                     " frames fenced at submit, the rest landed before the export");
   if (fenced == 0) {
@@ -359,14 +350,8 @@ class GpuForeignBuffer : public GpuTestBase, public ::testing::WithParamInterfac
 };
 
 TEST_P(GpuForeignBuffer, GpuWriteOnAVgemExportedBufferIsPendingUntilItLands) {
-  std::uint32_t fenced = 0;
-  for (std::uint32_t frame = 1; frame <= kObservedFrames; ++frame) {
-    FC_ASSERT_OK_AND_ASSIGN(Observation seen, submit_and_observe(frame));
-    if (frame == 1) record_fence("vgem's buffer after the GPU's submit", seen.read.info);
-    ASSERT_FALSE(seen.contradiction()) << unfenced_write(seen) << context();
-    fenced += seen.fenced();
-    FC_ASSERT_OK(producer().finish());
-  }
+  const std::uint32_t fenced = for_each_observed_frame(kObservedFrames, "vgem's buffer after the GPU's submit");
+  if (HasFatalFailure()) return;
   if (fenced == 0) {
     GTEST_SKIP() << nothing_seen_in_flight(kObservedFrames) << context();
   }
@@ -389,28 +374,19 @@ class GpuBridge : public GpuTestBase, public ::testing::WithParamInterface<std::
 };
 
 TEST_P(GpuBridge, ImportedSubmitFenceIsPendingUntilTheWriteLandsThenReadsNew) {
-  std::uint32_t fenced = 0;
-  for (std::uint32_t frame = 1; frame <= kObservedFrames; ++frame) {
-    FC_ASSERT_OK_AND_ASSIGN(Observation seen, submit_and_observe(frame));
-    if (frame == 1) record_fence("after submit and import", seen.read.info);
-    ASSERT_FALSE(seen.contradiction()) << unfenced_write(seen) << context();
-    if (seen.fenced()) {
-      ++fenced;
-      FC_ASSERT_OK_AND_ASSIGN(WaitResult waited, uapi::poll_fd(seen.read.sync_file.borrow(), POLLIN,
-                                                               Deadline::after(timeouts::kGpuFrame)));
-      ASSERT_EQ(waited, WaitResult::Ready) << "the bridged fence did not signal within "
-                                           << timeouts::kGpuFrame.count() << " ms\n" << context();
-      if (!contents_can_fail()) {
-        FC_ASSERT_OK(producer().finish());
-        continue;
-      }
-      FC_ASSERT_OK_AND_ASSIGN(Classification read, read_frame(frame, ReadMode::Immediate, Deadline::now()));
-      EXPECT_EQ(read.verdict, Classification::Verdict::New)
-          << "after the bridged fence signalled, the consumer read " << read.describe() << " instead of frame "
-          << frame << "\n  " << seen.describe() << "\n" << context();
-    }
-    FC_ASSERT_OK(producer().finish());
-  }
+  const std::uint32_t fenced =
+      for_each_observed_frame(kObservedFrames, "after submit and import", [&](std::uint32_t frame, const Observation& seen) {
+        FC_ASSERT_OK_AND_ASSIGN(WaitResult waited, uapi::poll_fd(seen.read.sync_file.borrow(), POLLIN,
+                                                                 Deadline::after(timeouts::kGpuFrame)));
+        ASSERT_EQ(waited, WaitResult::Ready) << "the bridged fence did not signal within "
+                                             << timeouts::kGpuFrame.count() << " ms\n" << context();
+        if (!contents_can_fail()) return;
+        FC_ASSERT_OK_AND_ASSIGN(Classification read, read_frame(frame, ReadMode::Immediate, Deadline::now()));
+        EXPECT_EQ(read.verdict, Classification::Verdict::New)
+            << "after the bridged fence signalled, the consumer read " << read.describe() << " instead of frame "
+            << frame << "\n  " << seen.describe() << "\n" << context();
+      });
+  if (HasFatalFailure()) return;
   RecordProperty(std::string(schema::kSubmits), std::to_string(fenced) + " of " + std::to_string(kObservedFrames) +
                                                     " frames pending after the import");
   if (fenced == 0) {
