@@ -643,29 +643,37 @@ class VulkanProducer final : public Producer {
                              staging_memory_);
   }
 
+  // One side of a buffer barrier: the stage and access on it, and the queue
+  // family that owns the memory there (an ownership transfer where the two differ).
+  struct BarrierSide {
+    VkPipelineStageFlags stage;
+    VkAccessFlags access;
+    std::uint32_t family;
+  };
+  // A barrier on the whole buffer, recorded into commands_.
+  void buffer_barrier(VkBuffer buffer, BarrierSide from, BarrierSide to) {
+    VkBufferMemoryBarrier barrier{VK_STRUCTURE_TYPE_BUFFER_MEMORY_BARRIER};
+    barrier.srcAccessMask = from.access;
+    barrier.dstAccessMask = to.access;
+    barrier.srcQueueFamilyIndex = from.family;
+    barrier.dstQueueFamilyIndex = to.family;
+    barrier.buffer = buffer;
+    barrier.size = VK_WHOLE_SIZE;
+    vkCmdPipelineBarrier(commands_, from.stage, to.stage, 0, 0, nullptr, 1, &barrier, 0, nullptr);
+  }
+
   Status record_read() {
     vkResetCommandBuffer(commands_, 0);
     VkCommandBufferBeginInfo begin{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
     begin.flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT;
     if (VkResult r = vkBeginCommandBuffer(commands_, &begin); r != VK_SUCCESS) return fail("vkBeginCommandBuffer", r);
     const std::uint32_t external_family = foreign_ ? VK_QUEUE_FAMILY_FOREIGN_EXT : VK_QUEUE_FAMILY_EXTERNAL;
-    VkBufferMemoryBarrier acquire{VK_STRUCTURE_TYPE_BUFFER_MEMORY_BARRIER};
-    acquire.dstAccessMask = VK_ACCESS_TRANSFER_READ_BIT;
-    acquire.srcQueueFamilyIndex = external_family;
-    acquire.dstQueueFamilyIndex = family_;
-    acquire.buffer = buffer_;
-    acquire.size = VK_WHOLE_SIZE;
-    vkCmdPipelineBarrier(commands_, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT, 0, 0, nullptr, 1,
-                         &acquire, 0, nullptr);
+    buffer_barrier(buffer_, {VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, 0, external_family},
+                   {VK_PIPELINE_STAGE_TRANSFER_BIT, VK_ACCESS_TRANSFER_READ_BIT, family_});
     const VkBufferCopy region{0, 0, read_size_};
     vkCmdCopyBuffer(commands_, buffer_, read_buffer_, 1, &region);
-    VkBufferMemoryBarrier release = acquire;
-    release.srcAccessMask = VK_ACCESS_TRANSFER_READ_BIT;
-    release.dstAccessMask = 0;
-    release.srcQueueFamilyIndex = family_;
-    release.dstQueueFamilyIndex = external_family;
-    vkCmdPipelineBarrier(commands_, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT, 0, 0, nullptr, 1,
-                         &release, 0, nullptr);
+    buffer_barrier(buffer_, {VK_PIPELINE_STAGE_TRANSFER_BIT, VK_ACCESS_TRANSFER_READ_BIT, family_},
+                   {VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT, 0, external_family});
     if (VkResult r = vkEndCommandBuffer(commands_); r != VK_SUCCESS) return fail("vkEndCommandBuffer", r);
     return {};
   }
@@ -678,14 +686,8 @@ class VulkanProducer final : public Producer {
     const std::uint32_t external_family = foreign_ ? VK_QUEUE_FAMILY_FOREIGN_EXT : VK_QUEUE_FAMILY_EXTERNAL;
     if (import_ == VulkanImport::Buffer) {
       // Take the dma-buf's memory over from its other users before writing it.
-      VkBufferMemoryBarrier acquire{VK_STRUCTURE_TYPE_BUFFER_MEMORY_BARRIER};
-      acquire.dstAccessMask = VK_ACCESS_SHADER_WRITE_BIT;
-      acquire.srcQueueFamilyIndex = external_family;
-      acquire.dstQueueFamilyIndex = family_;
-      acquire.buffer = buffer_;
-      acquire.size = VK_WHOLE_SIZE;
-      vkCmdPipelineBarrier(commands_, VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, 0, 0,
-                           nullptr, 1, &acquire, 0, nullptr);
+      buffer_barrier(buffer_, {VK_PIPELINE_STAGE_TOP_OF_PIPE_BIT, 0, external_family},
+                     {VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_WRITE_BIT, family_});
     }
     vkCmdBindPipeline(commands_, VK_PIPELINE_BIND_POINT_COMPUTE, pipeline_);
     vkCmdBindDescriptorSets(commands_, VK_PIPELINE_BIND_POINT_COMPUTE, pipeline_layout_, 0, 1, &set_, 0, nullptr);
@@ -693,14 +695,8 @@ class VulkanProducer final : public Producer {
     vkCmdDispatch(commands_, (layout_.width + 7) / 8, (layout_.height + 7) / 8, 1);
     if (import_ == VulkanImport::Buffer) {
       // Hand the written memory back to its other users (the consumer, another device).
-      VkBufferMemoryBarrier release{VK_STRUCTURE_TYPE_BUFFER_MEMORY_BARRIER};
-      release.srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT;
-      release.srcQueueFamilyIndex = family_;
-      release.dstQueueFamilyIndex = external_family;
-      release.buffer = buffer_;
-      release.size = VK_WHOLE_SIZE;
-      vkCmdPipelineBarrier(commands_, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT, 0, 0,
-                           nullptr, 1, &release, 0, nullptr);
+      buffer_barrier(buffer_, {VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_WRITE_BIT, family_},
+                     {VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT, 0, external_family});
     } else {
       VkBufferMemoryBarrier written{VK_STRUCTURE_TYPE_BUFFER_MEMORY_BARRIER};
       written.srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT;
