@@ -41,7 +41,7 @@ void main() {
 }
 )";
 
-// frame_color() of harness/pattern.cpp, per fragment; the loop is the workload.
+// frame_color() of gpu/pattern.cpp, per fragment; the loop is the workload.
 // (Written as a plain counted loop: Mesa folded a loop bounded by a constant
 // with an early break.)
 constexpr const char* kFragmentShader = R"(#version 300 es
@@ -473,7 +473,7 @@ class GlProducer final : public Producer {
     return {};
   }
 
-  // Sizes the loop (harness/workload.h), measuring frames until idle. Draws
+  // Sizes the loop (gpu/workload.h), measuring frames until idle. Draws
   // frame 0, the buffer's "previous frame", so it leaves known contents behind.
   Status calibrate() {
     auto iterations = calibrate_workload([this](std::uint32_t n) {

@@ -1,5 +1,5 @@
 // Reading a produced frame back as a consumer would, and classifying it
-// (harness/pattern.h): new, stale, torn or garbage.
+// (gpu/pattern.h): new, stale, torn or garbage.
 #pragma once
 
 #include <cstdint>

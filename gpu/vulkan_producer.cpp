@@ -732,7 +732,7 @@ class VulkanProducer final : public Producer {
     return {};
   }
 
-  // Sizes the busy loop (harness/workload.h), writing frame 0 each time.
+  // Sizes the busy loop (gpu/workload.h), writing frame 0 each time.
   Status calibrate() {
     auto iterations = calibrate_workload([this](std::uint32_t n) {
       iterations_ = n;

@@ -1,4 +1,8 @@
-// The uapi layer: the only code in fencecheck that calls ioctl() or poll().
+// The uapi layer: the only fencecheck code that makes the dma-buf, sync_file,
+// DRM and vgem system calls itself (ioctl(), poll(), mmap()), but for
+// bench/bare_recipe.c (the consumer recipe in plain C, the idle benchmark's
+// baseline) and libdrm's device queries (harness/device.cpp); GBM, EGL and
+// Vulkan make their own inside Mesa.
 //
 // Typed wrappers over the dma-buf, sync_file, DRM-dumb/PRIME, vgem and sw_sync
 // ioctls. Each returns the exact errno of the failing call; EINTR is retried

@@ -38,7 +38,7 @@ results_tool() {
 result_files() { results_tool list "$@" "$FENCECHECK_RESULTS"; }
 
 # The producer each lane writes with: a name from the producer table
-# (`fencecheck --list-producers`, harness/gpu/producer.h); the test-ID and
+# (`fencecheck --list-producers`, gpu/producer.h); the test-ID and
 # benchmark-name endings below come from that table, not from a copy.
 lane_producer() {
   case $1 in

@@ -27,7 +27,7 @@ lane_modules() {
   case $1 in
     vgem) echo vgem udmabuf ;;
     llvmpipe | lavapipe) echo vgem ;;
-    virgl) echo virtio_gpu vgem ;;  # vgem: the gate's fences (harness/gpu/gate.h)
+    virgl) echo virtio_gpu vgem ;;  # vgem: the gate's fences (gpu/gate.h)
   esac
 }
 

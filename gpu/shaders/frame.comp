@@ -1,5 +1,5 @@
 #version 450
-// The vulkan producer's frame: frame_color() of harness/pattern.cpp for every
+// The vulkan producer's frame: frame_color() of gpu/pattern.cpp for every
 // pixel of a linear 32-bit buffer, after a calibrated busy loop (the workload
 // that keeps the write in flight long enough to be seen).
 layout(local_size_x = 8, local_size_y = 8) in;
