@@ -1,5 +1,5 @@
 // Bad input to the dma-buf, sync_file, vgem and GEM/PRIME ioctls the harness
-// uses (README, Bad input, says which are not covered), as one table: each row is a call
+// uses (docs/reliability.md, Bad input, says which are not covered), as one table: each row is a call
 // with something wrong, the exact errno the kernel answers, and afterwards no
 // new descriptor and the test buffer's fences as they were (it carries a
 // pending vgem read fence, so READ and WRITE exports differ and a call that
