@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # ./run.sh [--bench] [FENCECHECK-ARGS...] — the conformance run, or with
 # --bench the benchmarks (fencecheck-bench) instead.
 # Installs what is missing and builds. Then, on a machine with GPUs,

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # ./test.sh — installs what is missing, builds, and runs every test:
 #   1. host unit tests, the suite on this host and the selftests (ctest);
 #   2. an ASan + UBSan build (in the background, on the CPU the guests leave

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * The common consumer recipe as a consumer writes it in plain C, with no
  * harness around it: EXPORT_SYNC_FILE(READ), poll the sync_file without

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /* The common consumer recipe in plain C (see bare_recipe.c). */
 #ifndef FENCECHECK_HARNESS_BARE_RECIPE_H
 #define FENCECHECK_HARNESS_BARE_RECIPE_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Shared pieces of the fencecheck benchmarks: options, the consumer-side wait
 // strategies, the syscall floor, percentiles, and skips that say why.
 #pragma once

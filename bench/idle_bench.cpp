@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // What checking an idle buffer costs, per consumer strategy, against the
 // syscall floor (getppid) measured in the same run: the price every frame
 // pays when the producer's write is already done. On vgem's reference buffer.

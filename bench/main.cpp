@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // fencecheck-bench: what waiting costs, against the syscall floor, and what
 // not waiting costs. A Google Benchmark program: all its flags work
 // (--benchmark_filter, --benchmark_out=FILE --benchmark_out_format=json,

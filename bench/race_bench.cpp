@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The fenceless zero-copy race, measured: frames submitted back to back, the
 // consumer reading each one right after submit, either at once (no_wait) or
 // after one of the waiting strategies.

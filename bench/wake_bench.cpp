@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Wake-up latency on a pending buffer: how long after the fence signals does
 // a consumer blocked in each strategy run again? The signal time is the
 // kernel's own (SYNC_IOC_FILE_INFO timestamp_ns of the fence, CLOCK_MONOTONIC),

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "gpu/gate.h"
 
 #include "harness/uapi.h"

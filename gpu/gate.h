@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The gate (IGT calls it a "cork"): a fence the test holds closed, which a
 // producer's submit is made to wait on before it writes. While it is closed
 // the write cannot have landed, so what the kernel's export says then is

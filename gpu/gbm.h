@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // GBM: a device per DRM node, buffer objects by format and modifier, and
 // their planes exported as dma-bufs. Everything is RAII.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The `gl` producer: EGL on the GBM device (EGL_PLATFORM_GBM_KHR), the
 // dma-buf imported as an EGLImage (EGL_EXT_image_dma_buf_import, with its
 // modifier where EGL_EXT_image_dma_buf_import_modifiers is offered), bound to

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "gpu/gpu_target.h"
 
 #include <drm_fourcc.h>

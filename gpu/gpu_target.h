@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // One producer writing into one GBM-allocated dma-buf on one DRM device, and
 // the consumer's view of that buffer. Shared by the GPU test fixture and the
 // benchmarks.

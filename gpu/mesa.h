@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Which Mesa the producers loaded: read from their drivers' own strings, for
 // the run's context (schema::kMesaVersion), so that a cell named after one
 // Mesa is checked against the Mesa that ran.

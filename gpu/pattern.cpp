@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "gpu/pattern.h"
 
 #include <drm_fourcc.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The frame pattern: what frame N writes into a buffer, and how a readback is
 // classified as the new frame, the stale (previous) frame, torn, or garbage.
 //

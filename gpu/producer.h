@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Producers: "submit a write of frame N into this buffer and return without
 // waiting". Each one is a real writer of dma-bufs; kProducers below is the one
 // table of them (names, test parameters, what each needs), which the suites,

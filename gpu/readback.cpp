@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "gpu/readback.h"
 
 #include "harness/held.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Reading a produced frame back as a consumer would, and classifying it
 // (gpu/pattern.h): new, stale, torn or garbage.
 #pragma once

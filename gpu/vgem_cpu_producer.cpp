@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The `vgem-cpu` reference producer: behaves as a GPU driver that fences
 // correctly. submit() attaches a vgem write fence to the buffer (imported
 // into vgem by PRIME), then a writer thread fills in the frame after a short

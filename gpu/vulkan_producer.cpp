@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The `vulkan` producer: the VkPhysicalDevice that drives the DRM node
 // (VK_EXT_physical_device_drm; software Vulkan on vgem only, never for a GPU),
 // the dma-buf imported as external memory (VK_EXT_external_memory_dma_buf),

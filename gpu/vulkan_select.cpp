@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "gpu/vulkan_select.h"
 
 #include <drm_fourcc.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The vulkan producer's decisions, kept apart from Vulkan calls so they can be
 // tested without a GPU: which physical device writes for a DRM device, and how
 // a dma-buf gets imported.

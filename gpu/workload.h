@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Sizing a GPU producer's workload at run time: long enough that an export
 // made right after submit sees the write still running, on fast GPUs and on
 // emulated ones alike; short enough for emulated lanes (hundreds of ms).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The kernel ABI the suite speaks: ioctl numbers and struct layouts of
 //   include/uapi/linux/dma-buf.h      (DMA_BUF_IOCTL_SYNC, EXPORT/IMPORT_SYNC_FILE)
 //   include/uapi/linux/sync_file.h    (SYNC_IOC_MERGE, SYNC_IOC_FILE_INFO)

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Compile-time proof that harness/abi.h matches the kernel headers this
 // system has. Headers too old to declare an ioctl are skipped, not faked.
 #include "harness/abi.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "harness/consumer.h"
 
 #include <poll.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The recommended consumer-side wait, for code that receives dma-bufs from a
 // producer it does not control (screen capture, PipeWire clients, encoders):
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "harness/deadline.h"
 
 #include <climits>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Monotonic deadlines (and, through harness/timeouts.h, the suite's named timeouts).
 //
 // Every wait in the suite is bounded by a Deadline computed once from

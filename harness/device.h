@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // DRM device discovery: every DRM device this kernel exposes, with its primary
 // and render nodes, driver name/version (drmGetVersion) and bus identity.
 //

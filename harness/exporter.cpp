@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "harness/exporter.h"
 
 #include <fcntl.h>

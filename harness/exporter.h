@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // dma-buf exporters that are not DRM drivers: udmabuf (memfd pages as a
 // dma-buf) and the system dma-heap. Their buffers carry no fences of their
 // own, so every fence on them is one a consumer or producer imported: the

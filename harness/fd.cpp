@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "harness/fd.h"
 
 #include <dirent.h>

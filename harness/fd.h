@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Move-only file-descriptor ownership (UniqueFd) and non-owning parameters (BorrowedFd).
 //
 // Every descriptor the suite creates is owned by exactly one UniqueFd; functions

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Objects fencecheck holds through a library (GBM, EGL, Vulkan) and must give
 // back, counted where the harness makes them and where it releases them. The
 // runner fails a test that ends holding more than it started with

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "harness/kernel.h"
 
 #include <unistd.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // What a kernel release is known to do, where the uAPI changed over time:
 // which release added an ioctl, and what SYNC_IOC_FILE_INFO calls a fence
 // once it has signalled. Tests hold a kernel to what its own release is known

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "harness/probe.h"
 
 #include <sys/utsname.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Capability probes with three outcomes, never two:
 //   Supported               the feature works here;
 //   Unsupported{reason}     this kernel/hardware lacks it: dependent tests SKIP with the reason;

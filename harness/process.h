@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Child processes and descriptor passing, as a capture client receives a
 // dma-buf from a compositor: fork, SCM_RIGHTS over a Unix socket, and a
 // bounded wait for the child (pidfd + poll), never an unbounded waitpid.

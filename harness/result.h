@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Result<T>: a value, or the exact errno of the call that failed.
 //
 // Tests must tell EINVAL from ENOTTY from EBADF, so every fallible harness

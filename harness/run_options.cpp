@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "harness/run_options.h"
 
 #include <unistd.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The suite's named timeouts, header only: the results tool reads one
 // (kWakeBound, bench --check) without linking the harness.
 #pragma once

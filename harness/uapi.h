@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The uapi layer: the only fencecheck code that makes the dma-buf, sync_file,
 // DRM and vgem system calls itself (ioctl(), poll(), mmap()), but for
 // bench/bare_recipe.c (the consumer recipe in plain C, the idle benchmark's

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "harness/vgem.h"
 
 #include <utility>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // vgem, the kernel's virtual GEM driver: the deterministic reference "GPU".
 // Its fences are attached and signalled by ioctl, so every fence state a real
 // GPU can produce can be produced on demand (drivers/gpu/drm/vgem).

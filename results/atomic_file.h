@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Writing a file so that it is never half there: a temporary file beside it,
 // fsync'd, renamed over it; on any error the temporary is removed and the
 // old file stays as it was. What every result file and report is written with.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "results/bench_json.h"
 
 #include "harness/timeouts.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Reading Google Benchmark's JSON output (--benchmark_out_format=json), and
 // what each fencecheck benchmark family must report.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // bench's report: a run's table and the helper's target (results/commands.h).
 #include "results/commands.h"
 #include "results/schema.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The bug-report block: what a test checked and expected, what the kernel
 // returned, the environment and the command that reproduces it.
 #include <algorithm>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // What each fencecheck-results command prints, as text and a verdict: pure
 // functions of what results/files.h read, so that the tool's main only parses
 // its options, reads files and writes the text out.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // compare's and kernel-log's reports (results/commands.h).
 #include "results/commands.h"
 #include "results/schema.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Where a run's result files are: the one rule test.sh, run.sh,
 // scripts/outputs.sh and fencecheck-results all use (through
 // `fencecheck-results list`). In a results folder, CELL.json is a cell's gtest

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "results/expectations.h"
 
 #include <algorithm>

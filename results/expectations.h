@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Expectations in the drm-ci / deqp-runner style, applied to gtest results.
 //
 //   <lane>-fails.txt   "Test.name,Fail[,REASON]" per line: known failures (also Crash, Timeout)

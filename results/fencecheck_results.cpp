@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // fencecheck-results: turns result files into verdicts and tables.
 //
 // DIR, the expectation files' folder, defaults to share/fencecheck/expectations

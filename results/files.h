@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Reading what the results tool is given: result and benchmark files, test
 // lists, and a cell's expectation files from a folder. A file that cannot be
 // read or parsed is BadInput (fencecheck-results: exit 2).

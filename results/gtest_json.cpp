@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "results/gtest_json.h"
 
 #include <nlohmann/json.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // GoogleTest's --gtest_output=json files, read and written: every test's
 // record (name, outcome, message, properties) and the run's context.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // JUnit XML of one result file, with the run's context and each test's properties.
 #include <sstream>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // KCIDB I/O v5 JSON: checkouts per kernel release, builds per machine and
 // kernel, a test per result and per benchmark counter.
 #include <set>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // LAVA test-case lines: one per result, one per benchmark counter (a measurement).
 #include <cstdio>
 #include <sstream>

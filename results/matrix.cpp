@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The driver matrix: rows are behaviours (test IDs), columns are result
 // files (a cell on a machine), as markdown, a self-contained HTML page and a
 // terminal table.

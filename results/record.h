@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // One test's result, as every part of fencecheck sees it: the runner's
 // listeners build it from gtest's result, the journal stores it, the summary
 // prints it, and every report reads it back from a result file.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Result files turned into what people and lab farms consume, one file per
 // format: the driver matrix as markdown, HTML and a terminal table
 // (matrix.cpp), a bug-report block (bugreport.cpp), KCIDB v5 JSON

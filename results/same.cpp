@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // same's report (results/commands.h).
 #include <map>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The result schema: every key fencecheck records, named once. A result file
 // (gtest JSON, JUnit, the benchmarks' JSON) carries the run's context at its
 // top level (the benchmarks: in "context") and, per test, properties under

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Text helpers the output formats share: escaping for HTML/XML and markdown,
 // names made safe for lab systems (KCIDB paths, LAVA test cases), and printf
 // into a string (the results tool's reports).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The answer first: what a person opening the matrix came for, one row per
 // cell x producer (a driver and an API), read from the GPU tests' results.
 //   consumer sync  the deciding test, Gpu/GpuWrite.ExportRightAfterSubmitIsPending/P:

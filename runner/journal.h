@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The results journal: one JSON line per event, appended and fsync'd as each
 // test starts and ends, so a crash, a SIGINT or a machine reset leaves every
 // finished result on disk, and the test that was running when it happened

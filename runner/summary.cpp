@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #include "runner/summary.h"
 
 #include <algorithm>

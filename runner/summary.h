@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The per-cell summary printed at the end of a run: counts, and for every
 // fence check what the kernel returned. Pure formatting, no gtest.
 #pragma once

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # The cells of a run, wherever it runs: sourced by vm/lanes.sh (the VM
 # lanes, ./run.sh, ./test.sh) and by fencecheck-run (a machine's own GPUs,
 # from a checkout or an installed prefix, where it lives in

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # scripts/deb.sh [OUT]: builds the Debian package (debian/) from this checkout
 # and puts fencecheck_VERSION_ARCH.deb into OUT (default: build/deb/ in the
 # checkout), printing its path. The tracked files (the directory itself

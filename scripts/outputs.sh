@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # scripts/outputs.sh [CELL...] — everything lab CI and people consume, from
 # the cells' results in build/results/ (default: every CELL.json there),
 # written (atomically) into the same folder: scripts/cells.sh write_outputs

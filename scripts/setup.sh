@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # scripts/setup.sh [--packages]
 # Installs what is missing (Debian packages, as root), then configures and
 # builds fencecheck into build/ (with --packages: installs only). Used by

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // uAPI ABI: the ioctl numbers and struct layouts fencecheck sends to the kernel
 // equal the values of include/uapi/linux/dma-buf.h, linux/sync_file.h,
 // drm/drm.h and drm/vgem_drm.h (written out here from those headers), so a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Bad input to the dma-buf, sync_file, vgem and GEM/PRIME ioctls the harness
 // uses (docs/reliability.md, Bad input, says which are not covered), as one table: each row is a call
 // with something wrong, the exact errno the kernel answers, and afterwards no

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Bad input that needs no DRM device: the dma-buf and sync_file ioctls on
 // descriptors that are not dma-bufs. Each gets the kernel's exact errno and
 // creates no descriptor. (Every kernel-backed bad-input case, on a real

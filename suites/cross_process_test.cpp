@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Cross-process handoff, as PipeWire hands a dma-buf to a capture client: the
 // buffer crosses a Unix socket (SCM_RIGHTS) while its producer is still
 // writing; the receiving process must see the fence pending through its own

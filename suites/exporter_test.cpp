@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // dma-buf exporters that are not DRM: udmabuf (memfd pages as a dma-buf) and
 // the system dma-heap (Linux 6.12 on Debian; 6.1 has neither, and these tests
 // skip there saying so). Their buffers carry no fences of their own, so the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // GPU writes and implicit fences: the question fencecheck exists for.
 //
 // A producer (GL through an EGLImage, Vulkan external memory, or the vgem-cpu

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // DMA_BUF_IOCTL_IMPORT_SYNC_FILE semantics on the vgem reference lane.
 //
 // Covers and extends IGT dmabuf_sync_file import-basic,

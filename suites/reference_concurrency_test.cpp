@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The reference lane with more than one of anything: several fences on one
 // dma-buf, several waiters on one fence, the dma-buf ioctls racing on threads,
 // and descriptors closed while a wait is in them or before the fence signals.

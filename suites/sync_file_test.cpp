@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // sync_file operations a consumer combines with exports: SYNC_IOC_MERGE of
 // two buffers' exports, and the name and fences SYNC_IOC_FILE_INFO reports.
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The three consumer-side waits agree: EXPORT_SYNC_FILE + poll(sync_file),
 // poll() on the dma-buf, and DMA_BUF_IOCTL_SYNC START. A consumer may pick any
 // of them; in every fence state and for every access they must give the same

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # The VM lanes: which kernel modules, DRM device, tests, benchmarks and QEMU
 # devices each one uses. Sourced by vm/lane (host side) and vm/guest/lane.
 #   vgem      the reference lane: vgem's kernel fences, every uAPI suite (with

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Shared by vm/run and vm/mesa (sourced): the cache, apt through a private
 # configuration (its own sources and lists folders, this machine's Debian
 # mirrors reused) for packages from other suites (trixie's virtme-ng, the

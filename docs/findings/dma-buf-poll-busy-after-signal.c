@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 /*
  * poll() on a dma-buf can report "busy" after every fence on it has
  * signalled: a standalone reproducer (docs/findings/dma-buf-poll-busy-after-signal.md).

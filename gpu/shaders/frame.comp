@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 #version 450
 // The vulkan producer's frame: frame_color() of gpu/pattern.cpp for every
 // pixel of a linear 32-bit buffer, after a calibrated busy loop (the workload

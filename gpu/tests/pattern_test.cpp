@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The frame pattern tells new, stale, torn and garbage apart in every format.
 #include "gpu/pattern.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The vulkan producer's device matching and import planning, without a GPU.
 #include "gpu/vulkan_select.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Workload calibration converges on the target frame time and stays bounded.
 #include "gpu/workload.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // wait_for_writers' paths that need no DRM, on a pipe (poll() semantics are
 // the descriptor's): the idle fast path, a wait that ends in time or at its
 // deadline, and each poll bit that is not "ready" reaching the caller as its

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Deadline arithmetic: the time left never grows and never goes negative.
 #include "harness/deadline.h"
 

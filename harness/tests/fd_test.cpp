@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // UniqueFd owns exactly one descriptor and closes it exactly once.
 #include "harness/fd.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Kernel releases and what each is known to do.
 #include "harness/kernel.h"
 

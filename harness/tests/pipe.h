@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // A pipe for the unit tests of waits: poll() on its ends reports what a
 // descriptor can report (ready, nothing, POLLHUP, POLLERR) without DRM.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Probes have three outcomes and every non-supported one says why.
 #include "harness/probe.h"
 

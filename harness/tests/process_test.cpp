@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Child processes end within their deadline; descriptors cross SCM_RIGHTS intact.
 #include "harness/process.h"
 

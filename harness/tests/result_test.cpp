@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Result and Errno keep and name the exact errno.
 #include "harness/result.h"
 

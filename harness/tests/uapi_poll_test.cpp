@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The uapi layer's waits and error paths that need no DRM: poll_fd bounds
 // (and is_busy, its zero-timeout form), POLLNVAL, POLLERR and POLLHUP,
 // poll_revents and the epoll wrappers, and errno pass-through for descriptors

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Benchmark results are read, and judged complete or not, as the smoke test needs.
 #include "results/bench_json.h"
 

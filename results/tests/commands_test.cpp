@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The results tool's reports and file reading (results/commands.h, files.h).
 #include "results/commands.h"
 #include "results/files.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Result files are found by one rule, in version order.
 #include "results/discover.h"
 

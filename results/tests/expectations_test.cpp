@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Expectations apply like deqp-runner baselines: every mismatch is named and
 // fails the run; comments, flakes and skips behave as drm-ci's files do.
 #include "results/expectations.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // gtest JSON written by fencecheck itself (--isolate, --resume) reads back
 // as the same records.
 #include "results/gtest_json.h"

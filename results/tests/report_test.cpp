@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The lab and people outputs: matrix, bug report, KCIDB v5, LAVA, JUnit.
 #include "results/report.h"
 #include "results/verdicts.h"

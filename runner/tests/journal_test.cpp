@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The journal survives what kills runs: torn lines, tests that never ended,
 // reruns; and turns back into a result file the tools read.
 #include "runner/journal.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // The run summary counts verdicts, lists fence observations, and groups skips by reason.
 #include "runner/summary.h"
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Checks, with fencecheck-selftest, that the harness turns misbehaving tests
 # into the right results and never loses the run:
 #   --isolate: a crash is CRASH, a hang is TIMEOUT at the test timeout, a

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Checks the vgem selftests' results from a VM run (vm/lane --selftest):
 # a wait on a fence that never signals fails at its deadline with what the
 # kernel said, before vgem signals the fence by itself (after 10 s), and the run

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // fencecheck-selftest: tests that misbehave ON PURPOSE, to prove the harness
 // copes: a leaked descriptor or library object fails its test, a crash or a hang under
 // --isolate is that test's CRASH or TIMEOUT and the run goes on, a wait on a

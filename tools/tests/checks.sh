@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Sourced by the test scripts: $work, a scratch folder removed on exit, and
 # check DESCRIPTION COMMAND...: runs COMMAND, prints "ok" or "FAIL" with the
 # tail of its output, and counts the failures in $failures.

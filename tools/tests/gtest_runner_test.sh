@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # fencecheck under deqp-runner's gtest-runner, checked with its stand-in
 # (tools/gtest-runner-standin):
 #   the list is exit 0 and nothing but gtest list lines, with fencecheck's own

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # tools/tests/lab_test.sh tarball|verdicts — the lab artifacts, checked.
 #   tarball   builds the tarball (cmake --build build --target package),
 #             extracts it into build/lab/root as `tar -x -C /` would, writes

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The lab and people outputs of a real run (the VM cells' results): the
 # matrix merges every cell (kernel x Mesa x lane) with provenance and renders
 # in headless Chromium; KCIDB validates; LAVA names have no spaces; a bug

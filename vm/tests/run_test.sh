@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # vm/run's own contract, on a real guest: CMD's exit status comes back; a
 # kernel panic ends as 123, a hung command as 124 (killed by its own
 # --timeout, counted from its start) and a guest that never boots as 122
