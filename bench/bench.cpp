@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-#include <atomic>
 #include "bench/bench.h"
+#include <atomic>
 
 #include <unistd.h>
 
@@ -77,8 +77,7 @@ double percentile(std::vector<double>& samples, double p) {
   return samples[std::min(index, samples.size() - 1)];
 }
 
-void add_environment_context(const std::string& producer,
-                             const std::vector<std::pair<std::string, std::string>>& env) {
+void add_environment_context(const std::string& producer, const std::vector<std::pair<std::string, std::string>>& env) {
   static std::set<std::string> added;
   if (!added.insert(producer).second) return;
   for (const auto& [key, value] : env) benchmark::AddCustomContext(producer + "." + key, value);

@@ -19,9 +19,9 @@
 namespace fc::bench {
 
 struct Options {
-  std::string device;               // --device: as select_device()
-  std::uint32_t race_frames = 24;   // frames per race benchmark
-  std::uint32_t wake_samples = 200; // wake-ups per vgem wake benchmark (GPU: a tenth)
+  std::string device;                // --device: as select_device()
+  std::uint32_t race_frames = 24;    // frames per race benchmark
+  std::uint32_t wake_samples = 200;  // wake-ups per vgem wake benchmark (GPU: a tenth)
 };
 [[nodiscard]] const Options& options();
 void set_options(Options options);

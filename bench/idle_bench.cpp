@@ -13,8 +13,8 @@
 #include <limits>
 #include <optional>
 
-#include "bench/bench.h"
 #include "bench/bare_recipe.h"
+#include "bench/bench.h"
 #include "harness/consumer.h"
 #include "harness/device.h"
 #include "harness/probe.h"
@@ -54,8 +54,8 @@ void run_idle(benchmark::State& state, Check&& check) {
   const double floor = syscall_floor_ns();
   auto start = Clock::now();
   for (auto _ : state) benchmark::DoNotOptimize(check(dmabuf));
-  double ns = std::chrono::duration<double, std::nano>(Clock::now() - start).count() /
-              static_cast<double>(state.iterations());
+  double ns =
+      std::chrono::duration<double, std::nano>(Clock::now() - start).count() / static_cast<double>(state.iterations());
   set_counter(state, schema::kNsPerOp, ns);
   set_counter(state, schema::kFloorNs, floor);
   set_counter(state, schema::kXFloor, ns / floor);
@@ -67,8 +67,8 @@ void floor_getppid(benchmark::State& state) {
   const double floor = syscall_floor_ns();
   auto start = Clock::now();
   for (auto _ : state) benchmark::DoNotOptimize(::getppid());
-  double ns = std::chrono::duration<double, std::nano>(Clock::now() - start).count() /
-              static_cast<double>(state.iterations());
+  double ns =
+      std::chrono::duration<double, std::nano>(Clock::now() - start).count() / static_cast<double>(state.iterations());
   set_counter(state, schema::kNsPerOp, ns);
   set_counter(state, schema::kFloorNs, floor);
   set_counter(state, schema::kXFloor, ns / floor);

@@ -3,8 +3,8 @@
 // not waiting costs. A Google Benchmark program: all its flags work
 // (--benchmark_filter, --benchmark_out=FILE --benchmark_out_format=json,
 // --benchmark_min_time, ...); fencecheck adds its own, below.
-#include <CLI/CLI.hpp>
 #include <benchmark/benchmark.h>
+#include <CLI/CLI.hpp>
 
 #include <cstdio>
 #include <cstdlib>
@@ -46,7 +46,8 @@ int main(int argc, char** argv) {
                "fencecheck-bench"};
   app.set_help_flag();  // --help: ours, then Google Benchmark's
   app.footer("Google Benchmark's own options follow (--benchmark_filter, --benchmark_out=FILE, ...).");
-  app.add_option("--device", options.device, "the DRM device GPU benchmarks write with (node or driver; as fencecheck)");
+  app.add_option("--device", options.device,
+                 "the DRM device GPU benchmarks write with (node or driver; as fencecheck)");
   app.add_option("--cell", cell, "the cell (LANE@linux-X.Y@mesa-X.Y), recorded in the context");
   app.add_option("--race-frames", options.race_frames, "frames per Race benchmark")
       ->check(CLI::Range(1, 100000))
@@ -73,7 +74,9 @@ int main(int argc, char** argv) {
   fc::bench::set_options(options);
 
   // The run's context under the same keys as the conformance results' (results/schema.h).
-  auto context = [](std::string_view key, const std::string& value) { benchmark::AddCustomContext(std::string(key), value); };
+  auto context = [](std::string_view key, const std::string& value) {
+    benchmark::AddCustomContext(std::string(key), value);
+  };
   for (const auto& [key, value] : fc::shared_run_context(cell)) context(key, value);
   context(fc::schema::kCpuModel, cpu_model());
   context(fc::schema::kBenchSize, smoke ? "short" : "full");

@@ -67,9 +67,10 @@ void race(benchmark::State& state, std::string producer, Strategy strategy) {
 
 void register_race_benchmarks() {
   for (const ProducerKind& kind : kProducers) {
-    for (Strategy strategy : {Strategy::NoWait, Strategy::ExportPoll, Strategy::PollDmaBuf, Strategy::SyncIoctl,
-                              Strategy::ConsumerWait}) {
-      std::string name = std::string(schema::kBenchRace) + std::string(kind.param) + "/" + std::string(name_of(strategy));
+    for (Strategy strategy :
+         {Strategy::NoWait, Strategy::ExportPoll, Strategy::PollDmaBuf, Strategy::SyncIoctl, Strategy::ConsumerWait}) {
+      std::string name =
+          std::string(schema::kBenchRace) + std::string(kind.param) + "/" + std::string(name_of(strategy));
       benchmark::RegisterBenchmark(name.c_str(), race, std::string(kind.name), strategy)
           ->Iterations(static_cast<benchmark::IterationCount>(options().race_frames))
           ->Unit(benchmark::kMillisecond);

@@ -17,8 +17,8 @@
 #include <thread>
 
 #include "bench/bench.h"
-#include "harness/device.h"
 #include "gpu/gpu_target.h"
+#include "harness/device.h"
 #include "harness/probe.h"
 #include "harness/vgem.h"
 
@@ -70,7 +70,8 @@ void eventfd_wake(benchmark::State& state) {
     signaller.join();
     std::uint64_t value;
     (void)!::read(event.get(), &value, sizeof value);
-    if (!woke || *woke != WaitResult::Ready) return skip_broken(state, "poll(eventfd)", woke ? Errno{ETIMEDOUT} : woke.err());
+    if (!woke || *woke != WaitResult::Ready)
+      return skip_broken(state, "poll(eventfd)", woke ? Errno{ETIMEDOUT} : woke.err());
     double seconds = std::chrono::duration<double>(woke_at - Clock::time_point(Clock::duration(signalled_ns))).count();
     state.SetIterationTime(std::max(seconds, 0.0));
     samples.add(seconds);
@@ -101,9 +102,11 @@ void vgem_wake(benchmark::State& state, Strategy strategy) {
     auto woke_at = Clock::now();
     signaller.join();
     if (!signalled) return skip_broken(state, "VGEM_FENCE_SIGNAL", signalled.err());
-    if (!woke || *woke != WaitResult::Ready) return skip_broken(state, "the wait", woke ? Errno{ETIMEDOUT} : woke.err());
+    if (!woke || *woke != WaitResult::Ready)
+      return skip_broken(state, "the wait", woke ? Errno{ETIMEDOUT} : woke.err());
     auto info = uapi::sync_file_info(witness->borrow());
-    if (!info || info->fences.empty()) return skip_broken(state, "SYNC_IOC_FILE_INFO", info ? Errno{EPROTO} : info.err());
+    if (!info || info->fences.empty())
+      return skip_broken(state, "SYNC_IOC_FILE_INFO", info ? Errno{EPROTO} : info.err());
     double seconds = std::chrono::duration<double>(woke_at - from_kernel_ns(info->fences[0].timestamp_ns)).count();
     state.SetIterationTime(std::max(seconds, 0.0));
     samples.add(seconds);
@@ -128,7 +131,8 @@ void gpu_wake(benchmark::State& state, std::string producer, Strategy strategy) 
     if (!witness) return skip_broken(state, "EXPORT_SYNC_FILE", witness.err());
     auto woke = wait_with(strategy, target.image().fd(), Deadline::after(timeouts::kGpuFrame));
     auto woke_at = Clock::now();
-    if (!woke || *woke != WaitResult::Ready) return skip_broken(state, "the wait", woke ? Errno{ETIMEDOUT} : woke.err());
+    if (!woke || *woke != WaitResult::Ready)
+      return skip_broken(state, "the wait", woke ? Errno{ETIMEDOUT} : woke.err());
     auto info = uapi::sync_file_info(witness->sync_file.borrow());
     if (Status finished = target.producer().finish(); !finished) return skip_broken(state, "finish", finished.err());
     if (!witness->pending || !info || info->fences.empty() || info->fences[0].timestamp_ns == 0) {
@@ -153,15 +157,19 @@ void gpu_wake(benchmark::State& state, std::string producer, Strategy strategy) 
 void register_wake_benchmarks() {
   const auto vgem_samples = static_cast<benchmark::IterationCount>(options().wake_samples);
   const auto gpu_samples = std::max<benchmark::IterationCount>(3, vgem_samples / 10);
-  benchmark::RegisterBenchmark(std::string(schema::kBenchEventfdWake).c_str(), eventfd_wake)->UseManualTime()->Iterations(vgem_samples);
+  benchmark::RegisterBenchmark(std::string(schema::kBenchEventfdWake).c_str(), eventfd_wake)
+      ->UseManualTime()
+      ->Iterations(vgem_samples);
   for (Strategy strategy : kWaitingStrategies) {
-    benchmark::RegisterBenchmark((std::string(schema::kBenchWake) + "vgem/" + std::string(name_of(strategy))).c_str(), vgem_wake, strategy)
+    benchmark::RegisterBenchmark((std::string(schema::kBenchWake) + "vgem/" + std::string(name_of(strategy))).c_str(),
+                                 vgem_wake, strategy)
         ->UseManualTime()
         ->Iterations(vgem_samples);
   }
   for (const ProducerKind& kind : kProducers) {
     for (Strategy strategy : kWaitingStrategies) {
-      std::string name = std::string(schema::kBenchWake) + std::string(kind.param) + "/" + std::string(name_of(strategy));
+      std::string name =
+          std::string(schema::kBenchWake) + std::string(kind.param) + "/" + std::string(name_of(strategy));
       benchmark::RegisterBenchmark(name.c_str(), gpu_wake, std::string(kind.name), strategy)
           ->UseManualTime()
           ->Iterations(gpu_samples)

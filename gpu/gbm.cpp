@@ -5,9 +5,9 @@
 
 #include <drm_fourcc.h>
 
+#include "gpu/pattern.h"
 #include "harness/device.h"
 #include "harness/held.h"
-#include "gpu/pattern.h"
 #include "harness/uapi.h"
 
 namespace fc {
@@ -59,8 +59,7 @@ Result<GbmBuffer> GbmBuffer::create(const GbmDevice& device, const BufferSpec& s
                                        GBM_BO_USE_RENDERING);
     if (bo == nullptr && spec.modifier == DRM_FORMAT_MOD_LINEAR) {
       // Backends without modifier support still honour the LINEAR usage flag.
-      bo = gbm_bo_create(device.get(), spec.width, spec.height, spec.fourcc,
-                         GBM_BO_USE_RENDERING | GBM_BO_USE_LINEAR);
+      bo = gbm_bo_create(device.get(), spec.width, spec.height, spec.fourcc, GBM_BO_USE_RENDERING | GBM_BO_USE_LINEAR);
     }
   }
   if (bo == nullptr) return Errno{errno != 0 ? errno : EINVAL};
@@ -91,7 +90,8 @@ bool GbmBuffer::linear() const {
 std::vector<Plane> GbmBuffer::planes() const {
   std::vector<Plane> planes;
   int count = gbm_bo_get_plane_count(bo_);
-  for (int i = 0; i < count; ++i) planes.push_back(Plane{gbm_bo_get_offset(bo_, i), gbm_bo_get_stride_for_plane(bo_, i)});
+  for (int i = 0; i < count; ++i)
+    planes.push_back(Plane{gbm_bo_get_offset(bo_, i), gbm_bo_get_stride_for_plane(bo_, i)});
   return planes;
 }
 

@@ -15,24 +15,23 @@
 
 #include <algorithm>
 #include <chrono>
-#include <vector>
 #include <cstring>
-#include <mutex>
 #include <functional>
+#include <mutex>
+#include <vector>
 
-#include "harness/deadline.h"
-#include "harness/held.h"
 #include "gpu/gbm.h"
 #include "gpu/gpu_target.h"
 #include "gpu/mesa.h"
 #include "gpu/pattern.h"
 #include "gpu/producer.h"
 #include "gpu/workload.h"
+#include "harness/deadline.h"
+#include "harness/held.h"
 #include "results/schema.h"
 
 namespace fc {
 namespace {
-
 
 constexpr const char* kVertexShader = R"(#version 300 es
 void main() {
@@ -212,7 +211,8 @@ class GlProducer final : public Producer {
     if (!eglMakeCurrent(display_, EGL_NO_SURFACE, EGL_NO_SURFACE, context_)) return egl_error("eglMakeCurrent");
     if (options.validate) {
       const char* gl_extensions = reinterpret_cast<const char*>(glGetString(GL_EXTENSIONS));
-      auto callback = reinterpret_cast<PFNGLDEBUGMESSAGECALLBACKKHRPROC>(eglGetProcAddress("glDebugMessageCallbackKHR"));
+      auto callback =
+          reinterpret_cast<PFNGLDEBUGMESSAGECALLBACKKHRPROC>(eglGetProcAddress("glDebugMessageCallbackKHR"));
       if (!has_extension(gl_extensions, "GL_KHR_debug") || callback == nullptr) {
         return "--validate needs GL_KHR_debug, which this context does not offer";
       }
@@ -223,8 +223,8 @@ class GlProducer final : public Producer {
 
     create_image_ = reinterpret_cast<PFNEGLCREATEIMAGEKHRPROC>(eglGetProcAddress("eglCreateImageKHR"));
     destroy_image_ = reinterpret_cast<PFNEGLDESTROYIMAGEKHRPROC>(eglGetProcAddress("eglDestroyImageKHR"));
-    image_target_ = reinterpret_cast<PFNGLEGLIMAGETARGETTEXTURE2DOESPROC>(
-        eglGetProcAddress("glEGLImageTargetTexture2DOES"));
+    image_target_ =
+        reinterpret_cast<PFNGLEGLIMAGETARGETTEXTURE2DOESPROC>(eglGetProcAddress("glEGLImageTargetTexture2DOES"));
     if (create_image_ == nullptr || destroy_image_ == nullptr || image_target_ == nullptr) {
       return "unsupported: no EGLImage entry points (EGL_KHR_image_base, GL_OES_EGL_image)";
     }
@@ -233,8 +233,8 @@ class GlProducer final : public Producer {
     wait_sync_fn_ = reinterpret_cast<PFNEGLWAITSYNCKHRPROC>(eglGetProcAddress("eglWaitSyncKHR"));
     dup_native_fence_ =
         reinterpret_cast<PFNEGLDUPNATIVEFENCEFDANDROIDPROC>(eglGetProcAddress("eglDupNativeFenceFDANDROID"));
-    native_fences_ = native_fences_ && create_sync_ != nullptr && destroy_sync_ != nullptr &&
-                     dup_native_fence_ != nullptr;
+    native_fences_ =
+        native_fences_ && create_sync_ != nullptr && destroy_sync_ != nullptr && dup_native_fence_ != nullptr;
     wait_sync_ = wait_sync_ && wait_sync_fn_ != nullptr;
     renderer_ = reinterpret_cast<const char*>(glGetString(GL_RENDERER));
     vendor_ = reinterpret_cast<const char*>(glGetString(GL_VENDOR));
@@ -280,8 +280,11 @@ class GlProducer final : public Producer {
   Status attach(const DmaBufImage& image) override {
     eglMakeCurrent(display_, EGL_NO_SURFACE, EGL_NO_SURFACE, context_);
     release_target();
-    std::vector<EGLint> attribs = {EGL_WIDTH, static_cast<EGLint>(image.width), EGL_HEIGHT,
-                                   static_cast<EGLint>(image.height), EGL_LINUX_DRM_FOURCC_EXT,
+    std::vector<EGLint> attribs = {EGL_WIDTH,
+                                   static_cast<EGLint>(image.width),
+                                   EGL_HEIGHT,
+                                   static_cast<EGLint>(image.height),
+                                   EGL_LINUX_DRM_FOURCC_EXT,
                                    static_cast<EGLint>(image.fourcc)};
     static constexpr EGLint kPlaneAttribs[][5] = {
         {EGL_DMA_BUF_PLANE0_FD_EXT, EGL_DMA_BUF_PLANE0_OFFSET_EXT, EGL_DMA_BUF_PLANE0_PITCH_EXT,
@@ -294,9 +297,9 @@ class GlProducer final : public Producer {
          EGL_DMA_BUF_PLANE3_MODIFIER_LO_EXT, EGL_DMA_BUF_PLANE3_MODIFIER_HI_EXT}};
     for (std::size_t i = 0; i < image.planes.size() && i < 4; ++i) {
       const auto& plane = image.planes[i];
-      attribs.insert(attribs.end(), {kPlaneAttribs[i][0], plane.fd.get(), kPlaneAttribs[i][1],
-                                     static_cast<EGLint>(plane.offset), kPlaneAttribs[i][2],
-                                     static_cast<EGLint>(plane.stride)});
+      attribs.insert(attribs.end(),
+                     {kPlaneAttribs[i][0], plane.fd.get(), kPlaneAttribs[i][1], static_cast<EGLint>(plane.offset),
+                      kPlaneAttribs[i][2], static_cast<EGLint>(plane.stride)});
       if (modifiers_ && image.modifier != DRM_FORMAT_MOD_INVALID) {
         attribs.insert(attribs.end(), {kPlaneAttribs[i][3], static_cast<EGLint>(image.modifier & 0xffffffffu),
                                        kPlaneAttribs[i][4], static_cast<EGLint>(image.modifier >> 32)});
@@ -487,14 +490,15 @@ class GlProducer final : public Producer {
     return {};
   }
 
-  static void GL_APIENTRY on_debug_message(GLenum /*source*/, GLenum type, GLuint id, GLenum severity,
-                                          GLsizei length, const GLchar* message, const void* user) {
+  static void GL_APIENTRY on_debug_message(GLenum /*source*/, GLenum type, GLuint id, GLenum severity, GLsizei length,
+                                           const GLchar* message, const void* user) {
     if (type != GL_DEBUG_TYPE_ERROR_KHR) return;
     auto* self = static_cast<GlProducer*>(const_cast<void*>(user));
     char code[48];
     std::snprintf(code, sizeof code, "GL_KHR_debug error 0x%x (severity 0x%x): ", id, severity);
     std::lock_guard lock(self->debug_mutex_);
-    self->debug_errors_.push_back(code + std::string(message, length < 0 ? std::strlen(message) : static_cast<std::size_t>(length)));
+    self->debug_errors_.push_back(
+        code + std::string(message, length < 0 ? std::strlen(message) : static_cast<std::size_t>(length)));
   }
 
   // The sync_file as an EGL native fence sync, waited on by the context.

@@ -26,8 +26,8 @@ Result<Snapshot> export_snapshot(BorrowedFd dmabuf, Access access) {
   return snapshot;
 }
 
-GpuTarget::Made GpuTarget::create(const std::string& device_spec, std::string_view producer,
-                                  const BufferSpec& spec, Exporter exporter, const ProducerOptions& options) {
+GpuTarget::Made GpuTarget::create(const std::string& device_spec, std::string_view producer, const BufferSpec& spec,
+                                  Exporter exporter, const ProducerOptions& options) {
   Selection selection = select_device(discover_drm_devices(), device_spec);
   if (!selection.device) return {nullptr, Probe::unsupported(selection.reason + " (kernel " + kernel_release() + ")")};
   const DrmDevice& device = *selection.device;
@@ -85,8 +85,8 @@ GpuTarget::~GpuTarget() {
   if (producer_) (void)producer_->finish();
 }
 
-GpuTarget::Made GpuTarget::create_on_vgem(const DrmDevice& device, std::string_view producer,
-                                          const BufferSpec& spec, const ProducerOptions& options) {
+GpuTarget::Made GpuTarget::create_on_vgem(const DrmDevice& device, std::string_view producer, const BufferSpec& spec,
+                                          const ProducerOptions& options) {
   if (device.driver == "vgem") {
     return {nullptr, Probe::unsupported("the GPU device is vgem itself: no second device to share a buffer with")};
   }
@@ -106,9 +106,11 @@ GpuTarget::Made GpuTarget::create_on_vgem(const DrmDevice& device, std::string_v
   // Can the GPU's driver import a dma-buf another driver exported at all?
   auto handle = uapi::drm_prime_fd_to_handle(target->gbm_.fd(), target->vgem_buffer_->dmabuf());
   if (!handle) {
-    return {nullptr, Probe::unsupported(device.driver + " cannot import a dma-buf vgem exported: "
-                                        "DRM_IOCTL_PRIME_FD_TO_HANDLE on " + node + " failed with " +
-                                        handle.err().describe() + " (kernel " + kernel_release() + ")")};
+    return {nullptr, Probe::unsupported(device.driver +
+                                        " cannot import a dma-buf vgem exported: "
+                                        "DRM_IOCTL_PRIME_FD_TO_HANDLE on " +
+                                        node + " failed with " + handle.err().describe() + " (kernel " +
+                                        kernel_release() + ")")};
   }
   (void)uapi::drm_gem_close(target->gbm_.fd(), *handle);
   if (Probe planes = target->image_from_vgem(spec); !planes.is_supported()) return {nullptr, planes};
@@ -152,7 +154,8 @@ Probe GpuTarget::prepare(std::string_view producer_name, const ProducerOptions& 
   if (Probe supported = producer_->supports(image_); !supported.is_supported()) return supported;
 
   auto failed = [&](const std::string& what, Errno err) {
-    return Probe::broken(std::string(producer_name) + " " + what + ": " + producer_->last_error() + "\n" + context(), err);
+    return Probe::broken(std::string(producer_name) + " " + what + ": " + producer_->last_error() + "\n" + context(),
+                         err);
   };
   if (Status attached = producer_->attach(image_); !attached) return failed("importing the dma-buf", attached.err());
   if (Status written = producer_->submit(0); !written) return failed("writing frame 0", written.err());
@@ -191,13 +194,14 @@ Probe GpuTarget::prepare(std::string_view producer_name, const ProducerOptions& 
 }
 
 Environment GpuTarget::environment() const {
-  Environment env = {{std::string(schema::kDeviceDriver), device_.driver + " " + device_.version},
-                     {std::string(schema::kBufferExporter), vgem_ ? "vgem (imported by " + device_.driver + ")"
-                                                                  : device_.driver + " (GBM)"},
-                     {std::string(schema::kDeviceNode), gbm_.node()},
-                     {std::string(schema::kGbmBackend), gbm_.backend_name()},
-                     {std::string(schema::kBufferFormat), fourcc_name(image_.fourcc)},
-                     {std::string(schema::kBufferModifier), modifier_name(image_.modifier) + (image_.linear ? ", linear" : "")}};
+  Environment env = {
+      {std::string(schema::kDeviceDriver), device_.driver + " " + device_.version},
+      {std::string(schema::kBufferExporter),
+       vgem_ ? "vgem (imported by " + device_.driver + ")" : device_.driver + " (GBM)"},
+      {std::string(schema::kDeviceNode), gbm_.node()},
+      {std::string(schema::kGbmBackend), gbm_.backend_name()},
+      {std::string(schema::kBufferFormat), fourcc_name(image_.fourcc)},
+      {std::string(schema::kBufferModifier), modifier_name(image_.modifier) + (image_.linear ? ", linear" : "")}};
   if (producer_) {
     for (auto& entry : producer_->environment()) env.push_back(std::move(entry));
   }
@@ -231,11 +235,11 @@ std::string GpuTarget::context() const {
 std::string_view to_string(Sync sync) { return sync == Sync::Implicit ? "implicit" : "bridge"; }
 
 std::string Observation::describe() const {
-  return (gpu_read ? std::string("GPU read") : "frame " + std::to_string(frame)) + " (" + std::string(to_string(sync)) + ", gate " +
-         std::string(to_string(gate)) + "): EXPORT_SYNC_FILE(READ) " + read.info.describe() +
+  return (gpu_read ? std::string("GPU read") : "frame " + std::to_string(frame)) + " (" + std::string(to_string(sync)) +
+         ", gate " + std::string(to_string(gate)) + "): EXPORT_SYNC_FILE(READ) " + read.info.describe() +
          (read.pending ? " (pending)" : " (signalled)") + "; EXPORT_SYNC_FILE(WRITE) " + write.info.describe() +
-         (write.pending ? " (pending)" : " (signalled)") + "; the producer, asked after both: " +
-         (producer_busy ? "not landed yet" : "landed");
+         (write.pending ? " (pending)" : " (signalled)") +
+         "; the producer, asked after both: " + (producer_busy ? "not landed yet" : "landed");
 }
 
 Result<Observation> GpuTarget::observe(std::uint32_t frame, bool gpu_read) {

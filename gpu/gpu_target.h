@@ -15,13 +15,13 @@
 #include <string>
 #include <string_view>
 
-#include "harness/deadline.h"
-#include "harness/device.h"
 #include "gpu/gate.h"
 #include "gpu/gbm.h"
-#include "harness/probe.h"
 #include "gpu/producer.h"
 #include "gpu/readback.h"
+#include "harness/deadline.h"
+#include "harness/device.h"
+#include "harness/probe.h"
 #include "harness/uapi.h"
 #include "harness/vgem.h"
 
@@ -67,8 +67,8 @@ struct Observation {
   // Gpu: both exports and the producer were asked while the gate was closed,
   // so the write cannot have landed; Cpu/None: the frame raced the export.
   GateKind gate = GateKind::None;
-  Snapshot read;   // EXPORT_SYNC_FILE(READ): what a reader must wait for
-  Snapshot write;  // EXPORT_SYNC_FILE(WRITE): what a writer must wait for
+  Snapshot read;               // EXPORT_SYNC_FILE(READ): what a reader must wait for
+  Snapshot write;              // EXPORT_SYNC_FILE(WRITE): what a writer must wait for
   bool producer_busy = false;  // the producer said the write had not landed yet
 
   // The kernel showed the job in flight: a write in both exports, a read in
@@ -99,9 +99,8 @@ class GpuTarget {
   };
   // device_spec: as select_device(). Allocates on the render node, else the
   // primary node (vgem's render node refuses the dumb buffers kms_swrast needs).
-  [[nodiscard]] static Made create(const std::string& device_spec, std::string_view producer,
-                                   const BufferSpec& spec, Exporter exporter = Exporter::Device,
-                                   const ProducerOptions& options = {});
+  [[nodiscard]] static Made create(const std::string& device_spec, std::string_view producer, const BufferSpec& spec,
+                                   Exporter exporter = Exporter::Device, const ProducerOptions& options = {});
   ~GpuTarget();
 
   [[nodiscard]] Producer& producer() { return *producer_; }
@@ -159,8 +158,8 @@ class GpuTarget {
 
   DrmDevice device_;
   GbmDevice gbm_;
-  std::optional<GbmBuffer> buffer_;      // Exporter::Device
-  std::optional<VgemDevice> vgem_;       // Exporter::Vgem: the exporter
+  std::optional<GbmBuffer> buffer_;  // Exporter::Device
+  std::optional<VgemDevice> vgem_;   // Exporter::Vgem: the exporter
   std::optional<VgemBuffer> vgem_buffer_;
   DmaBufImage image_;
   std::unique_ptr<Producer> producer_;

@@ -24,7 +24,8 @@ void note_loaded_driver(std::string_view driver_string) {
   const std::string version = mesa_version_in(driver_string);
   if (version.empty()) return;
   std::lock_guard lock(loaded_mutex);
-  if (("," + loaded + ",").find("," + version + ",") == std::string::npos) loaded += (loaded.empty() ? "" : ",") + version;
+  if (("," + loaded + ",").find("," + version + ",") == std::string::npos)
+    loaded += (loaded.empty() ? "" : ",") + version;
 }
 
 std::string loaded_mesa_version() {

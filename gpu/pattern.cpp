@@ -87,9 +87,8 @@ std::string_view to_string(Classification::Verdict verdict) {
 }
 
 std::string Classification::describe() const {
-  return std::string(to_string(verdict)) + " (" + std::to_string(new_pixels) + " new, " +
-         std::to_string(stale_pixels) + " stale, " + std::to_string(mixed_pixels) + " mixed, " +
-         std::to_string(other_pixels) + " other pixels)";
+  return std::string(to_string(verdict)) + " (" + std::to_string(new_pixels) + " new, " + std::to_string(stale_pixels) +
+         " stale, " + std::to_string(mixed_pixels) + " mixed, " + std::to_string(other_pixels) + " other pixels)";
 }
 
 namespace {

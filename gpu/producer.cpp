@@ -3,8 +3,8 @@
 
 #include <cstdlib>
 
-#include "harness/device.h"
 #include "gpu/gbm.h"
+#include "harness/device.h"
 
 namespace fc {
 

@@ -34,7 +34,7 @@ struct DmaBufImage {
   std::uint32_t height = 0;
   std::uint32_t fourcc = 0;
   std::uint64_t modifier = 0;  // as the allocator reported it (INVALID: implicit)
-  bool linear = false;          // known to be linear (GbmBuffer::linear())
+  bool linear = false;         // known to be linear (GbmBuffer::linear())
   std::vector<PlaneFd> planes;
 
   [[nodiscard]] BorrowedFd fd() const { return planes.at(0).fd.borrow(); }
@@ -66,7 +66,8 @@ struct ProducerKind {
 
 // Every producer, in the order tests are parameterised over.
 inline constexpr ProducerKind kProducers[] = {
-    {ProducerId::Gl, "gl", "gl", "OpenGL ES 3 through EGL on GBM: the dma-buf imported as an EGLImage, drawn into via an FBO",
+    {ProducerId::Gl, "gl", "gl",
+     "OpenGL ES 3 through EGL on GBM: the dma-buf imported as an EGLImage, drawn into via an FBO",
      "EGL_EXT_image_dma_buf_import on the device's GBM", true, ""},
     {ProducerId::Vulkan, "vulkan", "vulkan",
      "Vulkan: the dma-buf imported as external memory, written by a compute shader",

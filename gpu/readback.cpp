@@ -53,9 +53,8 @@ Result<Classification> read_mapped(const GbmDevice& gbm, const DmaBufImage& imag
     return err;
   }
   note_made(Held::GbmMapping);
-  Classification result =
-      classify({static_cast<const std::uint8_t*>(pixels), std::size_t{stride} * image.height}, stride, image.width,
-               image.height, *format, frame);
+  Classification result = classify({static_cast<const std::uint8_t*>(pixels), std::size_t{stride} * image.height},
+                                   stride, image.width, image.height, *format, frame);
   gbm_bo_unmap(bo, map_data);
   note_released(Held::GbmMapping);
   gbm_bo_destroy(bo);

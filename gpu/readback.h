@@ -5,10 +5,10 @@
 
 #include <cstdint>
 
-#include "harness/deadline.h"
 #include "gpu/gbm.h"
 #include "gpu/pattern.h"
 #include "gpu/producer.h"
+#include "harness/deadline.h"
 #include "harness/result.h"
 
 namespace fc {

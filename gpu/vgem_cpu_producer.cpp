@@ -12,21 +12,21 @@
 // set it signals each fence when the job starts, before it writes: the
 // fence is there, but a consumer that waited reads the old frame, which the
 // content checks must catch.
-#include <chrono>
 #include <algorithm>
 #include <atomic>
-#include <functional>
-#include <vector>
+#include <chrono>
 #include <cstdlib>
+#include <functional>
 #include <optional>
 #include <random>
 #include <thread>
+#include <vector>
 
-#include "harness/deadline.h"
-#include "harness/device.h"
 #include "gpu/gpu_target.h"
 #include "gpu/pattern.h"
 #include "gpu/producer.h"
+#include "harness/deadline.h"
+#include "harness/device.h"
 #include "harness/uapi.h"
 #include "harness/vgem.h"
 #include "results/schema.h"
@@ -64,7 +64,8 @@ class VgemCpuProducer final : public Producer {
   }
 
   Probe supports(const DmaBufImage& image) const override {
-    if (find_format(image.fourcc) == nullptr) return Probe::unsupported(std::string(name()) + " writes 32-bit RGB formats only");
+    if (find_format(image.fourcc) == nullptr)
+      return Probe::unsupported(std::string(name()) + " writes 32-bit RGB formats only");
     if (!image.linear) {
       return Probe::unsupported(std::string(name()) + " writes known-linear buffers only; this one has modifier " +
                                 modifier_name(image.modifier));
@@ -148,8 +149,9 @@ class VgemCpuProducer final : public Producer {
     std::optional<std::uint32_t> fence;
     if (unfenced_percent_ == 0 || std::uniform_int_distribution<int>(0, 99)(random_) >= unfenced_percent_) {
       auto attached = uapi::vgem_fence_attach(vgem_.fd(), handle_, writes ? abi::kVgemFenceWrite : 0u);
-      if (!attached) return fail(writes ? "DRM_IOCTL_VGEM_FENCE_ATTACH(WRITE)" : "DRM_IOCTL_VGEM_FENCE_ATTACH(READ)",
-                                 attached.err());
+      if (!attached)
+        return fail(writes ? "DRM_IOCTL_VGEM_FENCE_ATTACH(WRITE)" : "DRM_IOCTL_VGEM_FENCE_ATTACH(READ)",
+                    attached.err());
       fence = *attached;
     }
     if (options.export_fence) {
@@ -184,8 +186,8 @@ class VgemCpuProducer final : public Producer {
   VgemDevice vgem_;
   std::uint32_t handle_ = 0;
   std::vector<std::uint8_t> read_back_;  // what the last read job read
-  int unfenced_percent_ = 0;  // the selftests' mutant (FENCECHECK_SELFTEST_UNFENCED)
-  bool signals_early_ = false;  // the selftests' other one (FENCECHECK_SELFTEST_SIGNAL_EARLY)
+  int unfenced_percent_ = 0;             // the selftests' mutant (FENCECHECK_SELFTEST_UNFENCED)
+  bool signals_early_ = false;           // the selftests' other one (FENCECHECK_SELFTEST_SIGNAL_EARLY)
   std::minstd_rand random_{std::random_device{}()};
   BorrowedFd dmabuf_{-1};  // the attached image's (it outlives the producer)
   UniqueFd submit_fence_;

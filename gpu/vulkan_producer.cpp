@@ -14,14 +14,11 @@
 #include <vulkan/vulkan.h>
 
 #include <algorithm>
-#include <chrono>
 #include <array>
+#include <chrono>
 #include <cstring>
 #include <mutex>
 
-#include "harness/deadline.h"
-#include "harness/device.h"
-#include "harness/held.h"
 #include "frame_comp.h"  // kFrameShader: SPIR-V of shaders/frame.comp, compiled at build time
 #include "gpu/gpu_target.h"
 #include "gpu/mesa.h"
@@ -29,11 +26,13 @@
 #include "gpu/producer.h"
 #include "gpu/vulkan_select.h"
 #include "gpu/workload.h"
+#include "harness/deadline.h"
+#include "harness/device.h"
+#include "harness/held.h"
 #include "results/schema.h"
 
 namespace fc {
 namespace {
-
 
 // finish() never waits longer than one GPU frame's bound (timeouts::kGpuFrame).
 constexpr auto kFenceTimeoutNs = static_cast<std::uint64_t>(std::chrono::nanoseconds(timeouts::kGpuFrame).count());
@@ -104,12 +103,14 @@ class VulkanProducer final : public Producer {
     const char* debug_utils = VK_EXT_DEBUG_UTILS_EXTENSION_NAME;
     VkDebugUtilsMessengerCreateInfoEXT messenger{VK_STRUCTURE_TYPE_DEBUG_UTILS_MESSENGER_CREATE_INFO_EXT};
     messenger.messageSeverity = VK_DEBUG_UTILS_MESSAGE_SEVERITY_ERROR_BIT_EXT;
-    messenger.messageType = VK_DEBUG_UTILS_MESSAGE_TYPE_GENERAL_BIT_EXT | VK_DEBUG_UTILS_MESSAGE_TYPE_VALIDATION_BIT_EXT;
+    messenger.messageType =
+        VK_DEBUG_UTILS_MESSAGE_TYPE_GENERAL_BIT_EXT | VK_DEBUG_UTILS_MESSAGE_TYPE_VALIDATION_BIT_EXT;
     messenger.pfnUserCallback = &VulkanProducer::on_validation_message;
     messenger.pUserData = this;
     if (options.validate) {
       if (!has_instance_layer(layer)) {
-        return Probe::broken("--validate: no VK_LAYER_KHRONOS_validation (Debian: vulkan-validationlayers)", Errno{ENOENT});
+        return Probe::broken("--validate: no VK_LAYER_KHRONOS_validation (Debian: vulkan-validationlayers)",
+                             Errno{ENOENT});
       }
       instance_info.enabledLayerCount = 1;
       instance_info.ppEnabledLayerNames = &layer;
@@ -158,7 +159,8 @@ class VulkanProducer final : public Producer {
     // VK_EXT_image_drm_format_modifier requires VK_KHR_image_format_list
     // (core only from Vulkan 1.2; this instance asks for 1.1): both or neither.
     modifiers_ = modifiers_ && info_.has("VK_KHR_image_format_list");
-    if (modifiers_) extensions.insert(extensions.end(), {"VK_KHR_image_format_list", "VK_EXT_image_drm_format_modifier"});
+    if (modifiers_)
+      extensions.insert(extensions.end(), {"VK_KHR_image_format_list", "VK_EXT_image_drm_format_modifier"});
     foreign_ = info_.has("VK_EXT_queue_family_foreign");
     if (foreign_) extensions.push_back("VK_EXT_queue_family_foreign");
     sync_fd_ = sync_fd_support();
@@ -179,13 +181,14 @@ class VulkanProducer final : public Producer {
     }
     note_made(Held::VkDevice);
     vkGetDeviceQueue(device_, family_, 0, &queue_);
-    get_fd_properties_ = reinterpret_cast<PFN_vkGetMemoryFdPropertiesKHR>(
-        vkGetDeviceProcAddr(device_, "vkGetMemoryFdPropertiesKHR"));
+    get_fd_properties_ =
+        reinterpret_cast<PFN_vkGetMemoryFdPropertiesKHR>(vkGetDeviceProcAddr(device_, "vkGetMemoryFdPropertiesKHR"));
     if (get_fd_properties_ == nullptr) return Probe::broken("no vkGetMemoryFdPropertiesKHR", Errno{EIO});
     if (info_.has("VK_KHR_external_semaphore_fd")) {
-      import_semaphore_fd_ = reinterpret_cast<PFN_vkImportSemaphoreFdKHR>(
-          vkGetDeviceProcAddr(device_, "vkImportSemaphoreFdKHR"));
-      get_semaphore_fd_ = reinterpret_cast<PFN_vkGetSemaphoreFdKHR>(vkGetDeviceProcAddr(device_, "vkGetSemaphoreFdKHR"));
+      import_semaphore_fd_ =
+          reinterpret_cast<PFN_vkImportSemaphoreFdKHR>(vkGetDeviceProcAddr(device_, "vkImportSemaphoreFdKHR"));
+      get_semaphore_fd_ =
+          reinterpret_cast<PFN_vkGetSemaphoreFdKHR>(vkGetDeviceProcAddr(device_, "vkGetSemaphoreFdKHR"));
     }
     if (std::string error = create_semaphores(); !error.empty()) return Probe::broken(error, Errno{EIO});
     if (std::string error = create_pipeline(); !error.empty()) return Probe::broken(error, Errno{EIO});
@@ -201,11 +204,12 @@ class VulkanProducer final : public Producer {
     return {{std::string(schema::kVulkanDevice), info_.name},
             {std::string(schema::kVulkanDriver), info_.driver},
             {std::string(schema::kVulkanApiVersion), std::to_string(VK_API_VERSION_MAJOR(props.apiVersion)) + "." +
-                                       std::to_string(VK_API_VERSION_MINOR(props.apiVersion)) + "." +
-                                       std::to_string(VK_API_VERSION_PATCH(props.apiVersion))},
+                                                         std::to_string(VK_API_VERSION_MINOR(props.apiVersion)) + "." +
+                                                         std::to_string(VK_API_VERSION_PATCH(props.apiVersion))},
             {std::string(schema::kVulkanConformance), info_.conformance},
             {std::string(schema::kVulkanDeviceMatch), match_},
-            {std::string(schema::kVulkanImport), import_ == VulkanImport::Buffer ? "VkBuffer (linear)" : "VkImage (explicit modifier)"},
+            {std::string(schema::kVulkanImport),
+             import_ == VulkanImport::Buffer ? "VkBuffer (linear)" : "VkImage (explicit modifier)"},
             {std::string(schema::kVulkanWorkload), std::to_string(iterations_)}};
   }
 
@@ -223,7 +227,12 @@ class VulkanProducer final : public Producer {
     release_target();
     const PixelFormat& format = *find_format(image.fourcc);
     import_ = *plan_import(image.linear, image.modifier, modifiers_).import;
-    layout_ = {image.width, image.height, image.planes[0].stride / 4, image.planes[0].offset / 4, 0, 0,
+    layout_ = {image.width,
+               image.height,
+               image.planes[0].stride / 4,
+               image.planes[0].offset / 4,
+               0,
+               0,
                format.rgba_byte_order ? 1u : 0u};
     Status imported = import_ == VulkanImport::Buffer ? import_buffer(image) : import_image(image);
     if (!imported) return imported;
@@ -240,12 +249,14 @@ class VulkanProducer final : public Producer {
   }
 
   Probe can_wait() const override {
-    if (!sync_fd_.importable) return Probe::unsupported(info_.name + " cannot import a SYNC_FD into a VkSemaphore (" + sync_fd_.why + ")");
+    if (!sync_fd_.importable)
+      return Probe::unsupported(info_.name + " cannot import a SYNC_FD into a VkSemaphore (" + sync_fd_.why + ")");
     return Probe::supported();
   }
 
   Probe can_export_fence() const override {
-    if (!sync_fd_.exportable) return Probe::unsupported(info_.name + " cannot export a VkSemaphore as a SYNC_FD (" + sync_fd_.why + ")");
+    if (!sync_fd_.exportable)
+      return Probe::unsupported(info_.name + " cannot export a VkSemaphore as a SYNC_FD (" + sync_fd_.why + ")");
     return Probe::supported();
   }
 
@@ -378,13 +389,15 @@ class VulkanProducer final : public Producer {
     if (info.has("VK_KHR_driver_properties")) {
       info.driver = std::string(driver.driverName) + " " + driver.driverInfo;
       info.conformance = std::to_string(driver.conformanceVersion.major) + "." +
-                     std::to_string(driver.conformanceVersion.minor) + "." +
-                     std::to_string(driver.conformanceVersion.subminor) + "." +
-                     std::to_string(driver.conformanceVersion.patch);
+                         std::to_string(driver.conformanceVersion.minor) + "." +
+                         std::to_string(driver.conformanceVersion.subminor) + "." +
+                         std::to_string(driver.conformanceVersion.patch);
     }
     if (info.has("VK_EXT_physical_device_drm")) {
-      if (drm.hasPrimary) info.primary = makedev(static_cast<unsigned>(drm.primaryMajor), static_cast<unsigned>(drm.primaryMinor));
-      if (drm.hasRender) info.render = makedev(static_cast<unsigned>(drm.renderMajor), static_cast<unsigned>(drm.renderMinor));
+      if (drm.hasPrimary)
+        info.primary = makedev(static_cast<unsigned>(drm.primaryMajor), static_cast<unsigned>(drm.primaryMinor));
+      if (drm.hasRender)
+        info.render = makedev(static_cast<unsigned>(drm.renderMajor), static_cast<unsigned>(drm.renderMinor));
     }
     return info;
   }
@@ -434,7 +447,8 @@ class VulkanProducer final : public Producer {
   // exportable one a submit signals.
   std::string create_semaphores() {
     if (!sync_fd_.importable && !sync_fd_.exportable) return {};
-    if (import_semaphore_fd_ == nullptr || get_semaphore_fd_ == nullptr) return "no vkImportSemaphoreFdKHR/vkGetSemaphoreFdKHR";
+    if (import_semaphore_fd_ == nullptr || get_semaphore_fd_ == nullptr)
+      return "no vkImportSemaphoreFdKHR/vkGetSemaphoreFdKHR";
     VkSemaphoreCreateInfo plain{VK_STRUCTURE_TYPE_SEMAPHORE_CREATE_INFO};
     if (VkResult r = vkCreateSemaphore(device_, &plain, nullptr, &gate_semaphore_); r != VK_SUCCESS) {
       return vk_error("vkCreateSemaphore", r);
@@ -526,8 +540,8 @@ class VulkanProducer final : public Producer {
   Status import_memory(const DmaBufImage& image, VkMemoryRequirements requirements, VkBuffer for_buffer,
                        VkImage for_image) {
     VkMemoryFdPropertiesKHR fd_props{VK_STRUCTURE_TYPE_MEMORY_FD_PROPERTIES_KHR};
-    if (VkResult r = get_fd_properties_(device_, VK_EXTERNAL_MEMORY_HANDLE_TYPE_DMA_BUF_BIT_EXT, image.fd().get(),
-                                        &fd_props);
+    if (VkResult r =
+            get_fd_properties_(device_, VK_EXTERNAL_MEMORY_HANDLE_TYPE_DMA_BUF_BIT_EXT, image.fd().get(), &fd_props);
         r != VK_SUCCESS) {
       return fail("vkGetMemoryFdPropertiesKHR(dma-buf)", r);
     }
@@ -570,7 +584,8 @@ class VulkanProducer final : public Producer {
     info.size = image.plane0_size();
     info.usage = VK_BUFFER_USAGE_STORAGE_BUFFER_BIT | VK_BUFFER_USAGE_TRANSFER_SRC_BIT;  // written; copied by reads
     info.sharingMode = VK_SHARING_MODE_EXCLUSIVE;
-    if (VkResult r = vkCreateBuffer(device_, &info, nullptr, &buffer_); r != VK_SUCCESS) return fail("vkCreateBuffer", r);
+    if (VkResult r = vkCreateBuffer(device_, &info, nullptr, &buffer_); r != VK_SUCCESS)
+      return fail("vkCreateBuffer", r);
     VkMemoryRequirements requirements;
     vkGetBufferMemoryRequirements(device_, buffer_, &requirements);
     if (Status imported = import_memory(image, requirements, buffer_, VK_NULL_HANDLE); !imported) return imported;

@@ -48,14 +48,15 @@ VulkanChoice select_vulkan_device(const std::vector<VulkanDeviceInfo>& devices, 
     }
     return {std::nullopt, "no Vulkan device drives this DRM node" +
                               (render ? " " + node_name(*render) : std::string()) + "; found: " + seen +
-                              (software_allowed ? "" : " (a software device stands in on vgem only: on a GPU "
-                                                       "it would report the software driver's behaviour, not the GPU's)")};
+                              (software_allowed ? ""
+                                                : " (a software device stands in on vgem only: on a GPU "
+                                                  "it would report the software driver's behaviour, not the GPU's)")};
   }
   const VulkanDeviceInfo& d = devices[*chosen];
   for (const char* extension : kImportExtensions) {
     if (!d.has(extension)) {
-      return {std::nullopt, d.name + (d.driver.empty() ? "" : " (" + d.driver + ")") + " cannot import dma-bufs: no " +
-                                extension};
+      return {std::nullopt,
+              d.name + (d.driver.empty() ? "" : " (" + d.driver + ")") + " cannot import dma-bufs: no " + extension};
     }
   }
   return {chosen, how};

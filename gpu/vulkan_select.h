@@ -15,10 +15,10 @@ namespace fc {
 
 // What the producer learns about one VkPhysicalDevice.
 struct VulkanDeviceInfo {
-  std::string name;         // deviceName
-  std::string driver;       // driverName + driverInfo, where reported
-  std::string conformance;  // the conformance version the driver claims, where reported
-  bool is_cpu = false;      // VK_PHYSICAL_DEVICE_TYPE_CPU (lavapipe)
+  std::string name;              // deviceName
+  std::string driver;            // driverName + driverInfo, where reported
+  std::string conformance;       // the conformance version the driver claims, where reported
+  bool is_cpu = false;           // VK_PHYSICAL_DEVICE_TYPE_CPU (lavapipe)
   std::optional<dev_t> primary;  // VK_EXT_physical_device_drm
   std::optional<dev_t> render;
   std::vector<std::string> extensions;
@@ -43,9 +43,9 @@ struct VulkanChoice {
 
 // How a dma-buf becomes Vulkan memory the compute shader writes.
 enum class VulkanImport {
-  Buffer,        // linear: a VkBuffer over the dma-buf, written at the exporter's offset and stride
-  StagedImage,   // tiled with an explicit modifier: written to a staging buffer, copied into a
-                 // VkImage created with VK_EXT_image_drm_format_modifier
+  Buffer,       // linear: a VkBuffer over the dma-buf, written at the exporter's offset and stride
+  StagedImage,  // tiled with an explicit modifier: written to a staging buffer, copied into a
+                // VkImage created with VK_EXT_image_drm_format_modifier
 };
 struct ImportPlan {
   std::optional<VulkanImport> import;

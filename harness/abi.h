@@ -21,7 +21,9 @@ inline constexpr std::uint32_t kIocNone = 0, kIocWrite = 1, kIocRead = 2;
 constexpr std::uint32_t ioc(std::uint32_t dir, std::uint32_t type, std::uint32_t nr, std::size_t size) {
   return (dir << 30) | (static_cast<std::uint32_t>(size) << 16) | (type << 8) | nr;
 }
-constexpr std::uint32_t iow(std::uint32_t type, std::uint32_t nr, std::size_t size) { return ioc(kIocWrite, type, nr, size); }
+constexpr std::uint32_t iow(std::uint32_t type, std::uint32_t nr, std::size_t size) {
+  return ioc(kIocWrite, type, nr, size);
+}
 constexpr std::uint32_t iowr(std::uint32_t type, std::uint32_t nr, std::size_t size) {
   return ioc(kIocRead | kIocWrite, type, nr, size);
 }
@@ -123,8 +125,10 @@ struct VgemFenceSignal {
   std::uint32_t fence;
   std::uint32_t flags;
 };
-inline constexpr std::uint32_t kVgemIoctlFenceAttach = iowr(kDrmIoctlBase, kDrmCommandBase + 0x1, sizeof(VgemFenceAttach));
-inline constexpr std::uint32_t kVgemIoctlFenceSignal = iow(kDrmIoctlBase, kDrmCommandBase + 0x2, sizeof(VgemFenceSignal));
+inline constexpr std::uint32_t kVgemIoctlFenceAttach =
+    iowr(kDrmIoctlBase, kDrmCommandBase + 0x1, sizeof(VgemFenceAttach));
+inline constexpr std::uint32_t kVgemIoctlFenceSignal =
+    iow(kDrmIoctlBase, kDrmCommandBase + 0x2, sizeof(VgemFenceSignal));
 
 // ---- linux/udmabuf.h: memfd pages as a dma-buf (CONFIG_UDMABUF) ----
 inline constexpr std::uint32_t kUdmabufFlagsCloexec = 0x01;

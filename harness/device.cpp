@@ -55,8 +55,7 @@ void fill_bus(DrmDevice& device, const drmDevice& info) {
       device.bus = "host1x";
       device.bus_id = info.businfo.host1x->fullname;
       break;
-    default:
-      device.bus = "unknown";
+    default: device.bus = "unknown";
   }
 }
 
@@ -72,9 +71,8 @@ std::string sysfs_device_of(const std::string& node) {
 }
 
 bool listed(const std::vector<DrmDevice>& devices, const std::string& node) {
-  return std::any_of(devices.begin(), devices.end(), [&](const DrmDevice& d) {
-    return d.primary_node == node || d.render_node == node;
-  });
+  return std::any_of(devices.begin(), devices.end(),
+                     [&](const DrmDevice& d) { return d.primary_node == node || d.render_node == node; });
 }
 
 // Nodes in /dev/dri that drmGetDevices2 did not report, grouped by sysfs device.
@@ -83,7 +81,8 @@ void add_unlisted_nodes(std::vector<DrmDevice>& devices) {
   if (DIR* dir = ::opendir(kDriDir)) {
     while (const dirent* entry = ::readdir(dir)) {
       std::string name = entry->d_name;
-      if (name.rfind("card", 0) == 0 || name.rfind("renderD", 0) == 0) nodes.push_back(std::string(kDriDir) + "/" + name);
+      if (name.rfind("card", 0) == 0 || name.rfind("renderD", 0) == 0)
+        nodes.push_back(std::string(kDriDir) + "/" + name);
     }
     ::closedir(dir);
   }
@@ -119,8 +118,8 @@ std::string DrmDevice::describe() const {
   if (!bus_id.empty()) out += " " + bus_id;
   if (pci) {
     char ids[64];
-    std::snprintf(ids, sizeof ids, "  pci %04x:%04x (sub %04x:%04x) rev %02x", pci->vendor, pci->device,
-                  pci->subvendor, pci->subdevice, pci->revision);
+    std::snprintf(ids, sizeof ids, "  pci %04x:%04x (sub %04x:%04x) rev %02x", pci->vendor, pci->device, pci->subvendor,
+                  pci->subdevice, pci->revision);
     out += ids;
   }
   if (!description.empty()) out += "  \"" + description + "\"";

@@ -11,9 +11,7 @@
 
 namespace fc {
 
-std::string_view to_string(ExporterKind kind) {
-  return kind == ExporterKind::Udmabuf ? "udmabuf" : "system dma-heap";
-}
+std::string_view to_string(ExporterKind kind) { return kind == ExporterKind::Udmabuf ? "udmabuf" : "system dma-heap"; }
 
 std::string_view node_of(ExporterKind kind) {
   return kind == ExporterKind::Udmabuf ? "/dev/udmabuf" : "/dev/dma_heap/system";

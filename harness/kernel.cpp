@@ -38,8 +38,11 @@ FenceNames signalled_names(const FenceNames& own, std::optional<KernelVersion> k
 
 std::string describe_signalled_names(std::optional<KernelVersion> kernel) {
   const std::string release = kernel_release();
-  if (!kernel) return "kernel " + release + " (an unparsed release, taken as the newest): a signalled fence is named detached-driver/signaled-timeline";
-  std::string version = "Linux " + std::to_string(kernel->major) + "." + std::to_string(kernel->minor) + " (" + release + ")";
+  if (!kernel)
+    return "kernel " + release +
+           " (an unparsed release, taken as the newest): a signalled fence is named detached-driver/signaled-timeline";
+  std::string version =
+      "Linux " + std::to_string(kernel->major) + "." + std::to_string(kernel->minor) + " (" + release + ")";
   return *kernel >= kSignalledNamesDetached
              ? version + " names every signalled fence detached-driver/signaled-timeline (since 6.17)"
              : version + " names a signalled fence by its driver (before 6.17; since then detached-driver)";

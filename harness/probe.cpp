@@ -33,8 +33,8 @@ Probe probe_vgem(const std::vector<DrmDevice>& devices) {
                               " (/dev/dri is empty or absent); the reference lane needs vgem: "
                               "load it (modprobe vgem) or run in the VM (./run.sh)");
   }
-  return Probe::unsupported("no vgem device among " + std::to_string(devices.size()) +
-                            " DRM device(s) on kernel " + kernel_release() + "; load it with: modprobe vgem");
+  return Probe::unsupported("no vgem device among " + std::to_string(devices.size()) + " DRM device(s) on kernel " +
+                            kernel_release() + "; load it with: modprobe vgem");
 }
 
 namespace {

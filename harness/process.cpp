@@ -28,9 +28,9 @@ pid_t reap(pid_t pid, int* status) {
 
 }  // namespace
 
-
 std::string ExitStatus::describe() const {
-  return exited ? "exit code " + std::to_string(code) : "killed by signal " + std::to_string(code) + " (" + strsignal(code) + ")";
+  return exited ? "exit code " + std::to_string(code)
+                : "killed by signal " + std::to_string(code) + " (" + strsignal(code) + ")";
 }
 
 Result<ChildProcess> ChildProcess::fork(const std::function<int()>& body) {

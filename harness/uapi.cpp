@@ -25,9 +25,7 @@ std::string_view to_string(Access access) {
   return "?";
 }
 
-std::string_view to_string(WaitResult result) {
-  return result == WaitResult::Ready ? "ready" : "timed out";
-}
+std::string_view to_string(WaitResult result) { return result == WaitResult::Ready ? "ready" : "timed out"; }
 
 std::string SyncFileInfo::describe() const {
   // Runs of identical fences are counted ("32 x vgem/unbound active"), so a
@@ -338,8 +336,7 @@ Status drm_gem_close(BorrowedFd drm, std::uint32_t handle) {
   return simple_ioctl(drm, abi::kDrmIoctlGemClose, arg);
 }
 
-Result<std::uint32_t> vgem_fence_attach(BorrowedFd drm, std::uint32_t handle, std::uint32_t flags,
-                                        std::uint32_t pad) {
+Result<std::uint32_t> vgem_fence_attach(BorrowedFd drm, std::uint32_t handle, std::uint32_t flags, std::uint32_t pad) {
   abi::VgemFenceAttach arg{handle, flags, 0, pad};
   if (xioctl(drm, abi::kVgemIoctlFenceAttach, &arg) != 0) return last_errno();
   return arg.out_fence;

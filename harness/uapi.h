@@ -47,9 +47,9 @@ enum class WaitResult { Ready, TimedOut };
 
 // One fence of a sync_file, as SYNC_IOC_FILE_INFO reports it.
 struct FenceInfo {
-  std::string driver;    // driver_name, e.g. "vgem", "virtio_gpu", "stub"
-  std::string timeline;  // obj_name
-  std::int32_t status = 0;  // 0 active, 1 signalled, < 0 error
+  std::string driver;              // driver_name, e.g. "vgem", "virtio_gpu", "stub"
+  std::string timeline;            // obj_name
+  std::int32_t status = 0;         // 0 active, 1 signalled, < 0 error
   std::uint64_t timestamp_ns = 0;  // signal time (CLOCK_MONOTONIC) once signalled
 };
 
@@ -181,7 +181,7 @@ namespace uapi {
 // writer when flags has VGEM_FENCE_WRITE. Returns the fence id. vgem signals
 // it by itself after 10 s.
 [[nodiscard]] Result<std::uint32_t> vgem_fence_attach(BorrowedFd drm, std::uint32_t handle, std::uint32_t flags,
-                                                     std::uint32_t pad = 0);
+                                                      std::uint32_t pad = 0);
 [[nodiscard]] Status vgem_fence_signal(BorrowedFd drm, std::uint32_t fence, std::uint32_t flags = 0);
 
 // ---- dma-buf exporters that are not DRM ----

@@ -13,10 +13,22 @@ namespace fc {
 namespace {
 
 bool is_standard_key(const std::string& key) {
-  static const char* const kKeys[] = {"name",       "family_index", "per_family_instance_index", "run_name",
-                                      "run_type",   "repetitions",  "repetition_index",          "threads",
-                                      "iterations", "real_time",    "cpu_time",                  "time_unit",
-                                      "error_occurred", "error_message", "aggregate_name", "aggregate_unit",
+  static const char* const kKeys[] = {"name",
+                                      "family_index",
+                                      "per_family_instance_index",
+                                      "run_name",
+                                      "run_type",
+                                      "repetitions",
+                                      "repetition_index",
+                                      "threads",
+                                      "iterations",
+                                      "real_time",
+                                      "cpu_time",
+                                      "time_unit",
+                                      "error_occurred",
+                                      "error_message",
+                                      "aggregate_name",
+                                      "aggregate_unit",
                                       "label"};
   return std::any_of(std::begin(kKeys), std::end(kKeys), [&](const char* k) { return key == k; });
 }
@@ -80,9 +92,7 @@ std::optional<BenchRun> parse_bench_json(std::string_view text, std::string& err
 
 namespace {
 
-bool is_no_wait(const std::string& name) {
-  return name.ends_with("/" + std::string(schema::kStrategyNoWait));
-}
+bool is_no_wait(const std::string& name) { return name.ends_with("/" + std::string(schema::kStrategyNoWait)); }
 
 std::string counter_name(std::string_view counter) { return std::string(counter); }
 
@@ -133,7 +143,8 @@ std::vector<std::string> check_bench_values(const BenchResult& result) {
   const bool reference = result.name.starts_with(schema::kBenchReferenceRace);
   const bool reference_waits = reference && !is_no_wait(result.name);
   // The reference producer fences every frame: not one may show its write in flight without a fence.
-  if (auto unfenced = find(schema::kUnfencedRatio); reference && unfenced != result.counters.end() && unfenced->second != 0) {
+  if (auto unfenced = find(schema::kUnfencedRatio);
+      reference && unfenced != result.counters.end() && unfenced->second != 0) {
     problems.push_back(counter_name(schema::kUnfencedRatio) + " " + std::to_string(unfenced->second) +
                        ": the reference producer fences every frame, so none may be seen in flight without a fence");
   }
@@ -151,8 +162,9 @@ std::vector<std::string> check_bench_values(const BenchResult& result) {
   if (reference_waits) {
     for (std::string_view counter : {schema::kStaleRatio, schema::kTornRatio}) {
       if (auto found = find(counter); found != result.counters.end() && found->second != 0) {
-        problems.push_back(counter_name(counter) + " " + std::to_string(found->second) +
-                           ": the reference producer fences every frame, so a consumer that waits must read each one whole");
+        problems.push_back(
+            counter_name(counter) + " " + std::to_string(found->second) +
+            ": the reference producer fences every frame, so a consumer that waits must read each one whole");
       }
     }
   }
@@ -178,7 +190,8 @@ std::vector<std::string> check_bench_run(const BenchRun& run, const std::vector<
         return found == result.counters.end() ? 0.0 : found->second;
       };
       if (ratio(schema::kStaleRatio) + ratio(schema::kTornRatio) <= 0) {
-        problems.push_back(result.name + ": read every frame whole without waiting, on a lane where the write is "
+        problems.push_back(result.name +
+                           ": read every frame whole without waiting, on a lane where the write is "
                            "still in flight at the read: the race did not race, so its stale ratios prove nothing");
       }
     }

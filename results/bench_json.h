@@ -15,7 +15,7 @@
 namespace fc {
 
 struct BenchResult {
-  std::string name;  // without Google Benchmark's "/iterations:N", "/manual_time" suffixes
+  std::string name;          // without Google Benchmark's "/iterations:N", "/manual_time" suffixes
   bool unsupported = false;  // skipped because this lane lacks something ("unsupported: ...")
   bool broken = false;       // any other error
   std::string message;

@@ -36,9 +36,9 @@ std::optional<std::string> bug_report(const std::vector<ResultFile>& files, cons
     }
   }
   out << "\nWhat happened:\n";
-  std::istringstream message(result->message.empty() ? std::string("(no message: ") +
-                                                            std::string(to_string(result->outcome)) + ")"
-                                                      : result->message);
+  std::istringstream message(result->message.empty()
+                                 ? std::string("(no message: ") + std::string(to_string(result->outcome)) + ")"
+                                 : result->message);
   for (std::string line; std::getline(message, line);) {
     if (is_location_line(line)) continue;
     out << "    " << line << "\n";
@@ -56,15 +56,16 @@ std::optional<std::string> bug_report(const std::vector<ResultFile>& files, cons
     // A GPU test's verdict: what it rests on, on every kernel.
     out << "\nEvidence: the kernel's fence state (pending or signalled) at the export, against the producer's\n"
            "own word, asked after the export, that the write had not landed"
-        << (find_property(properties, schema::kGate) ? " (and the gate that held the write: " +
-                                                           *find_property(properties, schema::kGate) + ")"
-                                                     : std::string())
+        << (find_property(properties, schema::kGate)
+                ? " (and the gate that held the write: " + *find_property(properties, schema::kGate) + ")"
+                : std::string())
         << ". Fence names are not evidence: a signalled fence is named by its driver before Linux 6.17\n"
            "(stub/stub for an idle buffer) and detached-driver/signaled-timeline since.\n";
   }
 
   out << "\nEnvironment:\n";
-  out << "    kernel: " << run.context_of(schema::kKernelRelease) << " " << run.context_of(schema::kKernelVersion) << "\n";
+  out << "    kernel: " << run.context_of(schema::kKernelRelease) << " " << run.context_of(schema::kKernelVersion)
+      << "\n";
   out << "    machine: " << run.context_of(schema::kMachine) << ", cell " << run.context_of(schema::kCell) << "\n";
   out << "    device: " << run.context_of(schema::kGpuDevice) << "\n";
   out << "    all DRM devices: " << run.context_of(schema::kDrmDevices) << "\n";

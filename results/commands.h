@@ -37,7 +37,8 @@ struct CompareInput {
 [[nodiscard]] Report compare_report(const CompareInput& input);
 
 // kernel-log: a log's complaints against the ones a cell's expectations know.
-[[nodiscard]] Report kernel_log_report(const std::string& path, std::string_view log, const std::vector<Pattern>& known);
+[[nodiscard]] Report kernel_log_report(const std::string& path, std::string_view log,
+                                       const std::vector<Pattern>& known);
 
 // bench: a run's table (idle checks, wake-ups, races), and with check its
 // problems (check_bench_run, the helper's target in full runs).

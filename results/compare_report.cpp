@@ -58,10 +58,10 @@ Report compare_report(const CompareInput& input) {
                                   : "against " + dir + "/{" + stems + "}";
   report.ok = comparison.ok() && exit_ok && log_ok;
   // NOT JUDGED: nothing else went wrong, but nothing was judged either.
-  const bool only_unjudged = !report.ok && exit_ok && log_ok &&
-                             comparison.count(Kind::NothingJudged) + comparison.count(Kind::Expected) +
-                                     comparison.count(Kind::Flake) ==
-                                 static_cast<int>(comparison.entries.size());
+  const bool only_unjudged =
+      !report.ok && exit_ok && log_ok &&
+      comparison.count(Kind::NothingJudged) + comparison.count(Kind::Expected) + comparison.count(Kind::Flake) ==
+          static_cast<int>(comparison.entries.size());
   const bool known_unjudged = report.ok && comparison.count(Kind::KnownNotJudged) > 0;
   appendf(out, "%s: %zu results (%d pass, %d fail, %d skip) %s: %s\n", input.cell.c_str(), run.results.size(),
           counts.passed, counts.failed, counts.skipped, against.c_str(),

@@ -73,12 +73,13 @@ std::optional<ParseError> parse_reason(std::string_view text, const std::string&
 
 }  // namespace
 
-std::optional<ParseError> parse_fails(std::string_view text, std::string_view file,
-                                      std::map<std::string, Outcome>& out, std::map<std::string, Reason>* reasons) {
+std::optional<ParseError> parse_fails(std::string_view text, std::string_view file, std::map<std::string, Outcome>& out,
+                                      std::map<std::string, Reason>* reasons) {
   return for_each_line(text, [&](int number, std::string_view line) -> std::optional<ParseError> {
     std::size_t comma = line.find(',');
     auto where = std::string(file) + ":" + std::to_string(number) + ": ";
-    if (comma == std::string_view::npos) return ParseError{where + "expected 'Test.name,Fail', got '" + std::string(line) + "'"};
+    if (comma == std::string_view::npos)
+      return ParseError{where + "expected 'Test.name,Fail', got '" + std::string(line) + "'"};
     std::string name(trim(line.substr(0, comma)));
     std::string_view rest = line.substr(comma + 1);
     std::optional<Reason> reason;
@@ -101,13 +102,15 @@ std::optional<ParseError> parse_patterns(std::string_view text, std::string_view
   return for_each_line(text, [&](int number, std::string_view line) -> std::optional<ParseError> {
     std::optional<Reason> reason;
     if (std::size_t comma = line.find(','); with_reasons && comma != std::string_view::npos) {
-      if (auto error = parse_reason(line.substr(comma + 1), std::string(file) + ":" + std::to_string(number) + ": ", reason)) {
+      if (auto error =
+              parse_reason(line.substr(comma + 1), std::string(file) + ":" + std::to_string(number) + ": ", reason)) {
         return error;
       }
       line = trim(line.substr(0, comma));
     }
     try {
-      out.push_back(Pattern{std::string(line), std::regex(std::string(line), std::regex::ECMAScript), std::move(reason)});
+      out.push_back(
+          Pattern{std::string(line), std::regex(std::string(line), std::regex::ECMAScript), std::move(reason)});
     } catch (const std::regex_error& error) {
       return ParseError{std::string(file) + ":" + std::to_string(number) + ": bad regex '" + std::string(line) +
                         "': " + error.what()};
@@ -203,14 +206,14 @@ bool is_about_an_outcome(Comparison::Kind kind) {
 }
 
 bool Comparison::ok() const {
-  return std::all_of(entries.begin(), entries.end(),
-                     [](const Entry& e) {
-                       return e.kind == Kind::Expected || e.kind == Kind::Flake || e.kind == Kind::KnownNotJudged;
-                     });
+  return std::all_of(entries.begin(), entries.end(), [](const Entry& e) {
+    return e.kind == Kind::Expected || e.kind == Kind::Flake || e.kind == Kind::KnownNotJudged;
+  });
 }
 
 int Comparison::count(Kind kind) const {
-  return static_cast<int>(std::count_if(entries.begin(), entries.end(), [&](const Entry& e) { return e.kind == kind; }));
+  return static_cast<int>(
+      std::count_if(entries.begin(), entries.end(), [&](const Entry& e) { return e.kind == kind; }));
 }
 
 std::vector<std::string> grouped_skip_reasons(const std::vector<const TestRecord*>& skipped) {
@@ -231,8 +234,8 @@ Comparison compare(const std::vector<TestRecord>& results, const Expectations& e
                    const std::optional<std::vector<std::string>>& expected_tests, bool unknown_cell) {
   Comparison comparison;
   if (results.empty()) {
-    comparison.entries.push_back({Comparison::Kind::NoResults, "", Outcome::Skip, Outcome::Pass,
-                                  "the result file holds no result at all"});
+    comparison.entries.push_back(
+        {Comparison::Kind::NoResults, "", Outcome::Skip, Outcome::Pass, "the result file holds no result at all"});
   }
   auto has_result = [&](const std::string& name) {
     return std::any_of(results.begin(), results.end(), [&](const TestRecord& r) { return r.name == name; });
@@ -254,9 +257,9 @@ Comparison compare(const std::vector<TestRecord>& results, const Expectations& e
   }
   for (const TestRecord& result : results) {
     auto listed = expectations.fails.find(result.name);
-    Outcome expected = listed != expectations.fails.end() ? listed->second
+    Outcome expected = listed != expectations.fails.end()         ? listed->second
                        : matches(expectations.skips, result.name) ? Outcome::Skip
-                                                                   : Outcome::Pass;
+                                                                  : Outcome::Pass;
     Comparison::Kind kind;
     std::string wanted;  // the reason a listed entry gives, where the result's is another
     auto reason_holds = [&] {
@@ -274,7 +277,8 @@ Comparison compare(const std::vector<TestRecord>& results, const Expectations& e
       kind = Comparison::Kind::Expected;
     } else if (expected == Outcome::Skip && result.outcome == Outcome::Pass) {
       kind = Comparison::Kind::SkipPassed;  // it runs here now: its skips line is stale
-    } else if ((result.outcome == Outcome::Fail || result.outcome == Outcome::Flake || result.outcome == Outcome::Pass) &&
+    } else if ((result.outcome == Outcome::Fail || result.outcome == Outcome::Flake ||
+                result.outcome == Outcome::Pass) &&
                matches(expectations.flakes, result.name)) {
       // A flake may fail, pass, or die once and pass run again; a crash or a
       // timeout that stayed one is never absorbed, nor a failure for another reason.
@@ -288,10 +292,11 @@ Comparison compare(const std::vector<TestRecord>& results, const Expectations& e
     } else {
       kind = Comparison::Kind::NewFailure;
     }
-    comparison.entries.push_back({kind, result.name, result.outcome, expected,
-                                  kind == Comparison::Kind::ChangedReason
-                                      ? first_line(result.message) + "\n                    (listed for: '" + wanted + "')"
-                                      : result.message});
+    comparison.entries.push_back(
+        {kind, result.name, result.outcome, expected,
+         kind == Comparison::Kind::ChangedReason
+             ? first_line(result.message) + "\n                    (listed for: '" + wanted + "')"
+             : result.message});
   }
   // Judged: a pass or a failure of a test that asserts (a record-only pass judges nothing).
   auto nothing_judged = [&](std::string_view prefix, const std::string& what) {
@@ -301,7 +306,8 @@ Comparison compare(const std::vector<TestRecord>& results, const Expectations& e
       in_scope.push_back(&r);
       if (r.outcome == Outcome::Skip) skipped.push_back(&r);
     }
-    if (in_scope.empty() || std::any_of(in_scope.begin(), in_scope.end(), [](const TestRecord* r) { return judged(*r); })) {
+    if (in_scope.empty() ||
+        std::any_of(in_scope.begin(), in_scope.end(), [](const TestRecord* r) { return judged(*r); })) {
       return;
     }
     std::string message = what + ": " + std::to_string(skipped.size()) + " skipped, " +
@@ -316,13 +322,13 @@ Comparison compare(const std::vector<TestRecord>& results, const Expectations& e
   }
   if (expectations.not_judged) {
     if (comparison.entries.size() == before) {
-      comparison.entries.push_back({Comparison::Kind::StaleExpectation, "-not-judged.txt", Outcome::Skip, Outcome::Skip,
-                                    "says this cell judges nothing (" + *expectations.not_judged +
-                                        "), but a test of it passed or failed"});
+      comparison.entries.push_back(
+          {Comparison::Kind::StaleExpectation, "-not-judged.txt", Outcome::Skip, Outcome::Skip,
+           "says this cell judges nothing (" + *expectations.not_judged + "), but a test of it passed or failed"});
     } else if (!results.empty()) {
       comparison.entries.back().kind = Comparison::Kind::KnownNotJudged;
-      comparison.entries.back().message = "known to judge nothing: " + *expectations.not_judged + "\n      " +
-                                          comparison.entries.back().message;
+      comparison.entries.back().message =
+          "known to judge nothing: " + *expectations.not_judged + "\n      " + comparison.entries.back().message;
     }
   }
   // A pattern that matches no test (a result, or one the run had to produce) is stale.
@@ -340,23 +346,26 @@ Comparison compare(const std::vector<TestRecord>& results, const Expectations& e
     }
   }
   for (const auto& [name, outcome] : expectations.fails) {
-    if (!has_result(name)) comparison.entries.push_back({Comparison::Kind::StaleExpectation, name, Outcome::Skip, outcome,
-                                                      "listed as " + std::string(to_string(outcome)) + ", but not in the results"});
+    if (!has_result(name))
+      comparison.entries.push_back({Comparison::Kind::StaleExpectation, name, Outcome::Skip, outcome,
+                                    "listed as " + std::string(to_string(outcome)) + ", but not in the results"});
   }
   return comparison;
 }
 
-std::vector<std::string> exit_status_problems(const std::vector<int>& statuses, const std::vector<TestRecord>& results) {
+std::vector<std::string> exit_status_problems(const std::vector<int>& statuses,
+                                              const std::vector<TestRecord>& results) {
   std::vector<std::string> problems;
   if (statuses.empty()) return problems;
   const bool failed = tally(results).failed > 0;
   if (statuses.back() != (failed ? 1 : 0)) {
-    problems.push_back("fencecheck exited with status " + std::to_string(statuses.back()) + " although its results say " +
-                       (failed ? "a test failed (1)" : "nothing failed (0)"));
+    problems.push_back("fencecheck exited with status " + std::to_string(statuses.back()) +
+                       " although its results say " + (failed ? "a test failed (1)" : "nothing failed (0)"));
   }
   int accounted = 0;
   for (const TestRecord& result : results) {
-    if (const std::string* ended = find_property(result.properties, schema::kRunsEnded)) accounted += std::atoi(ended->c_str());
+    if (const std::string* ended = find_property(result.properties, schema::kRunsEnded))
+      accounted += std::atoi(ended->c_str());
   }
   const int ended = static_cast<int>(statuses.size()) - 1;
   if (ended != accounted) {

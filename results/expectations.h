@@ -70,12 +70,12 @@ struct ParseError {
 
 // fails lines: "Test.name,Outcome[,REASON]"; reasons, where given, go to *reasons.
 [[nodiscard]] std::optional<ParseError> parse_fails(std::string_view text, std::string_view file,
-                                                     std::map<std::string, Outcome>& out,
-                                                     std::map<std::string, Reason>* reasons = nullptr);
+                                                    std::map<std::string, Outcome>& out,
+                                                    std::map<std::string, Reason>* reasons = nullptr);
 // One regex per line; with_reasons: "PATTERN[,REASON]" (the pattern itself
 // then holds no comma), as the skips and flakes files are written.
 [[nodiscard]] std::optional<ParseError> parse_patterns(std::string_view text, std::string_view file,
-                                                        std::vector<Pattern>& out, bool with_reasons = false);
+                                                       std::vector<Pattern>& out, bool with_reasons = false);
 
 // The first line of text that is not a comment or blank, trimmed ("" if none).
 [[nodiscard]] std::string first_statement(std::string_view text);

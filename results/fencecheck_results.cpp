@@ -99,7 +99,8 @@ int compare(const std::string& cell_option, const std::string& dir, const std::s
   fc::CompareInput input;
   input.cell = recorded.empty() ? cell_option : recorded;
   if (input.cell.empty()) {
-    throw BadInput{path + " names no cell (\"" + std::string(fc::schema::kCell) + "\", fencecheck --cell): give --cell"};
+    throw BadInput{path + " names no cell (\"" + std::string(fc::schema::kCell) +
+                   "\", fencecheck --cell): give --cell"};
   }
   std::error_code missing;
   if (!std::filesystem::is_directory(dir, missing)) throw BadInput{"no expectations folder " + dir};
@@ -177,10 +178,11 @@ int main(int argc, char** argv) {
   compare_cmd->add_option("--tests", tests,
                           "the tests the run had to produce (CELL.expected.txt, its --gtest_list_tests output): a "
                           "listed test without a result is MISSING, a result not listed UNLISTED");
-  compare_cmd->add_option("--exit-status", exit_statuses,
-                          "the exit status of every run of the cell, in order (the first, then each --resume): the "
-                          "last must be 0 with no failure and 1 with one, each earlier one a run that ended while a "
-                          "test ran (else EXIT STATUS)")
+  compare_cmd
+      ->add_option("--exit-status", exit_statuses,
+                   "the exit status of every run of the cell, in order (the first, then each --resume): the "
+                   "last must be 0 with no failure and 1 with one, each earlier one a run that ended while a "
+                   "test ran (else EXIT STATUS)")
       ->delimiter(' ');
   std::string kernel_log;
   compare_cmd->add_option("--kernel-log", kernel_log,
@@ -212,7 +214,8 @@ int main(int argc, char** argv) {
 
   CLI::App* kcidb_cmd = app.add_subcommand("kcidb", "KCIDB I/O v5 JSON");
   kcidb_cmd->add_option("-o,--output", output, "output file (default: stdout)");
-  kcidb_cmd->add_option("--bench", bench_inputs, "a benchmark JSON file (repeatable): counters become tests with numbers")
+  kcidb_cmd
+      ->add_option("--bench", bench_inputs, "a benchmark JSON file (repeatable): counters become tests with numbers")
       ->expected(1)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
       ->allow_extra_args(false);
@@ -220,7 +223,8 @@ int main(int argc, char** argv) {
 
   CLI::App* lava_cmd = app.add_subcommand("lava", "lava-test-case lines");
   lava_cmd->add_option("-o,--output", output, "output file (default: stdout)");
-  lava_cmd->add_option("--expectations", dir, "the cells' expectations: whether each is NOT JUDGED")->capture_default_str();
+  lava_cmd->add_option("--expectations", dir, "the cells' expectations: whether each is NOT JUDGED")
+      ->capture_default_str();
   lava_cmd->add_option("--bench", bench_inputs, "a benchmark JSON file (repeatable): counters become measurements")
       ->expected(1)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
@@ -241,12 +245,14 @@ int main(int argc, char** argv) {
   bool list_bench = false;
   std::string list_dir = "build/results";
   CLI::App* list_cmd = app.add_subcommand("list", "the result files in a folder, one per line, in version order");
-  list_cmd->add_flag("--bench", list_bench, "the benchmark results (CELL-bench.json) instead of the cells' (CELL.json)");
+  list_cmd->add_flag("--bench", list_bench,
+                     "the benchmark results (CELL-bench.json) instead of the cells' (CELL.json)");
   list_cmd->add_option("dir", list_dir, "the results folder")->capture_default_str();
 
   CLI::App* junit_cmd = app.add_subcommand("junit", "JUnit XML of one result file");
   junit_cmd->add_option("-o,--output", output, "output file (default: stdout)");
-  junit_cmd->add_option("--expectations", dir, "the cell's expectations: whether it is NOT JUDGED")->capture_default_str();
+  junit_cmd->add_option("--expectations", dir, "the cell's expectations: whether it is NOT JUDGED")
+      ->capture_default_str();
   std::string junit_input;
   junit_cmd->add_option("results", junit_input, "gtest JSON result file")->required();
 

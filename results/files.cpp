@@ -48,12 +48,15 @@ Expectations load_expectations(const std::string& dir, const std::string& cell) 
     for (auto& [name, outcome] : fails) {
       expectations.fails[name] = outcome;
       expectations.fail_reasons.erase(name);
-      if (auto reason = reasons.find(name); reason != reasons.end()) expectations.fail_reasons.emplace(name, reason->second);
+      if (auto reason = reasons.find(name); reason != reasons.end())
+        expectations.fail_reasons.emplace(name, reason->second);
     }
-    if (auto error = parse_patterns(read_file(file("-flakes.txt"), true), file("-flakes.txt"), expectations.flakes, true)) {
+    if (auto error =
+            parse_patterns(read_file(file("-flakes.txt"), true), file("-flakes.txt"), expectations.flakes, true)) {
       throw BadInput{error->message};
     }
-    if (auto error = parse_patterns(read_file(file("-skips.txt"), true), file("-skips.txt"), expectations.skips, true)) {
+    if (auto error =
+            parse_patterns(read_file(file("-skips.txt"), true), file("-skips.txt"), expectations.skips, true)) {
       throw BadInput{error->message};
     }
     if (auto error = parse_patterns(read_file(file("-kernel-complaints.txt"), true), file("-kernel-complaints.txt"),

@@ -14,8 +14,8 @@ namespace {
 
 // Keys gtest writes itself for every test; the rest are recorded properties.
 bool is_gtest_key(const std::string& key) {
-  static const char* const kKeys[] = {"name",      "file",  "line",   "status",    "result",   "timestamp",
-                                      "time",      "classname", "failures", "value_param", "type_param", "skipped"};
+  static const char* const kKeys[] = {"name", "file",      "line",     "status",      "result",     "timestamp",
+                                      "time", "classname", "failures", "value_param", "type_param", "skipped"};
   for (const char* known : kKeys) {
     if (key == known) return true;
   }

@@ -16,7 +16,8 @@ namespace fc {
 // A run's context: key -> value (results/schema.h names the keys).
 using Context = std::map<std::string, std::string>;
 // The context value for key, or fallback where it is absent or empty.
-[[nodiscard]] std::string context_value(const Context& context, std::string_view key, const std::string& fallback = "?");
+[[nodiscard]] std::string context_value(const Context& context, std::string_view key,
+                                        const std::string& fallback = "?");
 
 struct GtestRun {
   // The run as a whole: the context keys of results/schema.h and gtest's timestamp.

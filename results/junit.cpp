@@ -27,8 +27,8 @@ std::string junit_xml(const ResultFile& file) {
   for (const TestRecord& r : run.results) total += r.seconds;
   std::ostringstream out;
   out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-  out << "<testsuites name=\"fencecheck\" tests=\"" << tests << "\" failures=\"" << failures
-      << "\" skipped=\"" << skipped << "\" time=\"" << total << "\">\n";
+  out << "<testsuites name=\"fencecheck\" tests=\"" << tests << "\" failures=\"" << failures << "\" skipped=\""
+      << skipped << "\" time=\"" << total << "\">\n";
   out << "  <testsuite name=\"fencecheck." << html_escape(run.context_of(schema::kCell, "host")) << "\" tests=\""
       << tests << "\" failures=\"" << failures << "\" skipped=\"" << skipped << "\" time=\"" << total
       << "\" hostname=\"" << html_escape(run.context_of(schema::kMachine, "unknown")) << "\" timestamp=\""
@@ -65,8 +65,9 @@ std::string junit_xml(const ResultFile& file) {
   }
   if (unjudged) {
     out << "    <testcase classname=\"fencecheck\" name=\"judged\" time=\"0\">\n      <"
-        << (unjudged->known ? "skipped" : "failure") << " message=\"NOT JUDGED: " << html_escape(first_line(unjudged->why))
-        << "\"" << (unjudged->known ? "" : " type=\"NotJudged\"") << ">" << html_escape(unjudged->why) << "</"
+        << (unjudged->known ? "skipped" : "failure")
+        << " message=\"NOT JUDGED: " << html_escape(first_line(unjudged->why)) << "\""
+        << (unjudged->known ? "" : " type=\"NotJudged\"") << ">" << html_escape(unjudged->why) << "</"
         << (unjudged->known ? "skipped" : "failure") << ">\n    </testcase>\n";
   }
   out << "  </testsuite>\n</testsuites>\n";

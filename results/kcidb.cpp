@@ -58,8 +58,8 @@ nlohmann::json kcidb_report(const std::vector<ResultFile>& files, const std::vec
     }
     source.id_prefix = std::string(kOrigin) + ":" + sanitize(machine, ".") + "." + sanitize(cell) + ".";
     source.path_prefix = "fencecheck." + sanitize(cell) + ".";
-    source.environment = {
-        {"comment", machine + ", cell " + cell + ": " + context_value(context, schema::kGpuDevice)}, {"misc", context}};
+    source.environment = {{"comment", machine + ", cell " + cell + ": " + context_value(context, schema::kGpuDevice)},
+                          {"misc", context}};
     return source;
   };
   auto add_test = [&](const Source& source, const std::string& name, nlohmann::json test) {

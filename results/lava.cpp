@@ -14,7 +14,9 @@ std::string lava_lines(const std::vector<ResultFile>& files, const std::vector<B
   for (const ResultFile& file : files) {
     std::string cell = sanitize(file.run.context_of(schema::kCell, "host"));
     for (const TestRecord& result : file.run.results) {
-      const char* verdict = result.outcome == Outcome::Pass ? "pass" : result.outcome == Outcome::Skip ? "skip" : "fail";
+      const char* verdict = result.outcome == Outcome::Pass   ? "pass"
+                            : result.outcome == Outcome::Skip ? "skip"
+                                                              : "fail";
       out << "lava-test-case " << cell << "." << dotted(result.name) << " --result " << verdict << "\n";
     }
     // A test the cell had to run without a result fails; so does a cell that judged nothing.

@@ -17,10 +17,11 @@ namespace {
 // Properties worth showing beside a cell: what the kernel returned and who wrote.
 bool is_provenance_key(const std::string& key) {
   static constexpr std::string_view kShown[] = {
-      schema::kFencePrefix, schema::kDevicePrefix, schema::kBufferPrefix, schema::kGlRenderer,  schema::kGlVersion,
-      schema::kVulkanDriver, schema::kVulkanDevice, schema::kReadbackPath, schema::kReadback, schema::kRace,
+      schema::kFencePrefix,  schema::kDevicePrefix, schema::kBufferPrefix, schema::kGlRenderer, schema::kGlVersion,
+      schema::kVulkanDriver, schema::kVulkanDevice, schema::kReadbackPath, schema::kReadback,   schema::kRace,
       schema::kChild,        schema::kSubmits,      schema::kProducer};
-  return std::any_of(std::begin(kShown), std::end(kShown), [&](std::string_view prefix) { return key.starts_with(prefix); });
+  return std::any_of(std::begin(kShown), std::end(kShown),
+                     [&](std::string_view prefix) { return key.starts_with(prefix); });
 }
 
 // "1 fence: virtio_gpu/controlq active" -> "virtio_gpu/controlq active": the first export's.
@@ -116,8 +117,9 @@ struct ColumnCounts {
   [[nodiscard]] std::string warnings() const {
     std::string text;
     if (missing) text += "; " + std::to_string(missing) + " MISSING (no result for a test the cell had to run)";
-    if (unjudged) text += (unjudged->known ? "; not judged, as its expectations say: " : "; NOTHING JUDGED: ") +
-                          first_line(unjudged->why);
+    if (unjudged)
+      text += (unjudged->known ? "; not judged, as its expectations say: " : "; NOTHING JUDGED: ") +
+              first_line(unjudged->why);
     return text;
   }
 };
@@ -143,16 +145,18 @@ std::string matrix_markdown(const std::vector<ResultFile>& files) {
   std::ostringstream out;
   out << "# fencecheck matrix\n\n";
   if (auto verdicts = driver_verdicts(files); !verdicts.empty()) {
-    out << "## Verdicts\n\n| cell | driver | API | verdict | explicit bridge | plain submit fenced | gate | evidence |\n"
+    out << "## Verdicts\n\n| cell | driver | API | verdict | explicit bridge | plain submit fenced | gate | evidence "
+           "|\n"
            "|---|---|---|---|---|---|---|---|\n";
     for (const DriverVerdict& v : verdicts) {
       const std::string verdict = v.kind == DriverVerdict::Kind::Bad ? "**" + v.verdict + "**" : v.verdict;
-      out << "| " << markdown_escape(v.cell) << " | " << markdown_escape(v.driver) << " | " << markdown_escape(v.producer)
-          << " | " << verdict << " | " << markdown_escape(v.bridge) << " | "
+      out << "| " << markdown_escape(v.cell) << " | " << markdown_escape(v.driver) << " | "
+          << markdown_escape(v.producer) << " | " << verdict << " | " << markdown_escape(v.bridge) << " | "
           << markdown_escape(v.implicit.empty() ? "required (see verdict)" : v.implicit) << " | "
           << markdown_escape(v.gate) << " | " << markdown_escape(v.evidence) << " |\n";
     }
-    out << "\nThe verdict is `" << kDecidingTest << "API`: a plain submit for GL (implicit sync is what GL "
+    out << "\nThe verdict is `" << kDecidingTest
+        << "API`: a plain submit for GL (implicit sync is what GL "
            "promises), the explicit bridge for Vulkan (what Vulkan clients do; a plain Vulkan submit's fence is "
            "informational). gate gpu: every frame was exported while the write provably waited.\n\n"
            "## Every behaviour\n\n";
@@ -178,9 +182,9 @@ std::string matrix_markdown(const std::vector<ResultFile>& files) {
     ColumnCounts t = counts_of(file);
     out << "- **" << markdown_escape(column_title(file.run)) << "** (`" << file.path << "`): " << t.pass << " pass, "
         << t.fail << " fail, " << t.known << " known fail, " << t.skip << " skip" << t.warnings() << ". Kernel "
-        << file.run.context_of(schema::kKernelRelease) << "; Mesa " << file.run.context_of(schema::kMesaVersion) << "; device "
-        << markdown_escape(file.run.context_of(schema::kGpuDevice))
-        << "; producers " << producers_of(file.run);
+        << file.run.context_of(schema::kKernelRelease) << "; Mesa " << file.run.context_of(schema::kMesaVersion)
+        << "; device " << markdown_escape(file.run.context_of(schema::kGpuDevice)) << "; producers "
+        << producers_of(file.run);
     std::string renderers = renderers_of(file.run);
     if (!renderers.empty()) out << "; renderer " << markdown_escape(renderers);
     out << "; run " << file.run.context_of(schema::kTimestamp, "") << ".\n";
@@ -192,9 +196,10 @@ std::string matrix_markdown(const std::vector<ResultFile>& files) {
 
 std::string matrix_text(const std::vector<ResultFile>& files) {
   auto code = [](const Cell& cell) -> std::string {
-    if (cell.css == "pass") return cell.label == pass_label(Judgement::Whole)       ? "ok"
-                                   : cell.label == pass_label(Judgement::FenceOnly) ? "fo"
-                                                                                   : "ro";
+    if (cell.css == "pass")
+      return cell.label == pass_label(Judgement::Whole)       ? "ok"
+             : cell.label == pass_label(Judgement::FenceOnly) ? "fo"
+                                                              : "ro";
     if (cell.css == "skip") return "sk";
     if (cell.css == "known") return "kf";
     if (cell.css == "none") return ".";
@@ -241,7 +246,8 @@ std::string matrix_text(const std::vector<ResultFile>& files) {
   };
   auto row = [&](const std::string& name, const std::vector<std::string>& cells) {
     std::string line = pad(name, name_width);
-    for (std::size_t i = 0; i < cells.size(); ++i) line += " " + pad(cells[i], std::max<std::size_t>(4, heads[i].size()));
+    for (std::size_t i = 0; i < cells.size(); ++i)
+      line += " " + pad(cells[i], std::max<std::size_t>(4, heads[i].size()));
     line.erase(line.find_last_not_of(' ') + 1);
     out << line << "\n";
   };
@@ -252,7 +258,8 @@ std::string matrix_text(const std::vector<ResultFile>& files) {
     for (const ResultFile& file : files) cells.push_back(code(cell_of(file, name, file.run.find(name))));
     row(name, cells);
   }
-  out << "\n" << uniform << " more behaviours pass in every cell that ran them (matrix.md lists every one).\n"
+  out << "\n"
+      << uniform << " more behaviours pass in every cell that ran them (matrix.md lists every one).\n"
       << "ok pass, fo pass judging the fence only (its content check could not fail here), ro pass that only "
          "records, FAIL new failure, kf known failure (the cell's expectations), sk skip, MISS no result for a test "
          "the cell had to run, CRAS/TIME/FLAK crash/timeout/flake, . not among the cell's tests\n";
@@ -358,8 +365,8 @@ who wrote.</p>
       for (const auto& [key, value] : result->properties) {
         if (is_provenance_key(key)) provenance += key + ": " + value + "\n";
       }
-      provenance += "kernel: " + file.run.context_of(schema::kKernelRelease) + "\nmachine: " +
-                    file.run.context_of(schema::kMachine);
+      provenance += "kernel: " + file.run.context_of(schema::kKernelRelease) +
+                    "\nmachine: " + file.run.context_of(schema::kMachine);
       std::string fence = fence_brief(*result);
       out << "<td class=\"" << cell.css << "\" title=\"" << html_escape(provenance) << "\"><details><summary>"
           << html_escape(cell.label) << (fence.empty() ? "" : "<span class=\"fence\">" + html_escape(fence) + "</span>")
@@ -370,8 +377,9 @@ who wrote.</p>
   out << "</tbody></table>\n<footer>";
   for (const ResultFile& file : files) {
     out << "<div><b>" << html_escape(column_title(file.run)) << "</b>: " << html_escape(file.path) << "; devices "
-        << html_escape(file.run.context_of(schema::kDrmDevices)) << "; kernel " << html_escape(file.run.context_of(schema::kKernelVersion))
-        << "; Mesa " << html_escape(file.run.context_of(schema::kMesaVersion)) << "; run "
+        << html_escape(file.run.context_of(schema::kDrmDevices)) << "; kernel "
+        << html_escape(file.run.context_of(schema::kKernelVersion)) << "; Mesa "
+        << html_escape(file.run.context_of(schema::kMesaVersion)) << "; run "
         << html_escape(file.run.context_of(schema::kTimestamp, "")) << "</div>";
   }
   out << "</footer>\n</body></html>\n";
@@ -391,8 +399,8 @@ int ResultFile::missing_count() const {
 
 std::optional<ResultFile::Unjudged> ResultFile::unjudged() const {
   if (run.results.empty()) return std::nullopt;  // NO RESULTS: said as such
-  const Comparison comparison = compare(run.results, expectations.value_or(Expectations{}), std::nullopt,
-                                        !expectations.has_value());
+  const Comparison comparison =
+      compare(run.results, expectations.value_or(Expectations{}), std::nullopt, !expectations.has_value());
   for (const Comparison::Entry& entry : comparison.entries) {
     if (entry.kind == Comparison::Kind::NothingJudged) return Unjudged{entry.message, false};
     if (entry.kind == Comparison::Kind::KnownNotJudged) return Unjudged{entry.message, true};

@@ -62,9 +62,12 @@ std::string pass_label(Judgement judgement) {
 Tally tally(const std::vector<TestRecord>& records) {
   Tally counts;
   for (const TestRecord& record : records) {
-    if (record.outcome == Outcome::Pass) ++counts.passed;
-    else if (record.outcome == Outcome::Skip) ++counts.skipped;
-    else ++counts.failed;
+    if (record.outcome == Outcome::Pass)
+      ++counts.passed;
+    else if (record.outcome == Outcome::Skip)
+      ++counts.skipped;
+    else
+      ++counts.failed;
   }
   return counts;
 }
@@ -77,14 +80,15 @@ bool is_location_line(const std::string& line) {
 
 std::string first_line(const std::string& text) {
   // gtest's own scaffolding around an assertion's operands, not what went wrong.
-  static constexpr std::string_view kScaffolding[] = {"Value of: ", "Actual: ", "Expected: ", "Which is: ",
-                                                      "Expected equality of these values:"};
+  static constexpr std::string_view kScaffolding[] = {
+      "Value of: ", "Actual: ", "Expected: ", "Which is: ", "Expected equality of these values:"};
   std::istringstream lines(text);
   std::string line;
   while (std::getline(lines, line)) {
     line.erase(0, line.find_first_not_of(' '));
     if (line.empty() || is_location_line(line) || line == "Failed") continue;
-    if (std::any_of(std::begin(kScaffolding), std::end(kScaffolding), [&](std::string_view s) { return line.starts_with(s); })) {
+    if (std::any_of(std::begin(kScaffolding), std::end(kScaffolding),
+                    [&](std::string_view s) { return line.starts_with(s); })) {
       continue;
     }
     return line;

@@ -19,7 +19,9 @@ enum class Outcome { Pass, Fail, Skip, Crash, Timeout, Flake };
 [[nodiscard]] std::string_view to_string(Outcome outcome);
 [[nodiscard]] std::optional<Outcome> parse_outcome(std::string_view text);
 // Pass and Skip are not failures; Fail, Crash, Timeout and Flake are.
-[[nodiscard]] constexpr bool is_failure(Outcome outcome) { return outcome != Outcome::Pass && outcome != Outcome::Skip; }
+[[nodiscard]] constexpr bool is_failure(Outcome outcome) {
+  return outcome != Outcome::Pass && outcome != Outcome::Skip;
+}
 
 // Key/value pairs (results/schema.h names the keys), in the order recorded.
 using Properties = std::vector<std::pair<std::string, std::string>>;

@@ -18,11 +18,11 @@ inline constexpr std::string_view kKernelRelease = "kernel.release";    // uname
 inline constexpr std::string_view kKernelVersion = "kernel.version";    // uname -v
 inline constexpr std::string_view kDrmDevices = "drm.devices";          // every DRM device found
 inline constexpr std::string_view kGpuDevice = "gpu.device";            // the device the GPU tests used
-inline constexpr std::string_view kMesaVersion = "mesa.version";        // the Mesa the producers loaded (else the package)
-inline constexpr std::string_view kMesaPackage = "mesa.package";        // the Mesa package the run was meant to use
-inline constexpr std::string_view kCpuModel = "cpu.model";              // benchmarks: "QEMU ... CPU" is emulated
-inline constexpr std::string_view kBenchSize = "bench.size";            // benchmarks: "short" (a smoke test) or "full"
-inline constexpr std::string_view kTimestamp = "timestamp";             // gtest's own: when the run started
+inline constexpr std::string_view kMesaVersion = "mesa.version";  // the Mesa the producers loaded (else the package)
+inline constexpr std::string_view kMesaPackage = "mesa.package";  // the Mesa package the run was meant to use
+inline constexpr std::string_view kCpuModel = "cpu.model";        // benchmarks: "QEMU ... CPU" is emulated
+inline constexpr std::string_view kBenchSize = "bench.size";      // benchmarks: "short" (a smoke test) or "full"
+inline constexpr std::string_view kTimestamp = "timestamp";       // gtest's own: when the run started
 
 // ---- per test ----
 // Why a test skipped: gtest's JSON keeps no skip message, so the runner records it.
@@ -118,12 +118,12 @@ inline constexpr std::string_view kBenchIdle = "Idle/";
 inline constexpr std::string_view kBenchWake = "Wake/";
 inline constexpr std::string_view kBenchRace = "Race/";
 // The benchmarks the checks and the summary single out.
-inline constexpr std::string_view kBenchGetppid = "Floor/getppid";                  // the idle checks' floor
-inline constexpr std::string_view kBenchEventfdWake = "Floor/eventfd_wake";         // the wake-ups' floor
-inline constexpr std::string_view kBenchRecipe = "Idle/export_poll_close";          // the capture recipe
+inline constexpr std::string_view kBenchGetppid = "Floor/getppid";                      // the idle checks' floor
+inline constexpr std::string_view kBenchEventfdWake = "Floor/eventfd_wake";             // the wake-ups' floor
+inline constexpr std::string_view kBenchRecipe = "Idle/export_poll_close";              // the capture recipe
 inline constexpr std::string_view kBenchRecipeBareC = "Idle/export_poll_close_bare_c";  // the same in plain C
 inline constexpr std::string_view kBenchHelperVsPoll = "Idle/consumer_wait_vs_poll";    // the helper against poll()
-inline constexpr std::string_view kBenchReferenceRace = "Race/vgem_cpu/";           // the reference producer's races
+inline constexpr std::string_view kBenchReferenceRace = "Race/vgem_cpu/";  // the reference producer's races
 // A wait strategy's name, the last part of a Wake/ or Race/ benchmark's name.
 inline constexpr std::string_view kStrategyNoWait = "no_wait";
 // Counters. Idle: the cost per check, the floor, and their ratio (the helper's

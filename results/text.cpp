@@ -24,9 +24,12 @@ std::string html_escape(const std::string& text) {
 std::string markdown_escape(const std::string& text) {
   std::string out;
   for (char c : text) {
-    if (c == '|') out += "\\|";
-    else if (c == '\n') out += ' ';
-    else out += c;
+    if (c == '|')
+      out += "\\|";
+    else if (c == '\n')
+      out += ' ';
+    else
+      out += c;
   }
   return out;
 }
@@ -48,8 +51,10 @@ std::string dotted(const std::string& name) {
     part.clear();
   };
   for (char c : name) {
-    if (c == '.' || c == '/') flush();
-    else part += c;
+    if (c == '.' || c == '/')
+      flush();
+    else
+      part += c;
   }
   flush();
   return out;

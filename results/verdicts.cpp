@@ -100,7 +100,8 @@ std::vector<DriverVerdict> driver_verdicts(const std::vector<ResultFile>& files)
         for (const auto& [key, value] : plain->properties) {
           if (key.ends_with(schema::kImplicitFenceSuffix)) row.implicit = value;
         }
-        if (row.implicit.empty() && plain->outcome == Outcome::Skip) row.implicit = "unknown: " + first_line(plain->message);
+        if (row.implicit.empty() && plain->outcome == Outcome::Skip)
+          row.implicit = "unknown: " + first_line(plain->message);
       }
       rows.push_back(std::move(row));
     }

@@ -4,8 +4,8 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include <ctime>
 #include <algorithm>
+#include <ctime>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -68,7 +68,7 @@ std::optional<JournalEvent> parse_journal_line(std::string_view text) {
 
 JournalState read_journal_text(std::string_view text) {
   JournalState state;
-  std::map<std::string, std::size_t> index;  // name -> position in state.finished
+  std::map<std::string, std::size_t> index;       // name -> position in state.finished
   std::vector<std::pair<std::string, int>> open;  // started, not ended: how many times
   std::istringstream lines{std::string(text)};
   for (std::string line; std::getline(lines, line);) {
@@ -78,8 +78,10 @@ JournalState read_journal_text(std::string_view text) {
     auto pending = std::find_if(open.begin(), open.end(), [&](const auto& o) { return o.first == entry->name; });
     if (!event->finished) {
       // A start after an unfinished start: the run died in this test before.
-      if (pending != open.end()) ++pending->second;
-      else open.emplace_back(entry->name, 1);
+      if (pending != open.end())
+        ++pending->second;
+      else
+        open.emplace_back(entry->name, 1);
       continue;
     }
     if (pending != open.end()) open.erase(pending);

@@ -11,8 +11,8 @@
 #include <vector>
 
 #include "harness/fd.h"
-#include "results/record.h"
 #include "harness/result.h"
+#include "results/record.h"
 
 namespace fc {
 

@@ -61,15 +61,18 @@ std::string format_summary(const RunSummary& summary) {
     if (test.outcome != Outcome::Skip) continue;
     std::string reason = first_line(test.message);
     auto it = std::find_if(reasons.begin(), reasons.end(), [&](const auto& r) { return r.first == reason; });
-    if (it == reasons.end()) reasons.emplace_back(reason, 1);
-    else ++it->second;
+    if (it == reasons.end())
+      reasons.emplace_back(reason, 1);
+    else
+      ++it->second;
   }
   if (!reasons.empty()) out << "skipped, and why:\n";
   for (const auto& [reason, count] : reasons) out << "  " << count << " x " << reason << "\n";
 
   if (counts.failed > 0) out << "failed:\n";
   for (const TestRecord& test : summary.tests) {
-    if (is_failure(test.outcome)) out << "  " << tag(test.outcome) << " " << test.name << ": " << first_line(test.message) << "\n";
+    if (is_failure(test.outcome))
+      out << "  " << tag(test.outcome) << " " << test.name << ": " << first_line(test.message) << "\n";
   }
   return out.str();
 }

@@ -34,8 +34,8 @@ class BadInputTable;
 enum class Needs { Nothing, Export, Import };
 
 struct Row {
-  const char* name;   // test parameter name: Ioctl_WhatIsWrong
-  int expected;       // the kernel's errno (0 where the kernel accepts it)
+  const char* name;  // test parameter name: Ioctl_WhatIsWrong
+  int expected;      // the kernel's errno (0 where the kernel accepts it)
   std::function<Errno(BadInputTable&)> call;
   Needs needs = Needs::Nothing;
 };
@@ -95,7 +95,8 @@ Row export_flags(const char* name, std::uint32_t flags) {
           Needs::Export};
 }
 Row import_flags(const char* name, std::uint32_t flags) {
-  return {name, EINVAL, [flags](BadInputTable& t) {
+  return {name, EINVAL,
+          [flags](BadInputTable& t) {
             UniqueFd file = t.pending_sync_file();
             return errno_of(uapi::import_sync_file(t.dmabuf(), flags, file.borrow()));
           },
@@ -108,7 +109,8 @@ Row sync_flags(const char* name, std::uint64_t flags) {
 // A row importing a descriptor of the wrong kind as the sync_file: EINVAL,
 // as sync_file_get_fence() finds no sync_file behind it.
 Row import_wrong_kind(const char* name, FdKind kind) {
-  return {name, EINVAL, [kind](BadInputTable& t) {
+  return {name, EINVAL,
+          [kind](BadInputTable& t) {
             auto wrong = make_wrong_fd(kind);
             if (!wrong) return wrong.err();
             return errno_of(uapi::import_sync_file(t.dmabuf(), Access::Write, wrong->fd.borrow()));
@@ -124,7 +126,8 @@ const std::vector<Row>& rows() {
          return each_undefined_bit(abi::kSyncRw, 32, [&](std::uint64_t bit) {
            return errno_of(uapi::export_sync_file(t.dmabuf(), abi::kSyncRead | static_cast<std::uint32_t>(bit)));
          });
-       }, Needs::Export},
+       },
+       Needs::Export},
       export_flags("Export_NoDirection", 0),
       export_flags("Export_EndBitWithoutDirection", abi::kSyncEnd),
       export_flags("Export_UndefinedBit3WithoutDirection", 1u << 3),
@@ -134,7 +137,8 @@ const std::vector<Row>& rows() {
        [](BadInputTable& t) {
          UniqueFd file = t.pending_sync_file();
          return errno_of(uapi::export_sync_file(file.borrow(), Access::Read));
-       }, Needs::Export},
+       },
+       Needs::Export},
       {"Export_OnAClosedFd", EBADF,
        [](BadInputTable&) { return errno_of(uapi::export_sync_file(BorrowedFd(closed_fd()), Access::Read)); }},
       {"Export_OnANegativeFd", EBADF,
@@ -145,10 +149,11 @@ const std::vector<Row>& rows() {
        [](BadInputTable& t) {
          UniqueFd file = t.pending_sync_file();
          return each_undefined_bit(abi::kSyncRw, 32, [&](std::uint64_t bit) {
-           return errno_of(uapi::import_sync_file(t.dmabuf(), abi::kSyncWrite | static_cast<std::uint32_t>(bit),
-                                                  file.borrow()));
+           return errno_of(
+               uapi::import_sync_file(t.dmabuf(), abi::kSyncWrite | static_cast<std::uint32_t>(bit), file.borrow()));
          });
-       }, Needs::Import},
+       },
+       Needs::Import},
       import_flags("Import_NoDirection", 0),
       import_flags("Import_EndBitWithoutDirection", abi::kSyncEnd),
       import_flags("Import_UndefinedBit3WithoutDirection", 1u << 3),
@@ -156,9 +161,11 @@ const std::vector<Row>& rows() {
       import_flags("Import_AllBits", 0xffffffffu),
       import_flags("Import_ReadPlusUndefinedBit3", abi::kSyncRead | (1u << 3)),
       {"Import_ADmaBufAsTheSyncFile", EINVAL,
-       [](BadInputTable& t) { return errno_of(uapi::import_sync_file(t.dmabuf(), Access::Write, t.other_dmabuf())); }, Needs::Import},
+       [](BadInputTable& t) { return errno_of(uapi::import_sync_file(t.dmabuf(), Access::Write, t.other_dmabuf())); },
+       Needs::Import},
       {"Import_TheDmaBufItselfAsTheSyncFile", EINVAL,
-       [](BadInputTable& t) { return errno_of(uapi::import_sync_file(t.dmabuf(), Access::Write, t.dmabuf())); }, Needs::Import},
+       [](BadInputTable& t) { return errno_of(uapi::import_sync_file(t.dmabuf(), Access::Write, t.dmabuf())); },
+       Needs::Import},
       import_wrong_kind("Import_ARegularFileAsTheSyncFile", FdKind::RegularFile),
       import_wrong_kind("Import_APipeAsTheSyncFile", FdKind::Pipe),
       import_wrong_kind("Import_AnEventFdAsTheSyncFile", FdKind::EventFd),
@@ -169,14 +176,17 @@ const std::vector<Row>& rows() {
          UniqueFd target = t.pending_sync_file();
          UniqueFd file = t.pending_sync_file();
          return errno_of(uapi::import_sync_file(target.borrow(), Access::Write, file.borrow()));
-       }, Needs::Import},
+       },
+       Needs::Import},
       // sync_file_get_fence() looks the descriptor up itself and folds "no such file" into EINVAL.
       {"Import_AClosedSyncFileFd", EINVAL,
        [](BadInputTable& t) {
          return errno_of(uapi::import_sync_file(t.dmabuf(), Access::Write, BorrowedFd(closed_fd())));
-       }, Needs::Import},
+       },
+       Needs::Import},
       {"Import_ANegativeSyncFileFd", EINVAL,
-       [](BadInputTable& t) { return errno_of(uapi::import_sync_file(t.dmabuf(), Access::Write, BorrowedFd(-1))); }, Needs::Import},
+       [](BadInputTable& t) { return errno_of(uapi::import_sync_file(t.dmabuf(), Access::Write, BorrowedFd(-1))); },
+       Needs::Import},
 
       // ---- DMA_BUF_IOCTL_SYNC ----
       {"Sync_EachUndefinedFlagBit", EINVAL,
@@ -194,26 +204,30 @@ const std::vector<Row>& rows() {
        [](BadInputTable& t) {
          UniqueFd file = t.pending_sync_file();
          return errno_of(uapi::dma_buf_sync(file.borrow(), abi::kSyncRead | abi::kSyncEnd));
-       }, Needs::Export},
+       },
+       Needs::Export},
 
       // ---- SYNC_IOC_FILE_INFO ----
       {"FileInfo_NonzeroFlags", EINVAL,
        [](BadInputTable& t) {
          UniqueFd file = t.pending_sync_file();
          return errno_of(uapi::sync_file_info_query(file.borrow(), 1, 0));
-       }, Needs::Export},
+       },
+       Needs::Export},
       {"FileInfo_EachUndefinedFlagBit", EINVAL,
        [](BadInputTable& t) {
          UniqueFd file = t.pending_sync_file();
          return each_undefined_bit(0, 32, [&](std::uint64_t flag) {
            return errno_of(uapi::sync_file_info_query(file.borrow(), static_cast<std::uint32_t>(flag), 0));
          });
-       }, Needs::Export},
+       },
+       Needs::Export},
       {"FileInfo_NonzeroPad", EINVAL,
        [](BadInputTable& t) {
          UniqueFd file = t.pending_sync_file();
          return errno_of(uapi::sync_file_info_query(file.borrow(), 0, 1));
-       }, Needs::Export},
+       },
+       Needs::Export},
       {"FileInfo_FewerSlotsThanFences", EINVAL,
        [](BadInputTable& t) {
          // Two distinct fences: this buffer's reader and a writer on another buffer.
@@ -228,12 +242,14 @@ const std::vector<Row>& rows() {
          if (!merged) return merged.err();
          abi::SyncFenceInfo one{};
          return errno_of(uapi::sync_file_info_into(merged->borrow(), 1, reinterpret_cast<std::uintptr_t>(&one)));
-       }, Needs::Export},
+       },
+       Needs::Export},
       {"FileInfo_UnmappedFenceArray", EFAULT,
        [](BadInputTable& t) {
          UniqueFd file = t.pending_sync_file();
          return errno_of(uapi::sync_file_info_into(file.borrow(), 1, 8));
-       }, Needs::Export},
+       },
+       Needs::Export},
       {"FileInfo_OnADmaBuf", ENOTTY, [](BadInputTable& t) { return errno_of(uapi::sync_file_info(t.dmabuf())); }},
 
       // ---- SYNC_IOC_MERGE ----
@@ -244,7 +260,8 @@ const std::vector<Row>& rows() {
          data.fd2 = a.get();
          data.flags = 1;
          return errno_of(uapi::sync_file_merge_raw(a.borrow(), data));
-       }, Needs::Export},
+       },
+       Needs::Export},
       {"Merge_EachUndefinedFlagBit", EINVAL,
        [](BadInputTable& t) {
          UniqueFd a = t.pending_sync_file();
@@ -254,7 +271,8 @@ const std::vector<Row>& rows() {
            data.flags = static_cast<std::uint32_t>(flag);
            return errno_of(uapi::sync_file_merge_raw(a.borrow(), data));
          });
-       }, Needs::Export},
+       },
+       Needs::Export},
       {"Merge_NonzeroPad", EINVAL,
        [](BadInputTable& t) {
          UniqueFd a = t.pending_sync_file();
@@ -262,23 +280,27 @@ const std::vector<Row>& rows() {
          data.fd2 = a.get();
          data.pad = 1;
          return errno_of(uapi::sync_file_merge_raw(a.borrow(), data));
-       }, Needs::Export},
+       },
+       Needs::Export},
       // sync_file_fdget() failing on fd2 is reported as ENOENT.
       {"Merge_ADmaBufAsTheSecond", ENOENT,
        [](BadInputTable& t) {
          UniqueFd a = t.pending_sync_file();
          return errno_of(uapi::sync_file_merge(a.borrow(), t.dmabuf(), "x"));
-       }, Needs::Export},
+       },
+       Needs::Export},
       {"Merge_AClosedSecond", ENOENT,
        [](BadInputTable& t) {
          UniqueFd a = t.pending_sync_file();
          return errno_of(uapi::sync_file_merge(a.borrow(), BorrowedFd(closed_fd()), "x"));
-       }, Needs::Export},
+       },
+       Needs::Export},
       {"Merge_OnADmaBuf", ENOTTY,
        [](BadInputTable& t) {
          UniqueFd a = t.pending_sync_file();
          return errno_of(uapi::sync_file_merge(t.dmabuf(), a.borrow(), "x"));
-       }, Needs::Export},
+       },
+       Needs::Export},
 
       // ---- DRM_IOCTL_VGEM_FENCE_ATTACH / SIGNAL ----
       {"VgemAttach_EachUndefinedFlagBit", EINVAL,
@@ -333,9 +355,7 @@ const std::vector<Row>& rows() {
          return errno_of(uapi::drm_prime_fd_to_handle(t.vgem().fd(), event.borrow()));
        }},
       {"PrimeFdToHandle_AClosedFd", EBADF,
-       [](BadInputTable& t) {
-         return errno_of(uapi::drm_prime_fd_to_handle(t.vgem().fd(), BorrowedFd(closed_fd())));
-       }},
+       [](BadInputTable& t) { return errno_of(uapi::drm_prime_fd_to_handle(t.vgem().fd(), BorrowedFd(closed_fd()))); }},
       {"GemClose_UnknownHandle", EINVAL,
        [](BadInputTable& t) { return errno_of(uapi::drm_gem_close(t.vgem().fd(), 0xfffffu)); }},
   };

@@ -18,7 +18,9 @@ namespace {
 
 const auto kWrongKinds =
     ::testing::Values(FdKind::RegularFile, FdKind::Pipe, FdKind::EventFd, FdKind::UnixSocket, FdKind::MemFd);
-const auto kWrongKindName = [](const ::testing::TestParamInfo<FdKind>& param_info) { return name_of(param_info.param); };
+const auto kWrongKindName = [](const ::testing::TestParamInfo<FdKind>& param_info) {
+  return name_of(param_info.param);
+};
 
 class ExportOnWrongDescriptor : public ::testing::TestWithParam<FdKind> {};
 

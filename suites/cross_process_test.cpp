@@ -33,8 +33,8 @@ using namespace std::chrono_literals;
 
 // What the child reports back, one message per step.
 struct ChildReport {
-  std::int32_t error = 0;          // errno of the step that failed, 0 if none
-  std::int32_t step = 0;           // which step failed
+  std::int32_t error = 0;           // errno of the step that failed, 0 if none
+  std::int32_t step = 0;            // which step failed
   std::uint8_t export_pending = 0;  // export(READ) + poll(sync_file, 0) == 0
   std::uint8_t dmabuf_pending = 0;  // poll(dma-buf, POLLIN, 0) == 0
   std::uint8_t woke = 0;            // the blocking poll on the sync_file returned Ready
@@ -50,7 +50,8 @@ Status send_report(BorrowedFd socket, const ChildReport& report) {
 
 Result<ChildReport> receive_report(BorrowedFd socket) {
   ChildReport report;
-  auto message = receive_message(socket, std::as_writable_bytes(std::span(&report, 1)), Deadline::after(timeouts::kChildProcess));
+  auto message =
+      receive_message(socket, std::as_writable_bytes(std::span(&report, 1)), Deadline::after(timeouts::kChildProcess));
   if (!message) return message.err();
   if (message->size != sizeof report) return Errno{EPROTO};
   return report;
@@ -128,10 +129,10 @@ TEST_F(CrossProcess, ReceiverSeesThePendingFenceAndWakesOnlyWhenItSignals) {
   EXPECT_TRUE(woke.settled) << "after the signal the dma-buf must poll ready in the receiver too: still busy "
                             << std::chrono::duration_cast<std::chrono::milliseconds>(timeouts::kWakeBound).count()
                             << " ms after the receiver's sync_file woke";
-  RecordProperty(std::string(schema::kChild),
-                 woke.busy_at_wake ? "dma-buf busy at once after the sync_file woke, ready " +
-                                         std::to_string(woke.settle_ns / 1000) + " us later"
-                                   : std::string("dma-buf ready at once after the sync_file woke"));
+  RecordProperty(std::string(schema::kChild), woke.busy_at_wake
+                                                  ? "dma-buf busy at once after the sync_file woke, ready " +
+                                                        std::to_string(woke.settle_ns / 1000) + " us later"
+                                                  : std::string("dma-buf ready at once after the sync_file woke"));
 
   FC_ASSERT_OK_AND_ASSIGN(ExitStatus status, child.wait(Deadline::after(timeouts::kChildProcess)));
   EXPECT_TRUE(status.success()) << status.describe();

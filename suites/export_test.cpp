@@ -48,7 +48,8 @@ TEST_P(ExportSyncFileEachAccess, SignallingTheFenceMakesTheBufferIdleAgain) {
     SCOPED_TRACE(usage == FenceUsage::Read ? "read fence" : "write fence");
     FC_ASSERT_OK_AND_ASSIGN(VgemFence fence, buffer().attach_fence(usage));
     FC_ASSERT_OK(fence.signal());
-    expect_busy(dmabuf(), GetParam(), false, usage == FenceUsage::Read ? "read fence signalled" : "write fence signalled");
+    expect_busy(dmabuf(), GetParam(), false,
+                usage == FenceUsage::Read ? "read fence signalled" : "write fence signalled");
   }
 }
 

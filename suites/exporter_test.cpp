@@ -20,7 +20,6 @@ namespace {
 
 constexpr std::uint64_t kSize = 64 * 1024;
 
-
 class Exporter : public ::testing::TestWithParam<ExporterKind> {
  protected:
   void SetUp() override {

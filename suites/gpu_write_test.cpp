@@ -78,15 +78,16 @@ TEST_P(GpuWrite, WaitingOnTheExportThenReadingSeesTheNewFrame) {
   const Observation& seen = *in_flight;
   FC_ASSERT_OK_AND_ASSIGN(WaitResult waited,
                           uapi::poll_fd(seen.read.sync_file.borrow(), POLLIN, Deadline::after(timeouts::kGpuFrame)));
-  ASSERT_EQ(waited, WaitResult::Ready) << "the fence did not signal within " << timeouts::kGpuFrame.count()
-                                       << " ms\n" << context();
+  ASSERT_EQ(waited, WaitResult::Ready) << "the fence did not signal within " << timeouts::kGpuFrame.count() << " ms\n"
+                                       << context();
   if (!contents_can_fail()) GTEST_SKIP() << why_contents_cannot_fail() << "\n" << context();
   FC_ASSERT_OK_AND_ASSIGN(Classification read, read_frame(seen.frame, ReadMode::Immediate, Deadline::now()));
   RecordProperty(std::string(schema::kReadback), read.describe());
   EXPECT_EQ(read.verdict, Classification::Verdict::New)
       << "after the exported fence signalled, the consumer read " << read.describe() << " instead of frame "
       << seen.frame << ".\n"
-      << "  kernel returned: " << seen.read.info.describe() << "\n" << context();
+      << "  kernel returned: " << seen.read.info.describe() << "\n"
+      << context();
 }
 
 // The three consumer waits agree on a GPU write: the export and poll() on the
@@ -106,7 +107,9 @@ TEST_P(GpuWrite, TheThreeConsumerWaitsAgree) {
       FC_ASSERT_OK_AND_ASSIGN(const bool poll_pending, uapi::is_busy(image().fd(), POLLIN));
       EXPECT_FALSE(poll_pending && !seen.read.pending)
           << "poll(dma-buf) is pending although the export made just before it was already signalled: the export "
-             "missed a fence that poll waits for\n  " << seen.describe() << "\n" << context();
+             "missed a fence that poll waits for\n  "
+          << seen.describe() << "\n"
+          << context();
       FC_ASSERT_OK(producer().finish());
       continue;
     }
@@ -120,19 +123,20 @@ TEST_P(GpuWrite, TheThreeConsumerWaitsAgree) {
     FC_ASSERT_OK(uapi::dma_buf_sync_end(image().fd(), Access::Read));
     record_fence("after submit", snapshot.info);
 
-    FC_ASSERT_OK_AND_ASSIGN(WaitResult done, uapi::poll_fd(snapshot.sync_file.borrow(), POLLIN,
-                                                           Deadline::after(timeouts::kGpuFrame)));
+    FC_ASSERT_OK_AND_ASSIGN(WaitResult done,
+                            uapi::poll_fd(snapshot.sync_file.borrow(), POLLIN, Deadline::after(timeouts::kGpuFrame)));
     ASSERT_EQ(done, WaitResult::Ready);
     FC_ASSERT_OK_AND_ASSIGN(SyncFileInfo signalled, uapi::sync_file_info(snapshot.sync_file.borrow()));
     for (const FenceInfo& fence : signalled.fences) {
       auto signalled_at = Clock::time_point(std::chrono::nanoseconds(fence.timestamp_ns));
       if (!poll_pending) {
         EXPECT_LE(signalled_at, polled_at) << "poll(dma-buf) said ready before the fence " << fence.driver << "/"
-                                           << fence.timeline << " in the export signalled\n" << context();
+                                           << fence.timeline << " in the export signalled\n"
+                                           << context();
       }
-      EXPECT_GE(sync_returned, signalled_at)
-          << "DMA_BUF_IOCTL_SYNC START returned before the fence " << fence.driver << "/" << fence.timeline
-          << " signalled\n" << context();
+      EXPECT_GE(sync_returned, signalled_at) << "DMA_BUF_IOCTL_SYNC START returned before the fence " << fence.driver
+                                             << "/" << fence.timeline << " signalled\n"
+                                             << context();
     }
     return;
   }
@@ -177,8 +181,7 @@ TEST_P(GpuWrite, ReadingWithoutWaitingRacesTheWrite) {
                              std::to_string(torn) + " torn of " + std::to_string(kFrames) + " frames; " +
                              std::to_string(fenced) + " had a pending fence at submit [" + per_frame + "]";
   RecordProperty(std::string(schema::kRace), counts);
-  std::printf("  race (%s, %s): %s\n", std::string(producer().name()).c_str(), device().driver.c_str(),
-              counts.c_str());
+  std::printf("  race (%s, %s): %s\n", std::string(producer().name()).c_str(), device().driver.c_str(), counts.c_str());
   if (in_flight == 0) GTEST_SKIP() << nothing_seen_in_flight(kFrames) << context();
 }
 
@@ -194,28 +197,29 @@ std::int64_t monotonic_ns(Clock::time_point when) {
 TEST_P(GpuWrite, AnotherProcessWaitsForTheWriteThroughTheReceivedBuffer) {
   struct Report {
     std::int32_t error = 0;
-    std::uint8_t pending = 0;        // its export was pending when it looked
-    std::uint8_t ready = 0;          // its wait ended with the fence signalled
+    std::uint8_t pending = 0;         // its export was pending when it looked
+    std::uint8_t ready = 0;           // its wait ended with the fence signalled
     std::int64_t exported_at_ns = 0;  // CLOCK_MONOTONIC of its export
   };
   FC_ASSERT_OK_AND_ASSIGN(SocketPair sockets, make_socket_pair());
   BorrowedFd child_end = sockets.second.borrow();
-  FC_ASSERT_OK_AND_ASSIGN(ChildProcess child, ChildProcess::fork([&] {
-    Report report;
-    std::byte tag{};
-    auto message = receive_message(child_end, {&tag, 1}, Deadline::after(timeouts::kChildProcess));
-    report.exported_at_ns = monotonic_ns(Clock::now());
-    auto file = !message               ? Result<UniqueFd>(message.err())
-                : !message->fd.valid() ? Result<UniqueFd>(Errno{EPROTO})
-                                       : uapi::export_sync_file(message->fd.borrow(), Access::Read);
-    auto busy = file ? uapi::is_busy(file->borrow(), POLLIN) : Result<bool>(file.err());
-    auto waited = busy ? uapi::poll_fd(file->borrow(), POLLIN, Deadline::after(timeouts::kGpuFrame))
-                       : Result<WaitResult>(busy.err());
-    report.error = waited.error();
-    report.pending = busy && *busy;
-    report.ready = waited && *waited == WaitResult::Ready;
-    return send_message(child_end, std::as_bytes(std::span(&report, 1))).ok() ? 0 : 1;
-  }));
+  FC_ASSERT_OK_AND_ASSIGN(
+      ChildProcess child, ChildProcess::fork([&] {
+        Report report;
+        std::byte tag{};
+        auto message = receive_message(child_end, {&tag, 1}, Deadline::after(timeouts::kChildProcess));
+        report.exported_at_ns = monotonic_ns(Clock::now());
+        auto file = !message               ? Result<UniqueFd>(message.err())
+                    : !message->fd.valid() ? Result<UniqueFd>(Errno{EPROTO})
+                                           : uapi::export_sync_file(message->fd.borrow(), Access::Read);
+        auto busy = file ? uapi::is_busy(file->borrow(), POLLIN) : Result<bool>(file.err());
+        auto waited = busy ? uapi::poll_fd(file->borrow(), POLLIN, Deadline::after(timeouts::kGpuFrame))
+                           : Result<WaitResult>(busy.err());
+        report.error = waited.error();
+        report.pending = busy && *busy;
+        report.ready = waited && *waited == WaitResult::Ready;
+        return send_message(child_end, std::as_bytes(std::span(&report, 1))).ok() ? 0 : 1;
+      }));
   sockets.second.reset();
 
   // Hand the buffer over while a write is in flight: frames are observed
@@ -231,9 +235,9 @@ TEST_P(GpuWrite, AnotherProcessWaitsForTheWriteThroughTheReceivedBuffer) {
   std::byte tag{1};
   FC_ASSERT_OK(send_message(sockets.first.borrow(), {&tag, 1}, &handed));
   Report report;
-  FC_ASSERT_OK_AND_ASSIGN(Message reply, receive_message(sockets.first.borrow(),
-                                                         std::as_writable_bytes(std::span(&report, 1)),
-                                                         Deadline::after(timeouts::kGpuFrame)));
+  FC_ASSERT_OK_AND_ASSIGN(Message reply,
+                          receive_message(sockets.first.borrow(), std::as_writable_bytes(std::span(&report, 1)),
+                                          Deadline::after(timeouts::kGpuFrame)));
   ASSERT_EQ(reply.size, sizeof report);
   ASSERT_EQ(report.error, 0) << "child: " << Errno{report.error}.describe();
   ASSERT_TRUE(report.ready) << "the child's wait timed out\n" << context();
@@ -241,8 +245,8 @@ TEST_P(GpuWrite, AnotherProcessWaitsForTheWriteThroughTheReceivedBuffer) {
   FC_ASSERT_OK_AND_ASSIGN(Classification seen, read_frame(frame, ReadMode::Immediate, Deadline::now()));
 
   // When did the write land? The parent's own export's fences say.
-  FC_ASSERT_OK_AND_ASSIGN(WaitResult landed, uapi::poll_fd(parent.sync_file.borrow(), POLLIN,
-                                                           Deadline::after(timeouts::kGpuFrame)));
+  FC_ASSERT_OK_AND_ASSIGN(WaitResult landed,
+                          uapi::poll_fd(parent.sync_file.borrow(), POLLIN, Deadline::after(timeouts::kGpuFrame)));
   ASSERT_EQ(landed, WaitResult::Ready);
   FC_ASSERT_OK_AND_ASSIGN(SyncFileInfo signalled, uapi::sync_file_info(parent.sync_file.borrow()));
   record_fence("parent export at submit once signalled", signalled);
@@ -253,16 +257,19 @@ TEST_P(GpuWrite, AnotherProcessWaitsForTheWriteThroughTheReceivedBuffer) {
   // Landed before the child looked: the fence signalled before the child's export (the
   // parent's export was pending: only a frame seen in flight is handed over).
   const bool had_landed = report.exported_at_ns > landed_at_ns;
-  RecordProperty(std::string(schema::kChild), std::string(report.pending ? "pending" : "already signalled") + " at receipt" +
-                              (had_landed ? " (the write had landed)" : "") +
-                              "; read after its wait: " + seen.describe());
+  RecordProperty(std::string(schema::kChild), std::string(report.pending ? "pending" : "already signalled") +
+                                                  " at receipt" + (had_landed ? " (the write had landed)" : "") +
+                                                  "; read after its wait: " + seen.describe());
   if (!had_landed) {
     EXPECT_TRUE(report.pending) << "the receiving process's export was already signalled while the write was in "
-                                   "flight\n  the parent's export: " << parent.info.describe() << "\n" << context();
+                                   "flight\n  the parent's export: "
+                                << parent.info.describe() << "\n"
+                                << context();
   }
   if (contents_can_fail()) {
     EXPECT_EQ(seen.verdict, Classification::Verdict::New)
-        << "after the receiving process's wait ended, the buffer held " << seen.describe() << "\n" << context();
+        << "after the receiving process's wait ended, the buffer held " << seen.describe() << "\n"
+        << context();
   }
   FC_ASSERT_OK_AND_ASSIGN(ExitStatus status, child.wait(Deadline::after(timeouts::kChildProcess)));
   EXPECT_TRUE(status.success()) << status.describe();
@@ -298,9 +305,12 @@ TEST_P(GpuRead, ConsumerWriteExportIsPendingWhileTheGpuReads) {
     }
     ASSERT_FALSE(seen.contradiction())
         << "EXPORT_SYNC_FILE(WRITE) was already signalled while the producer said its read of the buffer had not "
-           "finished" << (seen.gate == GateKind::Gpu ? " (its gate was still closed, so it could not have)" : "")
+           "finished"
+        << (seen.gate == GateKind::Gpu ? " (its gate was still closed, so it could not have)" : "")
         << ": the driver attached no fence for the GPU read, so a consumer may overwrite the buffer while the GPU "
-           "still reads it.\n  " << seen.describe() << "\n" << context();
+           "still reads it.\n  "
+        << seen.describe() << "\n"
+        << context();
     fenced += seen.fenced();
     FC_ASSERT_OK(producer().finish());
   }
@@ -333,8 +343,10 @@ TEST_P(GpuCrossDevice, AVgemFenceImportedIntoTheGpusBufferIsExportedUntilItSigna
   FC_ASSERT_OK(uapi::import_sync_file(image().fd(), Access::Write, vgem_file.borrow()));
   FC_ASSERT_OK_AND_ASSIGN(Snapshot before, export_now(Access::Read));
   record_fence("GPU buffer after importing the vgem fence", before.info);
-  EXPECT_TRUE(before.pending) << device().driver << "'s buffer does not export the vgem fence imported into it: "
-                              << before.info.describe() << "\n" << context();
+  EXPECT_TRUE(before.pending) << device().driver
+                              << "'s buffer does not export the vgem fence imported into it: " << before.info.describe()
+                              << "\n"
+                              << context();
   FC_ASSERT_OK(fence.signal());
   FC_ASSERT_OK_AND_ASSIGN(Snapshot after, export_now(Access::Read));
   EXPECT_FALSE(after.pending) << "still pending after vgem signalled its fence: " << after.info.describe();
@@ -375,17 +387,19 @@ class GpuBridge : public GpuTestBase, public ::testing::WithParamInterface<std::
 };
 
 TEST_P(GpuBridge, ImportedSubmitFenceIsPendingUntilTheWriteLandsThenReadsNew) {
-  const std::uint32_t fenced =
-      for_each_observed_frame(kObservedFrames, "after submit and import", [&](std::uint32_t frame, const Observation& seen) {
+  const std::uint32_t fenced = for_each_observed_frame(
+      kObservedFrames, "after submit and import", [&](std::uint32_t frame, const Observation& seen) {
         FC_ASSERT_OK_AND_ASSIGN(WaitResult waited, uapi::poll_fd(seen.read.sync_file.borrow(), POLLIN,
                                                                  Deadline::after(timeouts::kGpuFrame)));
-        ASSERT_EQ(waited, WaitResult::Ready) << "the bridged fence did not signal within "
-                                             << timeouts::kGpuFrame.count() << " ms\n" << context();
+        ASSERT_EQ(waited, WaitResult::Ready)
+            << "the bridged fence did not signal within " << timeouts::kGpuFrame.count() << " ms\n"
+            << context();
         if (!contents_can_fail()) return;
         FC_ASSERT_OK_AND_ASSIGN(Classification read, read_frame(frame, ReadMode::Immediate, Deadline::now()));
         EXPECT_EQ(read.verdict, Classification::Verdict::New)
             << "after the bridged fence signalled, the consumer read " << read.describe() << " instead of frame "
-            << frame << "\n  " << seen.describe() << "\n" << context();
+            << frame << "\n  " << seen.describe() << "\n"
+            << context();
       });
   if (HasFatalFailure()) return;
   RecordProperty(std::string(schema::kSubmits), std::to_string(fenced) + " of " + std::to_string(kObservedFrames) +
@@ -426,10 +440,11 @@ TEST_P(GpuPlainSubmit, ImplicitFenceIsRecordedNotRequired) {
   if (fenced + unfenced == 0) {
     RecordProperty(property, "unknown");
     GTEST_SKIP() << "nothing to record: the producer had finished each of " << kObservedFrames
-                 << " frames before the export was made\n" << context();
+                 << " frames before the export was made\n"
+                 << context();
   }
-  const std::string counts = std::to_string(fenced) + " of " + std::to_string(fenced + unfenced) +
-                             " frames seen in flight had a fence";
+  const std::string counts =
+      std::to_string(fenced) + " of " + std::to_string(fenced + unfenced) + " frames seen in flight had a fence";
   RecordProperty(property, (unfenced == 0 ? "yes (" : "no (") + counts + ")");
   if (unfenced > 0) RecordProperty(property + std::string(schema::kEvidenceSuffix), evidence);
 }
@@ -492,8 +507,7 @@ INSTANTIATE_TEST_SUITE_P(
                                          FormatCase{"ABGR8888_Preferred", DRM_FORMAT_ABGR8888,
                                                     DRM_FORMAT_MOD_INVALID})),
     [](const ::testing::TestParamInfo<GpuWriteFormats::ParamType>& param_info) {
-      return std::string(std::get<1>(param_info.param).name) + "_" +
-             producer_param_name(std::get<0>(param_info.param));
+      return std::string(std::get<1>(param_info.param).name) + "_" + producer_param_name(std::get<0>(param_info.param));
     });
 
 }  // namespace

@@ -23,7 +23,6 @@ constexpr int kReaders = 32;
 
 class ImportSyncFile : public VgemImportTest {
  protected:
-
   Result<PendingSyncFile> pending_sync_file() const { return PendingSyncFile::create(vgem()); }
 
   // Imports a pending sync_file with `access`, checks the buffer's state, then

@@ -216,12 +216,12 @@ TEST_F(TwoImportedWriters, ExportsStayPendingUntilBothImportedWriteFencesSignal)
   for (auto [file, what] : exports) {
     FC_ASSERT_OK_AND_ASSIGN(SyncFileInfo info, uapi::sync_file_info(file));
     record_fence(std::string("one of two writers signalled, ") + what, info);
-    EXPECT_EQ(sync_file_pending(file).value(), true) << what << " after one of two writers signalled: the kernel says "
-                                                     << info.describe();
+    EXPECT_EQ(sync_file_pending(file).value(), true)
+        << what << " after one of two writers signalled: the kernel says " << info.describe();
     ASSERT_EQ(info.fences.size(), 2u) << what << ": " << info.describe();
     EXPECT_EQ(info.status, 0) << what << ": " << info.describe();
-    EXPECT_EQ(info.fences[0].status + info.fences[1].status, 1) << what << ": one signalled, one active; "
-                                                                 << info.describe();
+    EXPECT_EQ(info.fences[0].status + info.fences[1].status, 1)
+        << what << ": one signalled, one active; " << info.describe();
   }
   expect_state(true, true, "one of two imported writers signalled");
 
@@ -252,8 +252,8 @@ TEST_F(SyncFileLifetime, SyncFileOutlivingItsDmaBufAndGemHandleStillSignals) {
   parts.dmabuf.reset();
   FC_ASSERT_OK(uapi::drm_gem_close(vgem().fd(), parts.handle));
   Status closed_again = uapi::drm_gem_close(vgem().fd(), parts.handle);
-  EXPECT_EQ(closed_again.error(), EINVAL) << "a second GEM_CLOSE of the handle: " << describe(closed_again)
-                                          << " (the handle must be gone)";
+  EXPECT_EQ(closed_again.error(), EINVAL)
+      << "a second GEM_CLOSE of the handle: " << describe(closed_again) << " (the handle must be gone)";
   FC_ASSERT_OK_AND_ASSIGN(SyncFileInfo orphaned, uapi::sync_file_info(sync_file.borrow()));
   record_fence("buffer closed, fence pending", orphaned);
   EXPECT_EQ(sync_file_pending(sync_file.borrow()).value(), true)
@@ -284,8 +284,7 @@ class CloseDuringWait : public VgemExportTest {
  protected:
   template <class R>
   void close_while_waiting(std::initializer_list<long> syscalls, std::string_view what,
-                           std::function<R(BorrowedFd, Deadline)> wait,
-                           const std::function<void(const R&)>& judge) {
+                           std::function<R(BorrowedFd, Deadline)> wait, const std::function<void(const R&)>& judge) {
     FC_ASSERT_OK_AND_ASSIGN(VgemFence fence, buffer().attach_fence(FenceUsage::Write));
     FC_ASSERT_OK_AND_ASSIGN(UniqueFd witness, uapi::export_sync_file(dmabuf(), Access::Write));
     FC_ASSERT_OK_AND_ASSIGN(UniqueFd second, UniqueFd::dup(dmabuf()));
@@ -371,9 +370,9 @@ TEST_F(RacingFenceIoctls, FourThreadsAttachingExportingImportingAndSignallingLea
       } else if (attached.error() == EBUSY) {
         ++worker.refused;
       } else {
-        fail(writer ? "VGEM_FENCE_ATTACH (write) on the shared buffer"
-                    : "VGEM_FENCE_ATTACH (read) on the shared buffer",
-             attached.err());
+        fail(
+            writer ? "VGEM_FENCE_ATTACH (write) on the shared buffer" : "VGEM_FENCE_ATTACH (read) on the shared buffer",
+            attached.err());
       }
 
       auto source_fence = worker.source->attach_fence(FenceUsage::Write);

@@ -54,9 +54,9 @@ TEST_P(WaitAgreement, AllThreeWaitsGiveTheSameAnswer) {
   const bool expected = must_wait(state, access);
   std::optional<VgemFence> fence;
   if (state != FenceState::Idle) {
-    FC_ASSERT_OK_AND_ASSIGN(VgemFence attached, buffer().attach_fence(
-                                                    state == FenceState::ReadFencePending ? FenceUsage::Read
-                                                                                           : FenceUsage::Write));
+    FC_ASSERT_OK_AND_ASSIGN(
+        VgemFence attached,
+        buffer().attach_fence(state == FenceState::ReadFencePending ? FenceUsage::Read : FenceUsage::Write));
     fence.emplace(std::move(attached));
   }
   if (state == FenceState::WriteFenceSignalled) FC_ASSERT_OK(fence->signal());
@@ -66,10 +66,11 @@ TEST_P(WaitAgreement, AllThreeWaitsGiveTheSameAnswer) {
     FC_ASSERT_OK_AND_ASSIGN(UniqueFd sync_file, uapi::export_sync_file(dmabuf(), access));
     FC_ASSERT_OK_AND_ASSIGN(SyncFileInfo info, uapi::sync_file_info(sync_file.borrow()));
     record_fence(name_of(state) + " export " + std::string(to_string(access)), info);
-    EXPECT_EQ(sync_file_pending(sync_file.borrow()).value(), expected) << "export+poll; kernel returned " << info.describe();
+    EXPECT_EQ(sync_file_pending(sync_file.borrow()).value(), expected)
+        << "export+poll; kernel returned " << info.describe();
   } else {
-    RecordProperty(std::string(schema::kCheckedThrough), "poll, DMA_BUF_IOCTL_SYNC and the helper; not the export: " +
-                                                             exports().reason());
+    RecordProperty(std::string(schema::kCheckedThrough),
+                   "poll, DMA_BUF_IOCTL_SYNC and the helper; not the export: " + exports().reason());
   }
 
   // 2. poll() on the dma-buf itself.
@@ -133,8 +134,8 @@ class WaitWakesOnSignal : public VgemTest {
     ASSERT_TRUE(signalled) << "DRM_IOCTL_VGEM_FENCE_SIGNAL failed (" << signalled.err().describe()
                            << "): the wait below proves nothing";
     ASSERT_TRUE(result.ok()) << describe(result);
-    EXPECT_EQ(*result, WaitResult::Ready) << "the fence signalled 100 ms in; the wait must see it within "
-                                          << timeouts::kFenceSignal.count() << " ms";
+    EXPECT_EQ(*result, WaitResult::Ready)
+        << "the fence signalled 100 ms in; the wait must see it within " << timeouts::kFenceSignal.count() << " ms";
     // When the kernel says the fence signalled: between the clock readings
     // around the signal ioctl (CLOCK_MONOTONIC both), and before the wake.
     Clock::time_point signalled_at = before_signal;

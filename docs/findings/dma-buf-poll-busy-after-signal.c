@@ -55,11 +55,11 @@
 struct drm_version {
   int version_major, version_minor, version_patchlevel;
   size_t name_len;
-  char *name;
+  char* name;
   size_t date_len;
-  char *date;
+  char* date;
   size_t desc_len;
-  char *desc;
+  char* desc;
 };
 struct drm_mode_create_dumb {
   uint32_t height, width, bpp, flags, handle, pitch;
@@ -96,7 +96,7 @@ static int64_t now_ns(void) {
   return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-static int die(const char *what) {
+static int die(const char* what) {
   fprintf(stderr, "poll-after-signal: %s: %s\n", what, strerror(errno));
   return 2;
 }
@@ -130,32 +130,52 @@ static int export_read(int dmabuf) {
 
 /* What the receiver saw, sent back through a pipe. */
 struct report {
-  int error;             /* errno of a failed step, 0 if none */
-  int step;              /* which step failed */
-  int pending_before;    /* sync_file and dma-buf both pending before the signal */
-  int busy_after_wake;   /* the zero-timeout dma-buf poll right after the wake said busy */
-  int settled;           /* the dma-buf then polled ready within 5 s */
-  int64_t settle_ns;     /* how long that took */
+  int error;           /* errno of a failed step, 0 if none */
+  int step;            /* which step failed */
+  int pending_before;  /* sync_file and dma-buf both pending before the signal */
+  int busy_after_wake; /* the zero-timeout dma-buf poll right after the wake said busy */
+  int settled;         /* the dma-buf then polled ready within 5 s */
+  int64_t settle_ns;   /* how long that took */
 };
 
 static void receiver(int dmabuf, int callbacks, int ready_pipe, int report_pipe) {
   struct report r = {0};
   int sync_file = export_read(dmabuf);
-  if (sync_file < 0) { r.error = errno; r.step = 1; goto out; }
-  int a = busy(sync_file, POLLIN);  /* the sync_file's callback: first on the fence */
-  for (int i = 0; i < callbacks; i++) {
-    int extra = export_read(dmabuf);  /* kept open: closing it removes its callback */
-    if (extra < 0 || busy(extra, POLLIN) < 0) { r.error = errno; r.step = 2; goto out; }
+  if (sync_file < 0) {
+    r.error = errno;
+    r.step = 1;
+    goto out;
   }
-  int b = busy(dmabuf, POLLIN);  /* the dma-buf's callback: last on the fence */
-  if (a < 0 || b < 0) { r.error = errno; r.step = 3; goto out; }
+  int a = busy(sync_file, POLLIN); /* the sync_file's callback: first on the fence */
+  for (int i = 0; i < callbacks; i++) {
+    int extra = export_read(dmabuf); /* kept open: closing it removes its callback */
+    if (extra < 0 || busy(extra, POLLIN) < 0) {
+      r.error = errno;
+      r.step = 2;
+      goto out;
+    }
+  }
+  int b = busy(dmabuf, POLLIN); /* the dma-buf's callback: last on the fence */
+  if (a < 0 || b < 0) {
+    r.error = errno;
+    r.step = 3;
+    goto out;
+  }
   r.pending_before = a && b;
-  if (write(ready_pipe, "x", 1) != 1) { r.error = errno; r.step = 4; goto out; }
+  if (write(ready_pipe, "x", 1) != 1) {
+    r.error = errno;
+    r.step = 4;
+    goto out;
+  }
 
   struct pollfd entry = {.fd = sync_file, .events = POLLIN};
   int n = poll(&entry, 1, 5000);
-  int after = busy(dmabuf, POLLIN);  /* at once: nothing between the wake and this poll */
-  if (n != 1 || after < 0) { r.error = n == 0 ? ETIMEDOUT : errno; r.step = 5; goto out; }
+  int after = busy(dmabuf, POLLIN); /* at once: nothing between the wake and this poll */
+  if (n != 1 || after < 0) {
+    r.error = n == 0 ? ETIMEDOUT : errno;
+    r.step = 5;
+    goto out;
+  }
   r.busy_after_wake = after;
   if (after) {
     int64_t from = now_ns();
@@ -170,22 +190,30 @@ out:
   _exit(0);
 }
 
-int main(int argc, char **argv) {
+int main(int argc, char** argv) {
   long iterations = 1000, callbacks = 0;
   int opt;
   while ((opt = getopt(argc, argv, "n:c:")) != -1) {
-    if (opt == 'n') iterations = strtol(optarg, NULL, 10);
-    else if (opt == 'c') callbacks = strtol(optarg, NULL, 10);
-    else { fprintf(stderr, "usage: %s [-n ITERATIONS] [-c CALLBACKS]\n", argv[0]); return 2; }
+    if (opt == 'n')
+      iterations = strtol(optarg, NULL, 10);
+    else if (opt == 'c')
+      callbacks = strtol(optarg, NULL, 10);
+    else {
+      fprintf(stderr, "usage: %s [-n ITERATIONS] [-c CALLBACKS]\n", argv[0]);
+      return 2;
+    }
   }
-  if (callbacks > 0) {  /* one descriptor per extra callback */
+  if (callbacks > 0) { /* one descriptor per extra callback */
     struct rlimit limit;
     getrlimit(RLIMIT_NOFILE, &limit);
     limit.rlim_cur = limit.rlim_max;
     setrlimit(RLIMIT_NOFILE, &limit);
   }
   int vgem = open_vgem();
-  if (vgem < 0) { fprintf(stderr, "poll-after-signal: no vgem (modprobe vgem; run as root)\n"); return 77; }
+  if (vgem < 0) {
+    fprintf(stderr, "poll-after-signal: no vgem (modprobe vgem; run as root)\n");
+    return 77;
+  }
 
   long pending = 0, busy_after = 0, never_settled = 0;
   int64_t settle_max = 0;
@@ -204,7 +232,7 @@ int main(int argc, char **argv) {
     if (child == 0) receiver(prime.fd, (int)callbacks, ready[1], report[1]);
     char c;
     if (read(ready[0], &c, 1) != 1) return die("the receiver did not get ready");
-    usleep(2000);  /* let it block in poll(sync_file) */
+    usleep(2000); /* let it block in poll(sync_file) */
     struct drm_vgem_fence_signal signal = {.fence = attach.out_fence};
     if (ioctl(vgem, DRM_IOCTL_VGEM_FENCE_SIGNAL, &signal)) return die("VGEM_FENCE_SIGNAL");
     struct report r;

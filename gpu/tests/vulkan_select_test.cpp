@@ -60,7 +60,8 @@ TEST(SelectVulkanDevice, NeverLetsSoftwareVulkanStandInForAGpu) {
 
 TEST(SelectVulkanDevice, SaysWhyWhenTheDeviceCannotImportDmaBufs) {
   // Debian 12's lavapipe (Mesa 22.3) has external memory fds but no dma-buf import.
-  auto choice = select_vulkan_device({lavapipe({"VK_KHR_external_memory_fd"})}, makedev(226, 0), makedev(226, 128), true);
+  auto choice =
+      select_vulkan_device({lavapipe({"VK_KHR_external_memory_fd"})}, makedev(226, 0), makedev(226, 128), true);
   EXPECT_FALSE(choice.index);
   EXPECT_NE(choice.how.find("no VK_EXT_external_memory_dma_buf"), std::string::npos) << choice.how;
   EXPECT_NE(choice.how.find("llvmpipe Mesa 22.3.6"), std::string::npos) << choice.how;

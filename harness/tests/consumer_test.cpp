@@ -18,7 +18,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-
 TEST(WaitForWriters, AReadyDescriptorIsIdleWithoutWaiting) {
   Pipe pipe;
   ASSERT_EQ(::write(pipe.writer.get(), "x", 1), 1);

@@ -44,7 +44,7 @@ TEST(KernelConfig, SaysWhatTheBootedKernelsConfigSays) {
     return describe_kernel_option("CONFIG_FENCECHECK_TEST", "fencecheck_test_module");
   };
   EXPECT_EQ(said("CONFIG_FENCECHECK_TEST=m\n"), "CONFIG_FENCECHECK_TEST=m in " + path.string() +
-                                                   " (a module, not loaded: modprobe fencecheck_test_module)");
+                                                    " (a module, not loaded: modprobe fencecheck_test_module)");
   EXPECT_EQ(said("# CONFIG_FENCECHECK_TEST is not set\n"), "CONFIG_FENCECHECK_TEST is not set in " + path.string());
   EXPECT_EQ(said("CONFIG_OTHER=y\n"), "CONFIG_FENCECHECK_TEST is absent from " + path.string());
   std::filesystem::remove(path);

@@ -23,7 +23,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-
 TEST(PollFd, ZeroDeadlineReportsTheCurrentStateWithoutWaiting) {
   Pipe pipe;
   ASSERT_TRUE(pipe.reader.valid());
@@ -57,7 +56,8 @@ TEST(PollFd, WaitsUntilTheDeadlineAndNoLonger) {
 // deadline, not later (a restarted timeout would never end while they come;
 // they stop after 1 s so that a broken poll_fd fails instead of hanging).
 TEST(PollFd, ASignalStormEndsAtTheDeadlineNotLater) {
-  struct sigaction action {}, previous{};
+  struct sigaction action {
+  }, previous{};
   action.sa_handler = +[](int) {};
   ASSERT_EQ(::sigaction(SIGUSR2, &action, &previous), 0);
   std::atomic<bool> stop{false};

@@ -55,7 +55,8 @@ TEST(BenchJson, CheckNamesEveryProblem) {
 }
 
 TEST(BenchJson, RequiredCountersByFamily) {
-  EXPECT_EQ(required_counters("Idle/export_poll_close"), (std::vector<std::string>{"ns_per_op", "floor_ns", "x_floor"}));
+  EXPECT_EQ(required_counters("Idle/export_poll_close"),
+            (std::vector<std::string>{"ns_per_op", "floor_ns", "x_floor"}));
   EXPECT_EQ(required_counters("Floor/eventfd_wake"),
             (std::vector<std::string>{"p50_us", "p99_us", "samples", "early_wakes"}));
   EXPECT_EQ(required_counters("Race/gl/poll_dmabuf").size(), 6u);

@@ -161,14 +161,15 @@ TEST(BenchSummary, TheHelpersTargetIsJudgedInFullRunsOnly) {
 }
 
 TEST(Same, NamesEveryMissingDifferentAndUnlistedTest) {
-  const GtestRun a = run_of("x", {result("T.One", Outcome::Pass), result("T.Two", Outcome::Fail),
-                                  result("T.Three", Outcome::Pass)});
-  const GtestRun b = run_of("x", {result("T.One", Outcome::Pass), result("T.Two", Outcome::Pass),
-                                  result("T.Four", Outcome::Skip)});
+  const GtestRun a =
+      run_of("x", {result("T.One", Outcome::Pass), result("T.Two", Outcome::Fail), result("T.Three", Outcome::Pass)});
+  const GtestRun b =
+      run_of("x", {result("T.One", Outcome::Pass), result("T.Two", Outcome::Pass), result("T.Four", Outcome::Skip)});
   Report report = same_verdicts("a.json", a, "b.json", b);
   EXPECT_FALSE(report.ok);
-  for (const char* said : {"MISSING   T.Three: Pass in a.json, no result in b.json", "DIFFERENT T.Two: Fail in a.json, Pass in b.json",
-                           "UNLISTED  T.Four: Skip in b.json", "b.json against a.json: 3 tests, 3 differ"}) {
+  for (const char* said :
+       {"MISSING   T.Three: Pass in a.json, no result in b.json", "DIFFERENT T.Two: Fail in a.json, Pass in b.json",
+        "UNLISTED  T.Four: Skip in b.json", "b.json against a.json: 3 tests, 3 differ"}) {
     EXPECT_NE(report.text.find(said), std::string::npos) << said << " not in\n" << report.text;
   }
   report = same_verdicts("a.json", a, "a2.json", a);

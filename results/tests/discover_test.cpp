@@ -22,9 +22,9 @@ TEST(Discover, VersionOrderComparesNumbersAsNumbers) {
 TEST(Discover, FindsCellsAndTheirBenchmarksAndNothingElse) {
   auto dir = std::filesystem::temp_directory_path() / ("fencecheck-discover-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
-  for (const char* name : {"vgem@linux-6.12@mesa-25.0.json", "vgem@linux-6.1@mesa-22.3.json", "vgem@linux-6.1@mesa-22.3-bench.json",
-                           "kcidb.json", "selftest-vgem.json", "vgem@linux-6.1@mesa-22.3.tests.txt",
-                           "vgem@linux-6.1@mesa-22.3.journal"}) {
+  for (const char* name :
+       {"vgem@linux-6.12@mesa-25.0.json", "vgem@linux-6.1@mesa-22.3.json", "vgem@linux-6.1@mesa-22.3-bench.json",
+        "kcidb.json", "selftest-vgem.json", "vgem@linux-6.1@mesa-22.3.tests.txt", "vgem@linux-6.1@mesa-22.3.journal"}) {
     std::ofstream(dir / name) << "{}";
   }
   auto cells = discover_results(dir.string(), ResultKind::Conformance);

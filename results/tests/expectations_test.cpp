@@ -152,9 +152,9 @@ TEST(Compare, AnUnknownCellToleratesSkipsButMustJudgeTheGpu) {
   EXPECT_NE(message.find("2x unsupported: GBM cannot allocate\n"), std::string::npos) << message;
   EXPECT_NE(message.find("1x unsupported: no Vulkan device"), std::string::npos) << message;
   // The same skips, listed, in a known cell whose other tests judged: as expected.
-  EXPECT_TRUE(compare({{"Gpu/GpuWrite.A/gl", Outcome::Skip, "x"}, {"Uapi.A", Outcome::Pass, ""}},
-                      make("", "", "Gpu/.*\n"))
-                  .ok());
+  EXPECT_TRUE(
+      compare({{"Gpu/GpuWrite.A/gl", Outcome::Skip, "x"}, {"Uapi.A", Outcome::Pass, ""}}, make("", "", "Gpu/.*\n"))
+          .ok());
 }
 
 // A cell named after one Mesa whose producers loaded another is not that Mesa's.
@@ -163,7 +163,8 @@ TEST(MesaIdentity, TheLoadedMesaMustBeTheCells) {
   EXPECT_FALSE(mesa_problem("virgl@linux-6.1@mesa-22.3@asan", "22.3.6", "22.3"));
   auto problem = mesa_problem("virgl@linux-6.1@mesa-25.0", "22.3.6", "25.0.7-2~bpo12+1");
   ASSERT_TRUE(problem);
-  EXPECT_NE(problem->find("named after Mesa 25.0, but its producers loaded Mesa 22.3.6"), std::string::npos) << *problem;
+  EXPECT_NE(problem->find("named after Mesa 25.0, but its producers loaded Mesa 22.3.6"), std::string::npos)
+      << *problem;
   // Nothing loaded Mesa (the reference producer writes from the CPU), or the cell names no version.
   EXPECT_FALSE(mesa_problem("vgem@linux-6.1@mesa-25.0", "22.3", ""));
   EXPECT_FALSE(mesa_problem("amdgpu@linux-6.1@mesa-unknown", "24.2.8", "unknown"));
@@ -178,14 +179,20 @@ TEST(Compare, AListedResultForAnotherReasonIsAChangedReason) {
   ASSERT_FALSE(parse_patterns("S\\..*,no VK_KHR_external_semaphore_fd\nT\\..*\n", "skips.txt", e.skips, true));
   ASSERT_FALSE(parse_patterns("F\\..*,poll ready\n", "flakes.txt", e.flakes, true));
   const std::string fence = "gpu_write_test.cpp:60\nthe export was already signalled while the producer said";
-  auto c = compare({{"A.f", Outcome::Fail, fence}, {"B.f", Outcome::Fail, "anything"},
+  auto c = compare({{"A.f", Outcome::Fail, fence},
+                    {"B.f", Outcome::Fail, "anything"},
                     {"S.a", Outcome::Skip, "unsupported: no VK_KHR_external_semaphore_fd on lavapipe"},
-                    {"T.a", Outcome::Skip, "whatever"}, {"F.a", Outcome::Fail, "poll ready too late"}, {"P.a", Outcome::Pass, ""}},
+                    {"T.a", Outcome::Skip, "whatever"},
+                    {"F.a", Outcome::Fail, "poll ready too late"},
+                    {"P.a", Outcome::Pass, ""}},
                    e);
   EXPECT_TRUE(c.ok());
-  auto changed = compare({{"A.f", Outcome::Fail, "eglInitialize: EGL_NOT_INITIALIZED"}, {"B.f", Outcome::Fail, "x"},
-                          {"S.a", Outcome::Skip, "modprobe failed"}, {"T.a", Outcome::Skip, "w"},
-                          {"F.a", Outcome::Fail, "timed out"}, {"P.a", Outcome::Pass, ""}},
+  auto changed = compare({{"A.f", Outcome::Fail, "eglInitialize: EGL_NOT_INITIALIZED"},
+                          {"B.f", Outcome::Fail, "x"},
+                          {"S.a", Outcome::Skip, "modprobe failed"},
+                          {"T.a", Outcome::Skip, "w"},
+                          {"F.a", Outcome::Fail, "timed out"},
+                          {"P.a", Outcome::Pass, ""}},
                          e);
   EXPECT_FALSE(changed.ok());
   EXPECT_EQ(kind_of(changed, "A.f"), Kind::ChangedReason);
@@ -230,9 +237,10 @@ TEST(Compare, AResultForATestNotInTheListIsUnlisted) {
 }
 
 TEST(Compare, TestListsAreReadAsGtestPrintsThem) {
-  EXPECT_EQ(parse_test_list("Host/ExportOnWrongDescriptor.\n  Regular  # GetParam() = x\n  Pipe\nUapiAbi.\n  Numbers\n"),
-            (std::vector<std::string>{"Host/ExportOnWrongDescriptor.Regular", "Host/ExportOnWrongDescriptor.Pipe",
-                                      "UapiAbi.Numbers"}));
+  EXPECT_EQ(
+      parse_test_list("Host/ExportOnWrongDescriptor.\n  Regular  # GetParam() = x\n  Pipe\nUapiAbi.\n  Numbers\n"),
+      (std::vector<std::string>{"Host/ExportOnWrongDescriptor.Regular", "Host/ExportOnWrongDescriptor.Pipe",
+                                "UapiAbi.Numbers"}));
   EXPECT_TRUE(parse_test_list("").empty());
 }
 

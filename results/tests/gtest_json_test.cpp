@@ -20,9 +20,11 @@ TestRecord record(std::string name, Outcome outcome, std::string message = "") {
 }
 
 TEST(GtestJson, WrittenRecordsReadBackUnchanged) {
-  std::vector<TestRecord> records = {record("A.one", Outcome::Pass), record("A.two", Outcome::Crash, "killed by signal 11"),
+  std::vector<TestRecord> records = {record("A.one", Outcome::Pass),
+                                     record("A.two", Outcome::Crash, "killed by signal 11"),
                                      record("B.three", Outcome::Timeout, "no result within 60 s"),
-                                     record("B.four", Outcome::Skip, "no vgem"), record("B.five", Outcome::Fail, "x.cpp:1\nno"),
+                                     record("B.four", Outcome::Skip, "no vgem"),
+                                     record("B.five", Outcome::Fail, "x.cpp:1\nno"),
                                      record("B.six", Outcome::Flake, "first run: Crash; run again: Pass")};
   std::string text = gtest_json_text(records, {{"kernel.release", "6.1.0"}}, "2026-11-25T20:00:00Z");
   std::string error;

@@ -23,21 +23,27 @@ GtestRun lane(const std::string& name, const std::string& driver, Outcome pendin
                  {"fencecheck.command", "build/fencecheck --cell=" + name},
                  {"fencecheck.reproduce", "vm/lane " + name + " --"},
                  {"timestamp", "2026-11-25T20:00:00Z"}};
-  run.results.push_back({"Gpu/GpuWrite.ExportRightAfterSubmitIsPending/gl", pending,
-                         pending == Outcome::Fail ? "file.cpp:37\nValue of: snapshot.pending\n  kernel returned: " + fence
-                                                  : "",
-                         0.25, "2026-11-25T20:00:01Z",
-                         {{"verdict_role", "deciding"},
-                          {"producer", "gl"},
-                          {"device.driver", driver + " 1.0.0"},
-                          {"fence.after_submit", fence},
-                          {"gl.renderer", name + " renderer <3>"},
-                          {"buffer.modifier", "LINEAR"}}});
+  run.results.push_back(
+      {"Gpu/GpuWrite.ExportRightAfterSubmitIsPending/gl",
+       pending,
+       pending == Outcome::Fail ? "file.cpp:37\nValue of: snapshot.pending\n  kernel returned: " + fence : "",
+       0.25,
+       "2026-11-25T20:00:01Z",
+       {{"verdict_role", "deciding"},
+        {"producer", "gl"},
+        {"device.driver", driver + " 1.0.0"},
+        {"fence.after_submit", fence},
+        {"gl.renderer", name + " renderer <3>"},
+        {"buffer.modifier", "LINEAR"}}});
   // A failure on the contradiction itself records it (fixtures' unfenced_write).
   if (pending == Outcome::Fail) run.results.back().properties.emplace_back("unfenced_write", "frame 1 (implicit)");
   run.results.push_back({"UapiAbi.Numbers", Outcome::Pass, "", 0.0, "", {}});
-  run.results.push_back({"Gpu/GpuWrite.ExportRightAfterSubmitIsPending/vulkan", Outcome::Skip, "no dma-buf import", 0,
-                         "", {{"verdict_role", "deciding"}, {"producer", "vulkan"}}});
+  run.results.push_back({"Gpu/GpuWrite.ExportRightAfterSubmitIsPending/vulkan",
+                         Outcome::Skip,
+                         "no dma-buf import",
+                         0,
+                         "",
+                         {{"verdict_role", "deciding"}, {"producer", "vulkan"}}});
   return run;
 }
 
@@ -161,10 +167,18 @@ TEST(Verdicts, VulkanIsJudgedOnTheExplicitBridgeAndItsPlainSubmitIsOnlyRecorded)
     }
   }
   run.results.push_back({"Gpu/GpuBridge.ImportedSubmitFenceIsPendingUntilTheWriteLandsThenReadsNew/vulkan",
-                         Outcome::Pass, "", 0, "", {{"verdict_role", "bridge"}, {"producer", "vulkan"}}});
-  run.results.push_back({"Gpu/GpuPlainSubmit.ImplicitFenceIsRecordedNotRequired/vulkan", Outcome::Pass, "", 0, "",
-                         {{"verdict_role", "plain_submit"}, {"producer", "vulkan"},
-                          {"vulkan.implicit_fence", "no (0 of 4 frames)"}}});
+                         Outcome::Pass,
+                         "",
+                         0,
+                         "",
+                         {{"verdict_role", "bridge"}, {"producer", "vulkan"}}});
+  run.results.push_back(
+      {"Gpu/GpuPlainSubmit.ImplicitFenceIsRecordedNotRequired/vulkan",
+       Outcome::Pass,
+       "",
+       0,
+       "",
+       {{"verdict_role", "plain_submit"}, {"producer", "vulkan"}, {"vulkan.implicit_fence", "no (0 of 4 frames)"}}});
   auto rows = driver_verdicts(files);
   ASSERT_EQ(rows.size(), 6u);
   EXPECT_EQ(rows[5].verdict, "explicit bridge works");
@@ -204,7 +218,8 @@ TEST(Verdicts, EveryMatrixFormatOpensWithThem) {
   ASSERT_NE(md.find("## Verdicts"), std::string::npos) << md;
   EXPECT_LT(md.find("## Verdicts"), md.find("| behaviour |"));
   EXPECT_NE(md.find("| llvmpipe | vgem · llvmpipe renderer <3> | gl | **attaches no fence (reads race)** |"),
-            std::string::npos) << md;
+            std::string::npos)
+      << md;
   std::string text = matrix_text(files);
   EXPECT_EQ(text.rfind("verdicts", 0), 0u) << text;
   EXPECT_NE(text.find("virgl: virtio_gpu · virgl renderer <3>, gl: fences GPU writes"), std::string::npos) << text;
@@ -223,14 +238,17 @@ TEST(BugReport, NamesTheFenceTheKernelReturnedTheKernelAndTheCommand) {
       << *report;
   EXPECT_EQ(report->find("file.cpp:37"), std::string::npos) << "gtest's location line is dropped";
   EXPECT_NE(report->find("Evidence: the kernel's fence state"), std::string::npos)
-      << "a GPU verdict says what it rests on, not on fence names:\n" << *report;
+      << "a GPU verdict says what it rests on, not on fence names:\n"
+      << *report;
   EXPECT_FALSE(bug_report(three_lanes(), "No.SuchTest"));
 }
 
 // Its validity against kernelci's own KCIDB schema: tools/tests/outputs_test.sh.
 TEST(Kcidb, AReportHasACheckoutABuildAndATestPerResultAndCounter) {
   BenchFile bench{"b.json", {}};
-  bench.run.context = {{"fencecheck.machine", "lab-7"}, {"fencecheck.cell", "vgem"}, {"kernel.release", "6.12.9-amd64"},
+  bench.run.context = {{"fencecheck.machine", "lab-7"},
+                       {"fencecheck.cell", "vgem"},
+                       {"kernel.release", "6.12.9-amd64"},
                        {"kernel.version", "#1 SMP"}};
   bench.run.results.push_back({"Idle/poll_dmabuf", false, false, "", {{"ns_per_op", 1200}, {"x_floor", 3.1}}});
   bench.run.results.push_back({"Race/vulkan/no_wait", true, false, "unsupported: no import", {}});
@@ -268,11 +286,15 @@ TEST(Lava, TestCaseNamesHaveNoSpacesAndMeasurementsHaveUnits) {
 
 TEST(Junit, CarriesFailuresSkipsPropertiesAndTheRunsContext) {
   std::string xml = junit_xml(three_lanes()[1]);
-  EXPECT_NE(xml.find("<testsuites name=\"fencecheck\" tests=\"3\" failures=\"1\" skipped=\"1\""), std::string::npos) << xml;
-  EXPECT_NE(xml.find("<failure message=\"kernel returned: 1 fence: stub/stub signalled\" type=\"Fail\">"), std::string::npos) << xml;
+  EXPECT_NE(xml.find("<testsuites name=\"fencecheck\" tests=\"3\" failures=\"1\" skipped=\"1\""), std::string::npos)
+      << xml;
+  EXPECT_NE(xml.find("<failure message=\"kernel returned: 1 fence: stub/stub signalled\" type=\"Fail\">"),
+            std::string::npos)
+      << xml;
   EXPECT_NE(xml.find("<skipped message=\"no dma-buf import\"/>"), std::string::npos);
   EXPECT_NE(xml.find("<property name=\"kernel.release\" value=\"6.12.9-amd64\"/>"), std::string::npos);
-  EXPECT_NE(xml.find("<property name=\"fence.after_submit\" value=\"1 fence: stub/stub signalled\"/>"), std::string::npos);
+  EXPECT_NE(xml.find("<property name=\"fence.after_submit\" value=\"1 fence: stub/stub signalled\"/>"),
+            std::string::npos);
 }
 
 }  // namespace

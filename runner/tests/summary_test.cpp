@@ -20,11 +20,11 @@ RunSummary sample() {
   RunSummary summary;
   summary.cell = "vgem@linux-6.1@mesa-22.3";
   summary.kernel_release = "6.1.0-56-amd64";
-  summary.tests.push_back(record("Export.Idle", Outcome::Pass, "",
-                                {{"fence.idle_READ", "1 fence: stub/stub signalled"}, {"fence.after", "0 fences"},
-                                 {"buffer.format", "AR24"}}));
+  summary.tests.push_back(record(
+      "Export.Idle", Outcome::Pass, "",
+      {{"fence.idle_READ", "1 fence: stub/stub signalled"}, {"fence.after", "0 fences"}, {"buffer.format", "AR24"}}));
   summary.tests.push_back(record("Export.Pending", Outcome::Fail, "export_test.cpp:12\nExpected pending\nmore",
-                                {{"fence.write READ", "1 fence: stub/stub signalled"}}));
+                                 {{"fence.write READ", "1 fence: stub/stub signalled"}}));
   summary.tests.push_back(record("Abi.Numbers", Outcome::Pass, "", {}));
   summary.tests.push_back(record("Gpu.A", Outcome::Skip, "fixture.cpp:3\nno vgem device", {}));
   summary.tests.push_back(record("Gpu.B", Outcome::Skip, "no vgem device", {}));
@@ -50,7 +50,8 @@ TEST(Summary, ListsWhatTheKernelReturnedForEachFenceCheck) {
   EXPECT_NE(text.find("  PASS Export.Idle  [idle READ: 1 fence: stub/stub signalled; after: 0 fences]\n"),
             std::string::npos)
       << text;
-  EXPECT_NE(text.find("  FAIL Export.Pending  [write READ: 1 fence: stub/stub signalled]\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("  FAIL Export.Pending  [write READ: 1 fence: stub/stub signalled]\n"), std::string::npos)
+      << text;
   EXPECT_EQ(text.find("Abi.Numbers"), std::string::npos) << "tests without fence checks stay out of that list";
 }
 

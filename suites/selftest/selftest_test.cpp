@@ -59,13 +59,9 @@ TEST_F(SelftestSwap, ReplacesAnOpenMemfdWithAnotherOnTheSameNumber) {
   held_ = replacement;
 }
 
-TEST(Selftest, Crashes) {
-  ::raise(SIGSEGV);
-}
+TEST(Selftest, Crashes) { ::raise(SIGSEGV); }
 
-TEST(Selftest, Hangs) {
-  std::this_thread::sleep_for(1h);
-}
+TEST(Selftest, Hangs) { std::this_thread::sleep_for(1h); }
 
 // Passes, then its process exits 23 (as LeakSanitizer does after a complete
 // result): under --isolate that is a crash, not the pass the journal shows.
