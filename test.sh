@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # ./test.sh — installs what is missing, builds, and runs every test:
-#   1. host unit tests, the suite on this host and the selftests (ctest);
+#   1. host unit tests, the suite on this host and the selftests (ctest),
+#      and the code's format (.clang-format);
 #   2. an ASan + UBSan build (in the background, on the CPU the guests leave
 #      idle, while the first kernels boot) and the same host tests with it;
 #   3. the kernel x Mesa matrix, one VM boot per kernel, each running its
@@ -174,8 +175,18 @@ selftest_kernel_log() {
   build/fencecheck-results kernel-log --cell selftest --expectations suites/selftest "$log"
 }
 
+# The code's format: every C and C++ file as clang-format writes it (.clang-format).
+format_check() {
+  local files=()
+  mapfile -t files < <(find bench fixtures gpu harness results runner suites docs/findings \
+    \( -name '*.cpp' -o -name '*.h' -o -name '*.c' \) | sort)
+  ((${#files[@]})) || { echo "no C or C++ file found"; return 1; }
+  clang-format --dry-run --Werror "${files[@]}" && echo "${#files[@]} files as .clang-format says"
+}
+
 rm -rf build/results build/sanitizer-build.status build/deb-build.status build/launcher-tests.status
 step "host: unit tests, host suite, selftests" ctest --test-dir build --output-on-failure --no-tests=error
+step "style: every C and C++ file as .clang-format says" format_check
 step "lab: the tarball, extracted as tar -x -C / would, checked on this host" tools/tests/lab_test.sh tarball
 background_builds_started
 step "vm: linux 6.12: ${cells_612[*]}" boot --kernel=backports "${cells_612[@]}"

@@ -10,8 +10,8 @@ packages_only=0
 [[ ${1:-} == --packages ]] && packages_only=1
 
 packages=(
-  # build
-  g++ cmake ninja-build pkg-config libgtest-dev libdrm-dev libgbm-dev libegl-dev libgles-dev
+  # build (and clang-format: ./test.sh checks the code's format)
+  clang-format g++ cmake ninja-build pkg-config libgtest-dev libdrm-dev libgbm-dev libegl-dev libgles-dev
   libvulkan-dev glslang-tools nlohmann-json3-dev libcli11-dev libbenchmark-dev
   # the producers' runtime: Mesa's GBM, EGL, GL and Vulkan drivers
   libgbm1 libegl-mesa0 libgl1-mesa-dri mesa-vulkan-drivers libvulkan1
