@@ -38,19 +38,52 @@ results_tool() {
 # version order (fencecheck-results list: the same rule the results tool uses).
 result_files() { results_tool list "$@" "$FENCECHECK_RESULTS"; }
 
-# The producer each lane writes with: a name from the producer table
-# (`fencecheck --list-producers`, gpu/producer.h); the test-ID and
-# benchmark-name endings below come from that table, not from a copy.
-lane_producer() {
-  case $1 in
-    vgem) echo vgem-cpu ;;
-    llvmpipe | virgl) echo gl ;;
-    lavapipe) echo vulkan ;;
-  esac
+# The lanes, one row each, read only through lane_field (vm/lanes.sh says
+# what each lane is; fencecheck-run runs the reference lane's tests on a
+# vgem node). Columns:
+#   lane       the lane's name: the first part of its cells' names
+#   modules    the kernel modules its guest loads
+#   device     fencecheck --device (harness select_device: a driver name)
+#   producer   the producer it writes with, a name from the producer table
+#              (`fencecheck --list-producers`, gpu/producer.h): the test-ID
+#              and benchmark-name endings come from that table, not a copy
+#   mesas      the Mesas it runs under ("system", or X.Y from backports
+#              through vm/mesa), the first also running its benchmarks
+#   validates  does it run its producer under the API's checker (--validate)?
+#   qemu       the QEMU display device its guest needs (virgl), or -
+#   kernels    the kernels ./run.sh runs it on under each of its Mesas
+#              (vm/run --kernel names; vm/lanes.sh FENCECHECK_KERNELS)
+#   tested     the kernels ./test.sh runs it on, each under its first Mesa,
+#              or KERNEL@X.Y under that one
+# A comma in a column separates its values.
+FENCECHECK_LANE_TABLE='
+vgem      vgem,udmabuf     vgem        vgem-cpu  system       no   -      5.10,stable,backports,7.2,rc  5.10,stable,backports,7.2,rc
+llvmpipe  vgem             vgem        gl        system,25.0  yes  -      stable,backports,7.2,rc       stable
+virgl     virtio_gpu,vgem  virtio_gpu  gl        system,25.0  yes  virgl  stable,backports,7.2,rc       stable,backports@25.0,7.2
+lavapipe  vgem             vgem        vulkan    25.0         yes  -      stable,backports,7.2,rc       stable
+'
+FENCECHECK_LANE_COLUMNS=(lane modules device producer mesas validates qemu kernels tested)
+
+# lane_field LANE COLUMN: the lane's value in COLUMN, its values separated by
+# spaces; fails for an unknown lane or column.
+lane_field() {
+  local i
+  for i in "${!FENCECHECK_LANE_COLUMNS[@]}"; do
+    [[ ${FENCECHECK_LANE_COLUMNS[i]} == "$2" ]] || continue
+    awk -v lane="$1" -v column=$((i + 1)) '$1 == lane {gsub(",", " ", $column); print $column; found = 1}
+      END {exit !found}' <<<"$FENCECHECK_LANE_TABLE"
+    return
+  done
+  echo "cells.sh: no lane column '$2'" >&2
+  return 1
 }
 
-# The reference lane runs every kernel suite besides its producer's GPU tests.
-lane_runs_kernel_suites() { [[ $1 == vgem ]]; }
+# The producer each lane writes with.
+lane_producer() { lane_field "$1" producer; }
+
+# The reference lane (its producer is vgem-cpu: the kernel's own fences)
+# runs every kernel suite besides its producer's GPU tests.
+lane_runs_kernel_suites() { [[ $(lane_producer "$1") == vgem-cpu ]]; }
 
 # producer_params [BIN]: "NAME PARAM" per producer, from BIN/fencecheck (default: FENCECHECK_BIN).
 producer_params() { "${1:-$FENCECHECK_BIN}/fencecheck" --list-producers | cut -f1,2; }

@@ -20,17 +20,13 @@
 # Cell names, filters, the resume loop, verdicts and outputs: scripts/cells.sh.
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/cells.sh"
 
-FENCECHECK_LANES=(vgem llvmpipe virgl lavapipe)
+# Every lane, in the lane table's order (scripts/cells.sh FENCECHECK_LANE_TABLE).
+mapfile -t FENCECHECK_LANES < <(awk 'NF {print $1}' <<<"$FENCECHECK_LANE_TABLE")
 
 lane_known() { [[ " ${FENCECHECK_LANES[*]} " == *" $1 "* ]]; }
 
-lane_modules() {
-  case $1 in
-    vgem) echo vgem udmabuf ;;
-    llvmpipe | lavapipe) echo vgem ;;
-    virgl) echo virtio_gpu vgem ;;  # vgem: the gate's fences (gpu/gate.h)
-  esac
-}
+# The kernel modules a lane's guest loads (vgem beside a GPU driver: the gate's fences, gpu/gate.h).
+lane_modules() { lane_field "$1" modules; }
 
 # lane_mesas LANE: the Mesas a lane runs under in the matrix ("system" is
 # Debian 12's 22.3; others come from backports through vm/mesa), the first
@@ -39,18 +35,13 @@ lane_modules() {
 # 22.3 cell would skip every test and judge nothing. vgem under the system's
 # only: the reference lane's fences are the kernel's, and its vgem-cpu
 # producer writes from the CPU, so another Mesa changes nothing it checks.
-lane_mesas() {
-  case $1 in
-    vgem) echo system ;;
-    lavapipe) echo 25.0 ;;
-    *) echo system 25.0 ;;
-  esac
-}
+lane_mesas() { lane_field "$1" mesas; }
 
-# matrix_cells: LANE:MESA for every lane and each of its Mesas (./test.sh, ./run.sh).
+# matrix_cells: LANE:MESA for every lane and each of its Mesas (./test.sh,
+# ./run.sh), Mesa by Mesa (the system's first).
 matrix_cells() {
   local lane mesa
-  for mesa in system 25.0; do
+  for mesa in $(for lane in "${FENCECHECK_LANES[@]}"; do lane_mesas "$lane" | tr ' ' '\n'; done | awk '!seen[$0]++'); do
     for lane in "${FENCECHECK_LANES[@]}"; do
       [[ " $(lane_mesas "$lane") " == *" $mesa "* ]] && echo "$lane:$mesa"
     done
@@ -62,15 +53,20 @@ matrix_cells() {
 # 6.12, sid's newest release (7.2) and experimental's newest -rc.
 FENCECHECK_KERNELS=(5.10 stable backports 7.2 rc)
 
-# kernel_cells KERNEL: the matrix cells ./run.sh runs on KERNEL. Every cell,
-# but only the reference lane on 5.10: every GPU verdict rests on
-# EXPORT_SYNC_FILE (Linux 6.0), so a GPU lane there would judge nothing.
+# kernel_cells KERNEL: the matrix cells ./run.sh runs on KERNEL (the lane
+# table's kernels column): every cell, but only the reference lane on 5.10:
+# every GPU verdict rests on EXPORT_SYNC_FILE (Linux 6.0), so a GPU lane there
+# would judge nothing.
 kernel_cells() {
-  if [[ $1 == 5.10 ]]; then matrix_cells | grep '^vgem:'; else matrix_cells; fi
+  local cell
+  for cell in $(matrix_cells); do
+    [[ " $(lane_field "${cell%%:*}" kernels) " == *" $1 "* ]] && echo "$cell"
+  done
 }
 
-# test_cells KERNEL: the cells ./test.sh runs on KERNEL, a subset that keeps
-# it within its time on two cores while every kernel is booted: on 6.1 every
+# test_cells KERNEL: the cells ./test.sh runs on KERNEL (the lane table's
+# tested column), a subset that keeps it within its time on two cores while
+# every kernel is booted: on 6.1 every
 # lane under its first Mesa, where its benchmarks run (the sanitizer build and
 # the selftests run there too); on 6.12 the reference lane and virgl under
 # Mesa 25 (llvmpipe under Mesa 25 only in ./run.sh: it fences nothing under
@@ -80,12 +76,17 @@ kernel_cells() {
 # reference lane and virgl, the fencing driver on the newest release.
 # ./run.sh runs kernel_cells on every kernel.
 test_cells() {
-  case $1 in
-    stable) bench_cells ;;
-    backports) matrix_cells | grep -e '^vgem:' -e '^virgl:25.0$' ;;
-    7.2) printf '%s\n' vgem:system virgl:system ;;
-    *) echo vgem:system ;;
-  esac
+  local lane kernel mesas
+  for lane in "${FENCECHECK_LANES[@]}"; do
+    mesas=$(lane_mesas "$lane")
+    for kernel in $(lane_field "$lane" tested); do
+      if [[ $kernel == "$1" ]]; then
+        echo "$lane:${mesas%% *}"
+      elif [[ $kernel == "$1"@* ]]; then
+        echo "$lane:${kernel#*@}"
+      fi
+    done
+  done
 }
 
 # bench_cells: LANE:MESA where each lane's benchmarks run (its first Mesa).
@@ -107,17 +108,12 @@ cell_benches() {
 }
 
 # --device for fencecheck (harness select_device: a driver name or node).
-lane_device() {
-  case $1 in
-    vgem | llvmpipe | lavapipe) echo vgem ;;
-    virgl) echo virtio_gpu ;;
-  esac
-}
+lane_device() { lane_field "$1" device; }
 
 # Does the lane run its producer under the API's checker (fencecheck --validate:
 # Khronos' validation layer, a GL_KHR_debug context)? Every lane with a real
 # GL or Vulkan producer.
-lane_validates() { [[ $(lane_producer "$1") == gl || $(lane_producer "$1") == vulkan ]]; }
+lane_validates() { [[ $(lane_field "$1" validates) == yes ]]; }
 
 # Does the lane need QEMU's virtio-gpu-gl device (and an X display for it)?
-lane_needs_virgl() { [[ $1 == virgl ]]; }
+lane_needs_virgl() { [[ $(lane_field "$1" qemu) == virgl ]]; }
