@@ -39,13 +39,7 @@ if ((bench)); then
   vm/lane --kernel=stable --bench=full --no-tests "${bench_cells[@]}" -- "$@"
   bench_status=$?
   ((bench_status == 0)) || echo "run.sh: the benchmark VM run exited $bench_status" >&2
-  echo
-  echo "=== benchmarks (ratios to the syscall floor read the same on any machine; absolute times only"
-  echo "    mean something on real hardware: a 'QEMU ... CPU' is emulated)"
-  mapfile -t benches < <(result_files --bench)
-  results_tool bench "${benches[@]}" || exit 1
-  # Every planned benchmark ran and reported every counter with sane values, or skipped as its cell allows.
-  bench_verdicts && ((bench_status == 0)) || exit 1
+  finish_bench_run "$bench_status" || exit 1
   exit 0
 fi
 
@@ -62,14 +56,4 @@ for kernel in "${FENCECHECK_KERNELS[@]}"; do
   ((rc <= 1)) || { echo "run.sh: the $kernel boot exited $rc: neither 'all as expected' nor 'tests failed'" >&2; boots=1; }
 done
 
-echo
-write_outputs || { echo "run.sh: the outputs could not be written" >&2; boots=1; }
-echo
-echo "=== verdicts"
-every_cell_as_expected
-status=$?
-((boots == 0)) || status=1
-echo
-echo "=== the matrix (every behaviour in build/results/matrix.md, with each cell's provenance in matrix.html)"
-cat build/results/matrix.txt
-exit $status
+finish_run "$boots"

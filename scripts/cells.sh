@@ -154,6 +154,23 @@ run_resuming() {
   return "$own"
 }
 
+# run_cell CELL DEVICE FILTER [FENCECHECK-ARGS...]: one cell's conformance
+# run with $FENCECHECK_BIN/fencecheck into $FENCECHECK_RESULTS (vm/guest/lane
+# and fencecheck-run both run their cells through it): the tests the cell has
+# to produce a result for (CELL.expected.txt, listed before it runs), then
+# the run on DEVICE with FILTER, journaled (CELL.journal) and resumed after a
+# crash (run_resuming: every exit status in CELL.exit), its results in
+# CELL.json. Returns fencecheck's last exit status; 2 where the cell did not
+# run (its tests cannot be listed) or fencecheck refused the command.
+run_cell() {
+  local cell=$1 device=$2 filter=$3 out=$FENCECHECK_RESULTS bin=$FENCECHECK_BIN/fencecheck
+  shift 3
+  "$bin" --gtest_filter="$filter" "$@" --gtest_list_tests >"$out/$cell.expected.txt" ||
+    { echo "$cell: $bin cannot list the cell's tests (exit status $?): the cell did not run"; return 2; }
+  run_resuming "$out/$cell.journal" "$out/$cell.exit" "$bin" --cell="$cell" --device="$device" \
+    --gtest_filter="$filter" --journal="$out/$cell.journal" --gtest_output="json:$out/$cell.json" "$@"
+}
+
 # died_in_a_test JOURNAL: does the journal end with a test that started and
 # never ended? (Its lines are runner/journal.cpp's JSON, one event each.)
 died_in_a_test() {
@@ -226,6 +243,39 @@ bench_verdicts() {
   results_tool bench --check "${benches[@]}" | grep -E "^cell|PROBLEM"
   ((PIPESTATUS[0] == 0)) || status=1
   return $status
+}
+
+# finish_run [SETUP_STATUS]: the end of a conformance run (./run.sh,
+# fencecheck-run): the outputs (write_outputs), every cell's verdict
+# (every_cell_as_expected) and the terminal matrix. Returns 0 only if every
+# cell is as expected and SETUP_STATUS (the run's own problems) is 0.
+finish_run() {
+  local setup=${1:-0} status
+  echo
+  write_outputs || { echo "the outputs could not be written" >&2; setup=1; }
+  echo
+  echo "=== verdicts"
+  every_cell_as_expected
+  status=$?
+  ((setup == 0)) || status=1
+  echo
+  echo "=== the matrix (every behaviour in $FENCECHECK_RESULTS/matrix.md, with each cell's provenance in matrix.html)"
+  cat "$FENCECHECK_RESULTS/matrix.txt"
+  return $status
+}
+
+# finish_bench_run [RUN_STATUS]: the end of a benchmark run (./run.sh --bench,
+# fencecheck-run --bench): every benchmark file's table, then bench_verdicts.
+# Returns 0 only if those pass and RUN_STATUS (the runs' own exit) is 0.
+finish_bench_run() {
+  local runs=${1:-0} benches=()
+  echo
+  echo "=== benchmarks (ratios to the syscall floor read the same on any machine; absolute times only"
+  echo "    mean something on real hardware: a 'QEMU ... CPU' is emulated)"
+  mapfile -t benches < <(result_files --bench)
+  ((${#benches[@]} == 0)) || results_tool bench "${benches[@]}" || return 1
+  # Every planned benchmark ran and reported every counter with sane values, or skipped as its cell allows.
+  bench_verdicts && ((runs == 0))
 }
 
 # write_outputs [CELL...]: everything lab CI and people consume, from the
