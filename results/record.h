@@ -50,7 +50,8 @@ enum class Judgement { Whole, FenceOnly, Nothing };
 // A pass as reports show it: "pass", "pass (fence only)", "pass (records only)".
 [[nodiscard]] std::string pass_label(Judgement judgement);
 
-// Counts per outcome; `failed` counts Fail, Crash and Timeout.
+// Counts per outcome; `failed` counts every failure (is_failure: Fail, Crash,
+// Timeout and Flake).
 struct Tally {
   int passed = 0, failed = 0, skipped = 0;
   [[nodiscard]] int total() const { return passed + failed + skipped; }
