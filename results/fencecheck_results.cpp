@@ -31,6 +31,9 @@
 //   fencecheck-results kernel-log [--cell CELL] [--expectations DIR] LOG
 //       a kernel log's complaints (WARN, BUG, oops, lockdep, KASAN, ...): exit
 //       1 on one the cell's STEM-kernel-complaints.txt does not know.
+//   fencecheck-results stems [--expectations DIR] CELL
+//       the stems of the expectation files that name CELL, one per line
+//       (files.h has_expectations: the one rule); exit 1 when none does.
 //   fencecheck-results list [--bench] [DIR]
 //       the cells' result files in DIR (default build/results), in version order.
 // Outputs go to stdout or, with -o, to a file written atomically (a new
@@ -242,6 +245,12 @@ int main(int argc, char** argv) {
   log_cmd->add_option("--expectations", dir, "directory of expectation files")->capture_default_str();
   log_cmd->add_option("log", log_path, "a kernel log (dmesg's output)")->required();
 
+  std::string stems_cell;
+  CLI::App* stems_cmd =
+      app.add_subcommand("stems", "the expectation-file stems that name a cell (exit 1: none, a driver met first)");
+  stems_cmd->add_option("--expectations", dir, "directory of expectation files")->capture_default_str();
+  stems_cmd->add_option("cell", stems_cell, "the cell (LANE@linux-X.Y@mesa-X.Y[@BUILD])")->required();
+
   bool list_bench = false;
   std::string list_dir = "build/results";
   CLI::App* list_cmd = app.add_subcommand("list", "the result files in a folder, one per line, in version order");
@@ -297,6 +306,11 @@ int main(int argc, char** argv) {
       const std::vector<fc::Pattern> known =
           log_cell.empty() ? std::vector<fc::Pattern>{} : fc::load_expectations(dir, log_cell).kernel_complaints;
       return print(fc::kernel_log_report(log_path, fc::read_file(log_path), known));
+    }
+    if (*stems_cmd) {
+      const std::vector<std::string> stems = fc::stems_with_files(dir, stems_cell);
+      for (const std::string& stem : stems) std::printf("%s\n", stem.c_str());
+      return stems.empty() ? kMismatch : 0;
     }
     if (*list_cmd) {
       for (const std::string& file :

@@ -30,7 +30,7 @@ results_tool() {
   local command=$1
   shift
   local expectations=()
-  [[ $command =~ ^(compare|bench|matrix|bugreport|junit|lava)$ ]] && expectations=(--expectations "$FENCECHECK_EXPECTATIONS")
+  [[ $command =~ ^(compare|bench|matrix|bugreport|junit|lava|stems)$ ]] && expectations=(--expectations "$FENCECHECK_EXPECTATIONS")
   "$FENCECHECK_BIN/fencecheck-results" "$command" "${expectations[@]}" "$@"
 }
 

@@ -241,6 +241,17 @@ for s in doc["testsuites"]:
 check "fail closed: a known failure for another reason, another Mesa than the cell's, an unknown GPU whose every GPU test skipped" \
   fails_closed
 
+# One rule says which cells expectation files name (files.h has_expectations):
+# the shell asks the tool (fencecheck-run says so before each cell).
+stems_rule() {
+  [[ $("$tool" stems --expectations expectations vgem@linux-6.1@mesa-22.3 | paste -sd,) == vgem,vgem@linux-6.1 ]] ||
+    return 1
+  if "$tool" stems --expectations expectations amdgpu-stoney@linux-6.1@mesa-22.3; then return 1; fi
+  mkdir -p "$work/stems" && echo 'WARNING: x' >"$work/stems/amdgpu-stoney-kernel-complaints.txt"
+  [[ $("$tool" stems --expectations "$work/stems" amdgpu-stoney@linux-6.1@mesa-22.3) == amdgpu-stoney ]]
+}
+check "stems: the stems whose files name a cell, kernel complaints included; exit 1 for a driver none names" stems_rule
+
 bad_input() {
   "$tool" matrix /nonexistent.json; [[ $? == 2 ]] || return 1
   echo '{"oops":' >"$work/bad.json"
