@@ -94,8 +94,6 @@ namespace {
 
 bool is_no_wait(const std::string& name) { return name.ends_with("/" + std::string(schema::kStrategyNoWait)); }
 
-std::string counter_name(std::string_view counter) { return std::string(counter); }
-
 }  // namespace
 
 std::vector<std::string> required_counters(const std::string& name) {
@@ -110,7 +108,7 @@ std::vector<std::string> required_counters(const std::string& name) {
   if (name.starts_with(kBenchFloor) || name.starts_with(kBenchIdle)) return names({kNsPerOp, kFloorNs, kXFloor});
   if (name.starts_with(kBenchRace)) {
     std::vector<std::string> counters = names({kFrames, kStaleRatio, kTornRatio, kWaitP50Us, kWaitP99Us, kFps});
-    if (is_no_wait(name)) counters.push_back(counter_name(kUnfencedRatio));
+    if (is_no_wait(name)) counters.push_back(std::string(kUnfencedRatio));
     return counters;
   }
   return {};
@@ -130,7 +128,7 @@ std::string counter_unit(const std::string& counter) {
 // fences) a consumer that waits never reads a stale or torn frame.
 std::vector<std::string> check_bench_values(const BenchResult& result) {
   std::vector<std::string> problems;
-  auto find = [&](std::string_view counter) { return result.counters.find(counter_name(counter)); };
+  auto find = [&](std::string_view counter) { return result.counters.find(std::string(counter)); };
   for (const auto& [counter, value] : result.counters) {
     if ((counter_unit(counter) == "us" || counter_unit(counter) == "ns") && value < 0) {
       problems.push_back(counter + " is negative (" + std::to_string(value) + ")");
@@ -145,7 +143,7 @@ std::vector<std::string> check_bench_values(const BenchResult& result) {
   // The reference producer fences every frame: not one may show its write in flight without a fence.
   if (auto unfenced = find(schema::kUnfencedRatio);
       reference && unfenced != result.counters.end() && unfenced->second != 0) {
-    problems.push_back(counter_name(schema::kUnfencedRatio) + " " + std::to_string(unfenced->second) +
+    problems.push_back(std::string(schema::kUnfencedRatio) + " " + std::to_string(unfenced->second) +
                        ": the reference producer fences every frame, so none may be seen in flight without a fence");
   }
   // A wake-up later than the suite's own wake bound is a wake that did not come (harness/deadline.h kWakeBound).
@@ -153,7 +151,7 @@ std::vector<std::string> check_bench_values(const BenchResult& result) {
     constexpr double kWakeBoundUs = std::chrono::microseconds(timeouts::kWakeBound).count();
     for (std::string_view counter : {schema::kP50Us, schema::kP99Us}) {
       if (auto found = find(counter); found != result.counters.end() && found->second > kWakeBoundUs) {
-        problems.push_back(counter_name(counter) + " " + std::to_string(static_cast<long>(found->second)) +
+        problems.push_back(std::string(counter) + " " + std::to_string(static_cast<long>(found->second)) +
                            " us: a wake-up later than the suite's wake bound (timeouts::kWakeBound, " +
                            std::to_string(timeouts::kWakeBound.count()) + " ms)");
       }
@@ -163,7 +161,7 @@ std::vector<std::string> check_bench_values(const BenchResult& result) {
     for (std::string_view counter : {schema::kStaleRatio, schema::kTornRatio}) {
       if (auto found = find(counter); found != result.counters.end() && found->second != 0) {
         problems.push_back(
-            counter_name(counter) + " " + std::to_string(found->second) +
+            std::string(counter) + " " + std::to_string(found->second) +
             ": the reference producer fences every frame, so a consumer that waits must read each one whole");
       }
     }

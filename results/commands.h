@@ -24,9 +24,8 @@ struct CompareInput {
   std::string cell;
   const GtestRun* run = nullptr;
   Expectations expectations;
-  // No expectation file names the cell (files.h has_expectations), and the
-  // folder and stems the others came from, for the last line.
-  bool unknown_cell = false;
+  // The folder and the stems whose files name the cell (files.h
+  // stems_with_files); none: a driver met for the first time (compare's unknown_cell).
   std::string expectations_dir;
   std::vector<std::string> stems;
   std::optional<std::vector<std::string>> expected_tests;  // CELL.expected.txt

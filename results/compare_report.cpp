@@ -10,7 +10,8 @@ Report compare_report(const CompareInput& input) {
   Report report;
   std::string& out = report.text;
   const GtestRun& run = *input.run;
-  const Comparison comparison = compare(run.results, input.expectations, input.expected_tests, input.unknown_cell);
+  const bool unknown_cell = input.stems.empty();
+  const Comparison comparison = compare(run.results, input.expectations, input.expected_tests, unknown_cell);
   for (const auto& entry : comparison.entries) {
     if (entry.kind == Comparison::Kind::Expected) continue;
     if (!is_about_an_outcome(entry.kind)) {
@@ -52,7 +53,7 @@ Report compare_report(const CompareInput& input) {
   std::string stems;
   for (const std::string& stem : input.stems) stems += (stems.empty() ? "" : ", ") + stem;
   const std::string& dir = input.expectations_dir;
-  const std::string against = input.unknown_cell
+  const std::string against = unknown_cell
                                   ? "with no expectation files in " + dir +
                                         "/ (a skip is tolerated, a failure is not, and something must be judged)"
                                   : "against " + dir + "/{" + stems + "}";

@@ -111,7 +111,6 @@ int compare(const std::string& cell_option, const std::string& dir, const std::s
   input.expectations = fc::load_expectations(dir, input.cell);
   input.expectations_dir = dir;
   input.stems = fc::stems_with_files(dir, input.cell);
-  input.unknown_cell = input.stems.empty();
   if (!tests.empty()) input.expected_tests = fc::parse_test_list(fc::read_file(tests));
   input.exit_statuses = exit_statuses;
   if (!kernel_log.empty()) input.kernel_log = fc::read_file(kernel_log);
