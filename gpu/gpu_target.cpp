@@ -126,6 +126,7 @@ Probe GpuTarget::image_from_gbm() {
   image_.fourcc = buffer.fourcc();
   image_.modifier = buffer.modifier();
   image_.linear = buffer.linear();
+  image_.exporter = device_.driver;
   const auto planes = buffer.planes();
   for (std::size_t i = 0; i < planes.size(); ++i) {
     auto fd = buffer.export_plane(static_cast<int>(i));
@@ -141,6 +142,7 @@ Probe GpuTarget::image_from_vgem(const BufferSpec& spec) {
   image_.fourcc = spec.fourcc;
   image_.modifier = DRM_FORMAT_MOD_LINEAR;  // a dumb buffer
   image_.linear = true;
+  image_.exporter = "vgem";
   auto fd = UniqueFd::dup(vgem_buffer_->dmabuf());
   if (!fd) return Probe::broken("dup of the vgem dma-buf", fd.err());
   image_.planes.push_back({std::move(*fd), 0, vgem_buffer_->dumb().pitch});
@@ -157,7 +159,10 @@ Probe GpuTarget::prepare(std::string_view producer_name, const ProducerOptions& 
     return Probe::broken(std::string(producer_name) + " " + what + ": " + producer_->last_error() + "\n" + context(),
                          err);
   };
-  if (Status attached = producer_->attach(image_); !attached) return failed("importing the dma-buf", attached.err());
+  if (Status attached = producer_->attach(image_); !attached) {
+    if (attached.err() == Errno{EOPNOTSUPP}) return Probe::unsupported(producer_->last_error());
+    return failed("importing the dma-buf", attached.err());
+  }
   if (Status written = producer_->submit(0); !written) return failed("writing frame 0", written.err());
   if (Status finished = producer_->finish(); !finished) return failed("finishing frame 0", finished.err());
   sync_ = producer_->kind().implicit_sync ? Sync::Implicit : Sync::Bridge;
@@ -173,15 +178,26 @@ Probe GpuTarget::prepare(std::string_view producer_name, const ProducerOptions& 
     no_gate_ = gate.probe.describe();
   }
 
-  // The read path: the consumer's own mapping if it shows the finished frame 0.
+  // The read path: the producer's copy where it writes one; else the
+  // consumer's own mapping if it shows the finished frame 0; else gbm_bo_map.
+  if (!producer_->own_copy().empty()) {
+    read_ = Read::ProducerCopy;
+    auto copied = read_frame(0, ReadMode::Synced, Deadline::after(timeouts::kGpuFrame));
+    if (!copied || copied->verdict != Classification::Verdict::New) {
+      return Probe::broken("reading back frame 0, finished by the producer, from its own memory: " +
+                               (copied ? copied->describe() : copied.err().describe()) + "\n" + context(),
+                           copied ? Errno{EIO} : copied.err());
+    }
+    return Probe::supported();
+  }
   std::string mmap_result = "not linear";
-  use_mmap_ = false;
+  read_ = Read::GbmMap;
   if (image_.linear) {
     auto mapped = read_linear(image_, 0, ReadMode::Synced, Deadline::after(timeouts::kGpuFrame));
     mmap_result = mapped ? mapped->describe() : mapped.err().describe();
-    use_mmap_ = mapped && mapped->verdict == Classification::Verdict::New;
+    if (mapped && mapped->verdict == Classification::Verdict::New) read_ = Read::Mmap;
   }
-  if (!use_mmap_) {
+  if (read_ == Read::GbmMap) {
     auto mapped = read_mapped(gbm_, image_, 0);
     if (!mapped || mapped->verdict != Classification::Verdict::New) {
       return Probe::broken("reading back frame 0, finished by the producer: dma-buf mmap: " + mmap_result +
@@ -293,8 +309,12 @@ Result<Observation> GpuTarget::observe(std::uint32_t frame, bool gpu_read) {
 }
 
 Result<Classification> GpuTarget::read_frame(std::uint32_t frame, ReadMode mode, Deadline deadline) const {
-  if (use_mmap_) return read_linear(image_, frame, mode, deadline);
-  return read_mapped(gbm_, image_, frame);
+  switch (read_) {
+    case Read::Mmap: return read_linear(image_, frame, mode, deadline);
+    case Read::GbmMap: return read_mapped(gbm_, image_, frame);
+    case Read::ProducerCopy: return read_copy(image_, producer_->own_copy(), frame, mode, deadline);
+  }
+  return Errno{EINVAL};
 }
 
 }  // namespace fc

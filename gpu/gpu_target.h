@@ -106,11 +106,19 @@ class GpuTarget {
   [[nodiscard]] Producer& producer() { return *producer_; }
   [[nodiscard]] const DmaBufImage& image() const { return image_; }
   [[nodiscard]] const DrmDevice& device() const { return device_; }
-  [[nodiscard]] std::string_view read_path() const { return use_mmap_ ? "mmap" : "gbm_bo_map"; }
+  [[nodiscard]] std::string_view read_path() const {
+    return read_ == Read::Mmap ? "mmap" : read_ == Read::GbmMap ? "gbm_bo_map" : kProducerCopy;
+  }
+  // The read path where the producer writes a copy of its own (Producer::own_copy).
+  static constexpr std::string_view kProducerCopy = "the producer's own memory, mapped (it imports no such dma-buf)";
   // Does the read path wait for the GPU's write by itself? gbm_bo_map does
-  // (Mesa maps for reading synchronised); the dma-buf's own mmap does not.
-  // After a wait, a content check on a path that waits cannot fail.
-  [[nodiscard]] bool read_path_waits() const { return !use_mmap_; }
+  // (Mesa maps for reading synchronised); the dma-buf's own mmap and the
+  // producer's mapped memory do not. After a wait, a content check on a path
+  // that waits cannot fail.
+  [[nodiscard]] bool read_path_waits() const { return read_ == Read::GbmMap; }
+  // Does the producer write the dma-buf itself (not a copy of its own)? A
+  // plain submit's implicit fence is a question only where it does.
+  [[nodiscard]] bool producer_writes_dma_buf() const { return read_ != Read::ProducerCopy; }
 
   // Device, node, GBM backend, buffer, producer strings, read path: for results.
   [[nodiscard]] Environment environment() const;
@@ -167,7 +175,8 @@ class GpuTarget {
   std::string no_gate_;
   bool gate_blocks_submit_ = false;  // a gated submit blocked until the watchdog opened the gate
   Sync sync_ = Sync::Implicit;
-  bool use_mmap_ = true;
+  enum class Read { Mmap, GbmMap, ProducerCopy };
+  Read read_ = Read::Mmap;
 };
 
 }  // namespace fc

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -35,6 +36,7 @@ struct DmaBufImage {
   std::uint32_t fourcc = 0;
   std::uint64_t modifier = 0;  // as the allocator reported it (INVALID: implicit)
   bool linear = false;         // known to be linear (GbmBuffer::linear())
+  std::string exporter;        // the driver that allocated it ("virtio_gpu", "vgem")
   std::vector<PlaneFd> planes;
 
   [[nodiscard]] BorrowedFd fd() const { return planes.at(0).fd.borrow(); }
@@ -99,6 +101,7 @@ class Producer {
   // Can this producer write image at all (format, layout)? Unsupported says why.
   [[nodiscard]] virtual Probe supports(const DmaBufImage& image) const = 0;
   // Makes image the target of later frames (import, FBO, workload calibration).
+  // EOPNOTSUPP: the driver refuses to import this dma-buf (last_error() says how).
   [[nodiscard]] virtual Status attach(const DmaBufImage& image) = 0;
   // What a submit waits for, and what it hands out, besides its write.
   struct SubmitOptions {
@@ -143,6 +146,13 @@ class Producer {
   [[nodiscard]] virtual std::vector<std::string> take_validation_errors() { return {}; }
   // Does a checker watch this producer (ProducerOptions::validate, where the API has one)?
   [[nodiscard]] virtual bool validated() const { return false; }
+  // Where the producer writes frames when it cannot write the dma-buf itself
+  // (a driver that imports no dma-buf of its exporter: VulkanImport::Shadow):
+  // its own memory, mapped for the CPU and laid out as the image's plane 0,
+  // which the consumer reads instead (a read that does not wait); the
+  // dma-buf then carries only the submit's fence (the explicit bridge). Empty
+  // where the producer writes the dma-buf.
+  [[nodiscard]] virtual std::span<const std::uint8_t> own_copy() const { return {}; }
   // What went wrong in the last failed call, in the producer API's own terms
   // (EGL/GL/Vulkan error codes, which call); empty if nothing did.
   [[nodiscard]] virtual std::string last_error() const = 0;
@@ -162,5 +172,10 @@ struct MadeProducer {
 [[nodiscard]] MadeProducer make_gl_producer(const GbmDevice& gbm, const ProducerOptions& options);
 [[nodiscard]] MadeProducer make_vulkan_producer(const DrmDevice& device, const ProducerOptions& options);
 [[nodiscard]] MadeProducer make_vgem_cpu_producer();
+
+// Makes the process's VkInstance (one per validation setting, kept until the
+// process exits: gpu/vulkan_producer.cpp) before the first test that writes
+// with Vulkan, so that the descriptors it holds (a DRM node) are nobody's leak.
+void prepare_vulkan(bool validate);
 
 }  // namespace fc

@@ -24,6 +24,23 @@ Result<Classification> read_linear(const DmaBufImage& image, std::uint32_t frame
   return result;
 }
 
+Result<Classification> read_copy(const DmaBufImage& image, std::span<const std::uint8_t> copy, std::uint32_t frame,
+                                 ReadMode mode, Deadline deadline) {
+  const PixelFormat* format = find_format(image.fourcc);
+  if (format == nullptr || copy.size() < image.plane0_size()) return Errno{EINVAL};
+  if (mode == ReadMode::Synced) {
+    auto synced = uapi::dma_buf_sync_start(image.fd(), Access::Read, deadline);
+    if (!synced) return synced.err();
+    if (*synced == WaitResult::TimedOut) return Errno{ETIMEDOUT};
+  }
+  Classification result =
+      classify(copy.subspan(image.planes[0].offset), image.planes[0].stride, image.width, image.height, *format, frame);
+  if (mode == ReadMode::Synced) {
+    if (Status ended = uapi::dma_buf_sync_end(image.fd(), Access::Read); !ended) return ended.err();
+  }
+  return result;
+}
+
 Result<Classification> read_mapped(const GbmDevice& gbm, const DmaBufImage& image, std::uint32_t frame) {
   const PixelFormat* format = find_format(image.fourcc);
   if (format == nullptr) return Errno{EINVAL};

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 
 #include "gpu/gbm.h"
 #include "gpu/pattern.h"
@@ -24,6 +25,13 @@ enum class ReadMode {
 // Plane 0 of a linear image through mmap of its dma-buf.
 [[nodiscard]] Result<Classification> read_linear(const DmaBufImage& image, std::uint32_t frame, ReadMode mode,
                                                  Deadline deadline);
+
+// The producer's own copy of the frame (Producer::own_copy: laid out as the
+// image's plane 0), read straight from its mapping; Synced first waits for
+// the dma-buf's writers with DMA_BUF_IOCTL_SYNC START(READ) (bounded by the
+// deadline), as a consumer of the dma-buf would before reading it.
+[[nodiscard]] Result<Classification> read_copy(const DmaBufImage& image, std::span<const std::uint8_t> copy,
+                                               std::uint32_t frame, ReadMode mode, Deadline deadline);
 
 // Through an independent GBM import of the dma-buf and gbm_bo_map(READ):
 // tiled layouts, and drivers whose dma-buf mmap does not show the GPU's

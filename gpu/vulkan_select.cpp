@@ -62,7 +62,13 @@ VulkanChoice select_vulkan_device(const std::vector<VulkanDeviceInfo>& devices, 
   return {chosen, how};
 }
 
-ImportPlan plan_import(bool linear, std::uint64_t modifier, bool has_modifier_extension) {
+ImportPlan plan_import(bool linear, std::uint64_t modifier, bool has_modifier_extension, std::string_view vulkan_driver,
+                       std::string_view exporter) {
+  if (vulkan_driver.starts_with("venus") && exporter == "virtio_gpu") {
+    if (!linear) return {std::nullopt, "venus imports no virtio_gpu GBM buffer, and this one is not linear"};
+    return {VulkanImport::Shadow,
+            "venus imports no dma-buf virtio_gpu's GBM allocates (a virgl resource; Mesa 26.1's venus aborts on it)"};
+  }
   if (linear) return {VulkanImport::Buffer, {}};
   if (modifier == DRM_FORMAT_MOD_INVALID) {
     return {std::nullopt, "the buffer's layout is implicit (modifier INVALID): Vulkan imports need an explicit one"};

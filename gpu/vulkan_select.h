@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace fc {
@@ -46,12 +47,21 @@ enum class VulkanImport {
   Buffer,       // linear: a VkBuffer over the dma-buf, written at the exporter's offset and stride
   StagedImage,  // tiled with an explicit modifier: written to a staging buffer, copied into a
                 // VkImage created with VK_EXT_image_drm_format_modifier
+  Shadow,       // none: a driver known to import no dma-buf of this exporter writes the frame
+                // into host-visible memory of its own, laid out as the image's plane 0, which
+                // the consumer reads through its mapping; the dma-buf carries the submit's fence
 };
 struct ImportPlan {
   std::optional<VulkanImport> import;
   std::string reason;  // why not, when import is empty
 };
-[[nodiscard]] ImportPlan plan_import(bool linear, std::uint64_t modifier, bool has_modifier_extension);
+// vulkan_driver: VulkanDeviceInfo::driver; exporter: the driver that allocated
+// the dma-buf (DmaBufImage::exporter). Venus (Mesa 26.1) imports no dma-buf
+// virtio_gpu's GBM allocates (a virgl resource, not a blob): its
+// vkGetMemoryFdPropertiesKHR aborts the process (the host renderer: "vkr:
+// failed to query resource props: invalid res_id"), so it is never tried.
+[[nodiscard]] ImportPlan plan_import(bool linear, std::uint64_t modifier, bool has_modifier_extension,
+                                     std::string_view vulkan_driver = {}, std::string_view exporter = {});
 
 // The VkFormat (as its integer value) matching a DRM fourcc for the staged
 // copy, or 0 when there is none.

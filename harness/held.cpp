@@ -20,7 +20,6 @@ std::string_view to_string(Held kind) {
     case Held::EglDisplay: return "initialised EGLDisplay";
     case Held::EglContext: return "EGLContext";
     case Held::EglImage: return "EGLImage";
-    case Held::VkInstance: return "VkInstance";
     case Held::VkDevice: return "VkDevice";
     case Held::Count: break;
   }

@@ -21,7 +21,6 @@ enum class Held : std::size_t {
   EglDisplay,  // eglInitialize .. eglTerminate
   EglContext,  // eglCreateContext .. eglDestroyContext
   EglImage,    // eglCreateImageKHR .. eglDestroyImageKHR
-  VkInstance,  // vkCreateInstance .. vkDestroyInstance
   VkDevice,    // vkCreateDevice .. vkDestroyDevice (its children: the validation layer's check)
   Count,
 };

@@ -96,6 +96,8 @@ inline constexpr std::string_view kVulkanApiVersion = "vulkan.api_version";
 inline constexpr std::string_view kVulkanConformance = "vulkan.conformance";
 inline constexpr std::string_view kVulkanDeviceMatch = "vulkan.device_match";
 inline constexpr std::string_view kVulkanImport = "vulkan.import";
+// The fence the explicit bridge imports: the VkFence or VkSemaphore exported as SYNC_FD.
+inline constexpr std::string_view kVulkanBridgeFence = "vulkan.bridge_fence";
 inline constexpr std::string_view kVulkanWorkload = "vulkan.workload_iterations";
 // The contradiction a GPU test failed on, where it did: a write in flight
 // whose export was already signalled (its frame and sync). Only a failure

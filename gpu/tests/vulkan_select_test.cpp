@@ -90,6 +90,16 @@ TEST(PlanImport, TiledBuffersNeedAnExplicitModifierAndTheExtension) {
   EXPECT_NE(implicit.reason.find("implicit"), std::string::npos);
 }
 
+TEST(PlanImport, VenusNeverImportsAVirtioGpuGbmBuffer) {
+  auto venus = plan_import(true, DRM_FORMAT_MOD_LINEAR, false, "venus Mesa 26.1.6", "virtio_gpu");
+  EXPECT_EQ(venus.import, VulkanImport::Shadow);
+  EXPECT_NE(venus.reason.find("aborts"), std::string::npos) << venus.reason;
+  EXPECT_FALSE(plan_import(false, DRM_FORMAT_MOD_INVALID, false, "venus", "virtio_gpu").import);
+  // Another exporter is tried (venus refuses what it cannot import with an error, which skips).
+  EXPECT_EQ(plan_import(true, DRM_FORMAT_MOD_LINEAR, false, "venus", "vgem").import, VulkanImport::Buffer);
+  EXPECT_EQ(plan_import(true, DRM_FORMAT_MOD_LINEAR, false, "llvmpipe", "virtio_gpu").import, VulkanImport::Buffer);
+}
+
 TEST(VulkanFormat, MapsTheSuitesFormats) {
   EXPECT_EQ(vulkan_format_for(DRM_FORMAT_ARGB8888), static_cast<std::uint32_t>(VK_FORMAT_B8G8R8A8_UNORM));
   EXPECT_EQ(vulkan_format_for(DRM_FORMAT_XRGB8888), static_cast<std::uint32_t>(VK_FORMAT_B8G8R8A8_UNORM));
