@@ -175,7 +175,9 @@ struct MadeProducer {
 
 // Makes the process's VkInstance (one per validation setting, kept until the
 // process exits: gpu/vulkan_producer.cpp) before the first test that writes
-// with Vulkan, so that the descriptors it holds (a DRM node) are nobody's leak.
+// with Vulkan, and submits once on each of its devices, so that the
+// descriptors the instance holds (a DRM node; venus's sync_file from its
+// first submission) are nobody's leak.
 void prepare_vulkan(bool validate);
 
 }  // namespace fc
