@@ -11,7 +11,9 @@
 #      reference lane; on sid's 7.2 the reference lane and virgl; on Debian 12's 6.1
 #      every lane under its first Mesa, the sanitizer build's vgem lane, each
 #      lane's benchmarks in short mode (a smoke test: no timing is asserted)
-#      and the VM selftests (./run.sh runs every cell on every kernel);
+#      and the VM selftests; and on 6.1, in a boot of its own in vm/root's
+#      trixie root, venus under Mesa 26.1 with the Vulkan signalled-bridge
+#      mutant (./run.sh runs every cell on every kernel);
 #   4. every cell's results against its expectations (expectations/), every
 #      benchmark ran and reported every counter, the selftests' outcomes;
 #   5. the lab and people outputs of those results: matrix (rendered in
@@ -53,6 +55,8 @@ rm -rf build/prefetch && mkdir -p build/prefetch
   fetch() { nice -n 10 bash -c "$(declare -f prefetch_one); prefetch_one $1"; }
   fetch stable
   for kernel in "${FENCECHECK_KERNELS[@]}"; do [[ $kernel == stable ]] || fetch "$kernel" & done
+  # vm/root's trixie root (Mesa 26.1, QEMU 11), which venus boots in.
+  (nice -n 10 vm/root fetch >build/prefetch/root.log 2>&1; echo $? >build/prefetch/root.status) &
   wait
 ) &
 prefetch_pid=$!
@@ -134,9 +138,11 @@ launcher_tests_finished() {
   return "$(cat build/launcher-tests.status 2>/dev/null || echo 1)"
 }
 
-cells_of() { mapfile -t "$1" < <(test_cells "$2"); }
+# cells_of NAME KERNEL [yes|no]: the kernel's test_cells, those in vm/root's root or the others (default).
+cells_of() { mapfile -t "$1" < <(test_cells "$2" | in_root "${3:-no}"); }
 cells_of cells_510 5.10
 cells_of cells_61 stable
+cells_of cells_61_root stable yes
 cells_of cells_612 backports
 cells_of cells_72 7.2
 cells_of cells_rc rc
@@ -202,6 +208,8 @@ step "sanitizers: host unit tests, host suite, selftests" ctest --test-dir build
 step "vm: linux 6.1: ${cells_61[*]}, sanitized vgem, benchmarks, selftests, the tarball's programs on virgl" \
   boot --kernel=stable --bench=short --selftest "${cells_61[@]}" vgem:system:build-asan \
   virgl:system:build/lab/tarball
+step "vm: linux 6.1 in vm/root's root: ${cells_61_root[*]}, the Vulkan signalled-bridge mutant" \
+  boot --kernel=stable --selftest "${cells_61_root[@]}"
 step "vm: launcher exit statuses (panic, hang, never booting, bad arguments; in the background since 6.12)" \
   launcher_tests_finished
 step "lab: the Debian package, built and lintian-clean (in the background since the ASan build)" package_build_finished
@@ -213,6 +221,8 @@ step "vm: benchmarks ran on every lane and reported every counter" bench_verdict
 step "vm: a wait on a never-signalled fence fails at its deadline; the mutants fail the tests that catch them" \
   suites/selftest/check_vm.sh build/results/selftest-vgem.json build/results/selftest-unfenced-*.json \
   build/results/selftest-mutant-*.json
+step "vm: venus: a bridge importing a signalled sync_file fails the bridge and content tests" \
+  suites/selftest/check_venus.sh build/results/selftest-vulkan-signalled-bridge.json
 step "vm: the selftest boot's kernel log fails on the WARN planted before modprobe, and on nothing else" \
   selftest_kernel_log
 step "results: matrix, KCIDB, LAVA, JUnit and bug reports from the cells" tools/tests/outputs_test.sh

@@ -14,10 +14,12 @@ inline constexpr std::string_view kMachine = "fencecheck.machine";      // host 
 inline constexpr std::string_view kCell = "fencecheck.cell";            // LANE@linux-X.Y@mesa-X.Y[@BUILD], or "host"
 inline constexpr std::string_view kCommand = "fencecheck.command";      // the run's own command line
 inline constexpr std::string_view kReproduce = "fencecheck.reproduce";  // how to rerun one test (VM cells)
-inline constexpr std::string_view kKernelRelease = "kernel.release";    // uname -r
-inline constexpr std::string_view kKernelVersion = "kernel.version";    // uname -v
-inline constexpr std::string_view kDrmDevices = "drm.devices";          // every DRM device found
-inline constexpr std::string_view kGpuDevice = "gpu.device";            // the device the GPU tests used
+// The userspace a VM cell booted in, where it is not the host's (vm/root: package versions).
+inline constexpr std::string_view kUserspace = "fencecheck.userspace";
+inline constexpr std::string_view kKernelRelease = "kernel.release";  // uname -r
+inline constexpr std::string_view kKernelVersion = "kernel.version";  // uname -v
+inline constexpr std::string_view kDrmDevices = "drm.devices";        // every DRM device found
+inline constexpr std::string_view kGpuDevice = "gpu.device";          // the device the GPU tests used
 inline constexpr std::string_view kMesaVersion = "mesa.version";  // the Mesa the producers loaded (else the package)
 inline constexpr std::string_view kMesaPackage = "mesa.package";  // the Mesa package the run was meant to use
 inline constexpr std::string_view kCpuModel = "cpu.model";        // benchmarks: "QEMU ... CPU" is emulated

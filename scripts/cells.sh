@@ -47,10 +47,12 @@ result_files() { results_tool list "$@" "$FENCECHECK_RESULTS"; }
 #   producer   the producer it writes with, a name from the producer table
 #              (`fencecheck --list-producers`, gpu/producer.h): the test-ID
 #              and benchmark-name endings come from that table, not a copy
-#   mesas      the Mesas it runs under ("system", or X.Y from backports
-#              through vm/mesa), the first also running its benchmarks
+#   mesas      the Mesas it runs under ("system"; X.Y from backports
+#              through vm/mesa; 26.1, the whole userspace of vm/root's trixie
+#              root), the first also running its benchmarks (not in the root)
 #   validates  does it run its producer under the API's checker (--validate)?
-#   qemu       the QEMU display device its guest needs (virgl), or -
+#   qemu       the QEMU GPU its guest needs (virgl: virtio-gpu-gl; venus: the
+#              same with blob resources, a host memory window and venus), or -
 #   kernels    the kernels ./run.sh runs it on under each of its Mesas
 #              (vm/run --kernel names; vm/lanes.sh FENCECHECK_KERNELS)
 #   tested     the kernels ./test.sh runs it on, each under its first Mesa,
@@ -61,6 +63,7 @@ vgem      vgem,udmabuf     vgem        vgem-cpu  system       no   -      5.10,s
 llvmpipe  vgem             vgem        gl        system,25.0  yes  -      stable,backports,7.2,rc       stable
 virgl     virtio_gpu,vgem  virtio_gpu  gl        system,25.0  yes  virgl  stable,backports,7.2,rc       stable,backports@25.0,7.2
 lavapipe  vgem             vgem        vulkan    25.0         yes  -      stable,backports,7.2,rc       stable
+venus     virtio_gpu,vgem  virtio_gpu  vulkan    26.1         yes  venus  stable,backports              stable
 '
 FENCECHECK_LANE_COLUMNS=(lane modules device producer mesas validates qemu kernels tested)
 

@@ -25,6 +25,8 @@ packages=(
   python3-yaml python3-jsonschema
   # the virgl lane: QEMU's SDL display with GL, on an X server of its own
   qemu-system-gui xvfb
+  # the venus lane: vm/root builds its Debian trixie root
+  mmdebstrap
   # ./test.sh: render the HTML matrix headless and read the printed page back
   chromium poppler-utils fonts-dejavu-core
 )

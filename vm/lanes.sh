@@ -12,6 +12,11 @@
 #             (Mesa 25; Debian 12's Mesa 22.3 cannot): the explicit bridge
 #             where it exports SYNC_FD (Mesa 25's does not: SKIP), and what a
 #             plain submit does, recorded
+#   venus     a real Vulkan driver on a real kernel driver: Mesa 26.1's venus
+#             on virtio-gpu (host side: lavapipe through virglrenderer's
+#             render server), in vm/root's trixie root: the bridge from the
+#             write's VkFence judged in flight, and the frame read from the
+#             producer's mapped memory (venus imports no dma-buf made here)
 # A cell is a lane under one kernel and one Mesa (and build): its results are
 # build/results/LANE@linux-X.Y@mesa-X.Y[@BUILD].json, and its expectations
 # expectations/LANE[@linux-X.Y][@mesa-X.Y][@BUILD]-{fails,flakes,skips}.txt,
@@ -36,6 +41,22 @@ lane_modules() { lane_field "$1" modules; }
 # only: the reference lane's fences are the kernel's, and its vgem-cpu
 # producer writes from the CPU, so another Mesa changes nothing it checks.
 lane_mesas() { lane_field "$1" mesas; }
+
+# The Mesa of vm/root's root (Debian trixie-backports): a cell under it boots
+# in that root (vm/run --root), its whole userspace the root's.
+FENCECHECK_ROOT_MESA=26.1
+mesa_needs_root() { [[ $1 == "$FENCECHECK_ROOT_MESA" ]]; }
+# in_root yes|no: the cells (LANE:MESA[:BUILD], one per line on stdin) that
+# boot in the root, or those that do not: a boot holds one kind only.
+in_root() {
+  local cell mesa
+  while read -r cell; do
+    [[ -n $cell ]] || continue
+    mesa=${cell#*:}
+    if mesa_needs_root "${mesa%%:*}"; then [[ $1 == yes ]] && echo "$cell"; else [[ $1 == no ]] && echo "$cell"; fi
+  done
+  return 0
+}
 
 # matrix_cells: LANE:MESA for every lane and each of its Mesas (./test.sh,
 # ./run.sh), Mesa by Mesa (the system's first).
@@ -89,12 +110,14 @@ test_cells() {
   done
 }
 
-# bench_cells: LANE:MESA where each lane's benchmarks run (its first Mesa).
+# bench_cells: LANE:MESA where each lane's benchmarks run (its first Mesa),
+# but none in the root: its userspace lacks the libbenchmark fencecheck-bench
+# was built against (Debian 12's).
 bench_cells() {
   local lane mesas
   for lane in "${FENCECHECK_LANES[@]}"; do
     mesas=$(lane_mesas "$lane")
-    echo "$lane:${mesas%% *}"
+    mesa_needs_root "${mesas%% *}" || echo "$lane:${mesas%% *}"
   done
 }
 
@@ -104,7 +127,7 @@ bench_cells() {
 cell_benches() {
   local mesas
   mesas=$(lane_mesas "$1")
-  [[ $2 == "${mesas%% *}" && $3 == build ]]
+  [[ $2 == "${mesas%% *}" && $3 == build ]] && ! mesa_needs_root "$2"
 }
 
 # --device for fencecheck (harness select_device: a driver name or node).
@@ -115,5 +138,12 @@ lane_device() { lane_field "$1" device; }
 # GL or Vulkan producer.
 lane_validates() { [[ $(lane_field "$1" validates) == yes ]]; }
 
-# Does the lane need QEMU's virtio-gpu-gl device (and an X display for it)?
-lane_needs_virgl() { [[ $(lane_field "$1" qemu) == virgl ]]; }
+# lane_qemu_gpu LANE: the QEMU device the lane's guest needs (nothing for
+# none); each renders on the host through QEMU's SDL display with GL, which
+# needs an X display (vm/lane starts Xvfb).
+lane_qemu_gpu() {
+  case $(lane_field "$1" qemu) in
+    virgl) echo virtio-gpu-gl-pci ;;
+    venus) echo virtio-gpu-gl-pci,blob=on,hostmem=2G,venus=on ;;
+  esac
+}
