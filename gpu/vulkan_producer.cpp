@@ -59,6 +59,22 @@ std::optional<dev_t> node_of(const std::string& path) {
   return st.st_rdev;
 }
 
+// A VkDevice with one queue of family and the extensions.
+VkResult create_device(VkPhysicalDevice physical, std::uint32_t family, const std::vector<const char*>& extensions,
+                       VkDevice& device) {
+  const float priority = 1.0f;
+  VkDeviceQueueCreateInfo queue_info{VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO};
+  queue_info.queueFamilyIndex = family;
+  queue_info.queueCount = 1;
+  queue_info.pQueuePriorities = &priority;
+  VkDeviceCreateInfo device_info{VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO};
+  device_info.queueCreateInfoCount = 1;
+  device_info.pQueueCreateInfos = &queue_info;
+  device_info.enabledExtensionCount = static_cast<std::uint32_t>(extensions.size());
+  device_info.ppEnabledExtensionNames = extensions.data();
+  return vkCreateDevice(physical, &device_info, nullptr, &device);
+}
+
 std::vector<std::string> device_extensions(VkPhysicalDevice device) {
   std::uint32_t count = 0;
   vkEnumerateDeviceExtensionProperties(device, nullptr, &count, nullptr);
@@ -153,17 +169,7 @@ class VulkanProducer final : public Producer {
     if (info_.has("VK_KHR_external_semaphore_fd")) extensions.push_back("VK_KHR_external_semaphore_fd");
     fence_export_ = fence_sync_fd_exportable();
     if (fence_export_) extensions.push_back("VK_KHR_external_fence_fd");
-    float priority = 1.0f;
-    VkDeviceQueueCreateInfo queue_info{VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO};
-    queue_info.queueFamilyIndex = family_;
-    queue_info.queueCount = 1;
-    queue_info.pQueuePriorities = &priority;
-    VkDeviceCreateInfo device_info{VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO};
-    device_info.queueCreateInfoCount = 1;
-    device_info.pQueueCreateInfos = &queue_info;
-    device_info.enabledExtensionCount = static_cast<std::uint32_t>(extensions.size());
-    device_info.ppEnabledExtensionNames = extensions.data();
-    if (VkResult r = vkCreateDevice(physical_, &device_info, nullptr, &device_); r != VK_SUCCESS) {
+    if (VkResult r = create_device(physical_, family_, extensions, device_); r != VK_SUCCESS) {
       device_ = VK_NULL_HANDLE;
       return Probe::broken(vk_error("vkCreateDevice", r), Errno{EIO});
     }
@@ -1024,17 +1030,8 @@ void warm_up(VkPhysicalDevice physical) {
   for (const char* wanted : {"VK_KHR_external_fence_fd", "VK_KHR_external_semaphore_fd"}) {
     if (std::find(offered.begin(), offered.end(), wanted) != offered.end()) extensions.push_back(wanted);
   }
-  const float priority = 1.0f;
-  VkDeviceQueueCreateInfo queue_info{VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO};
-  queue_info.queueCount = 1;
-  queue_info.pQueuePriorities = &priority;
-  VkDeviceCreateInfo device_info{VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO};
-  device_info.queueCreateInfoCount = 1;
-  device_info.pQueueCreateInfos = &queue_info;
-  device_info.enabledExtensionCount = static_cast<std::uint32_t>(extensions.size());
-  device_info.ppEnabledExtensionNames = extensions.data();
   VkDevice device = VK_NULL_HANDLE;
-  if (vkCreateDevice(physical, &device_info, nullptr, &device) != VK_SUCCESS) return;
+  if (create_device(physical, 0, extensions, device) != VK_SUCCESS) return;
   VkQueue queue = VK_NULL_HANDLE;
   vkGetDeviceQueue(device, 0, 0, &queue);
   auto get_fence_fd = reinterpret_cast<PFN_vkGetFenceFdKHR>(vkGetDeviceProcAddr(device, "vkGetFenceFdKHR"));
