@@ -282,8 +282,11 @@ Result<Observation> GpuTarget::observe(std::uint32_t frame, bool gpu_read) {
   Status submitted = gpu_read ? producer_->submit_read(options) : producer_->submit(frame, options);
   if (submitted && sync_ == Sync::Bridge) {
     auto fence = producer_->take_submit_fence();
-    submitted = fence ? uapi::import_sync_file(image_.fd(), gpu_read ? Access::Read : Access::Write, fence->borrow())
-                      : Status{fence.err()};
+    if (!fence) {
+      submitted = fence.err();
+    } else if (fence->valid()) {  // else already signalled: nothing to import
+      submitted = uapi::import_sync_file(image_.fd(), gpu_read ? Access::Read : Access::Write, fence->borrow());
+    }
   }
   if (gated) {
     seen.gate = gate_->claim() ? GateKind::Gpu : GateKind::Cpu;

@@ -130,7 +130,8 @@ class Producer {
   // sync; a semaphore exported as SYNC_FD)? What the explicit bridge needs.
   [[nodiscard]] virtual Probe can_export_fence() const = 0;
   // The last submit's completion as a sync_file (submitted with
-  // export_fence); once per submit.
+  // export_fence); once per submit. An invalid descriptor: the driver said
+  // it had already signalled (a SYNC_FD export's -1), so there is nothing to import.
   [[nodiscard]] virtual Result<UniqueFd> take_submit_fence() = 0;
   // Waits through the producer's own API (glFinish, vkQueueWaitIdle, joining
   // the writer thread) until every submitted write has landed.

@@ -310,6 +310,7 @@ class VulkanProducer final : public Producer {
   // vkQueueSubmit of commands_ with the gate and the exported fence.
   Status submit_recorded(const SubmitOptions& options) {
     submit_fence_.reset();
+    submit_fence_taken_ = true;
     VkSubmitInfo submit_info{VK_STRUCTURE_TYPE_SUBMIT_INFO};
     submit_info.commandBufferCount = 1;
     submit_info.pCommandBuffers = &commands_;
@@ -360,11 +361,8 @@ class VulkanProducer final : public Producer {
         return fail("vkGetSemaphoreFdKHR(SYNC_FD)", r);
       }
       // -1 is a valid answer: the semaphore had already signalled.
-      if (fd < 0) {
-        last_error_ = "vkGetSemaphoreFdKHR(SYNC_FD) returned -1 (already signalled)";
-        return Errno{ENODATA};
-      }
       submit_fence_ = UniqueFd(fd);
+      submit_fence_taken_ = false;
     }
     return {};
   }
@@ -376,10 +374,9 @@ class VulkanProducer final : public Producer {
     get.handleType = VK_EXTERNAL_FENCE_HANDLE_TYPE_SYNC_FD_BIT;
     int fd = -1;
     if (VkResult r = get_fence_fd_(device_, &get, &fd); r != VK_SUCCESS) return fail("vkGetFenceFdKHR(SYNC_FD)", r);
-    if (fd < 0) {
-      last_error_ = "vkGetFenceFdKHR(SYNC_FD) returned -1 (already signalled)";
-      return Errno{ENODATA};
-    }
+    submit_fence_taken_ = false;
+    // -1 is a valid answer: the fence had already signalled (Mesa 26.1's lavapipe).
+    if (fd < 0) return {};
     submit_fence_ = selftest_signalled_bridge() ? signalled_stand_in(UniqueFd(fd)) : UniqueFd(fd);
     return submit_fence_.valid() ? Status{} : Status{Errno{EIO}};
   }
@@ -405,11 +402,12 @@ class VulkanProducer final : public Producer {
   }
 
   Result<UniqueFd> take_submit_fence() override {
-    if (!submit_fence_.valid()) {
+    if (submit_fence_taken_) {
       last_error_ = "no SYNC_FD was exported for the last submit";
       return Errno{ENOENT};
     }
-    return std::move(submit_fence_);
+    submit_fence_taken_ = true;
+    return std::move(submit_fence_);  // invalid where the driver exported -1 (already signalled)
   }
 
   Status finish() override {
@@ -982,8 +980,9 @@ class VulkanProducer final : public Producer {
   PFN_vkGetSemaphoreFdKHR get_semaphore_fd_ = nullptr;
   VkSemaphore gate_semaphore_ = VK_NULL_HANDLE, done_semaphore_ = VK_NULL_HANDLE;
   SyncFdSupport sync_fd_;
-  UniqueFd submit_fence_;  // the last submit's SYNC_FD
-  UniqueFd attached_;      // the attached image's dma-buf
+  UniqueFd submit_fence_;           // the last submit's SYNC_FD
+  bool submit_fence_taken_ = true;  // take_submit_fence() had it (or no submit exported one)
+  UniqueFd attached_;               // the attached image's dma-buf
   VkShaderModule shader_ = VK_NULL_HANDLE;
   VkDescriptorSetLayout set_layout_ = VK_NULL_HANDLE;
   VkPipelineLayout pipeline_layout_ = VK_NULL_HANDLE;
