@@ -9,9 +9,9 @@
 # Mesa matrix in VMs on real kernels (vm/lanes.sh FENCECHECK_KERNELS: 5.10,
 # 6.1, 6.12, 7.2 and the newest -rc), each booted once to run its
 # kernel_cells: every lane (vgem, llvmpipe, virgl, lavapipe) under the system's
-# Mesa and backports' Mesa 25.0, venus under Mesa 26.1 in vm/root's trixie
-# root (a boot of its own, on 6.1 and 6.12), the reference lane only on 5.10
-# (benchmarks: 6.1, each lane's first Mesa, none in the root).
+# Mesa, backports' Mesa 25.0 and Mesa 26.1 (vm/root's trixie root, booted
+# apart), venus under Mesa 26.1 (6.1 and 6.12), the reference lane only on
+# 5.10 (benchmarks: 6.1, each lane's first Mesa, none in the root).
 # Every output goes to build/results/: CELL.json (gtest JSON), CELL.xml
 # (JUnit), matrix.md, matrix.html and matrix.txt, kcidb.json, lava.txt
 # (scripts/cells.sh write_outputs).
@@ -50,15 +50,14 @@ mkdir -p build/results
 # fails the run; the other kernels still run. Its planned cells have no
 # results, which the verdicts name.
 boots=0
-# Cells under vm/root's Mesa boot apart, in the root (vm/lane).
+# Cells under vm/root's Mesa boot apart, in the root, and cells that need
+# different QEMU GPUs apart (vm/lanes.sh boot_groups).
 for kernel in "${FENCECHECK_KERNELS[@]}"; do
-  for root in no yes; do
-    mapfile -t cells < <(kernel_cells "$kernel" | in_root "$root")
-    ((${#cells[@]})) || continue
-    vm/lane --kernel="$kernel" "${cells[@]}" -- --gtest_brief=1 "$@"
+  while read -r -a cells; do
+    vm/lane --kernel="$kernel" "${cells[@]}" -- --gtest_brief=1 "$@" </dev/null
     rc=$?
     ((rc <= 1)) || { echo "run.sh: the $kernel boot exited $rc: neither 'all as expected' nor 'tests failed'" >&2; boots=1; }
-  done
+  done < <(kernel_cells "$kernel" | boot_groups)
 done
 
 finish_run "$boots"

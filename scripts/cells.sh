@@ -59,11 +59,11 @@ result_files() { results_tool list "$@" "$FENCECHECK_RESULTS"; }
 #              or KERNEL@X.Y under that one
 # A comma in a column separates its values.
 FENCECHECK_LANE_TABLE='
-vgem      vgem,udmabuf     vgem        vgem-cpu  system       no   -      5.10,stable,backports,7.2,rc  5.10,stable,backports,7.2,rc
-llvmpipe  vgem             vgem        gl        system,25.0  yes  -      stable,backports,7.2,rc       stable
-virgl     virtio_gpu,vgem  virtio_gpu  gl        system,25.0  yes  virgl  stable,backports,7.2,rc       stable,backports@25.0,7.2
-lavapipe  vgem             vgem        vulkan    25.0         yes  -      stable,backports,7.2,rc       stable
-venus     virtio_gpu,vgem  virtio_gpu  vulkan    26.1         yes  venus  stable,backports              stable
+vgem      vgem,udmabuf     vgem        vgem-cpu  system                 no   -      5.10,stable,backports,7.2,rc  5.10,stable,backports,7.2,rc
+llvmpipe  vgem             vgem        gl        system,25.0,26.1       yes  -      stable,backports,7.2,rc       stable
+virgl     virtio_gpu,vgem  virtio_gpu  gl        system,25.0,26.1       yes  virgl  stable,backports,7.2,rc       stable,backports@25.0,7.2
+lavapipe  vgem             vgem        vulkan    25.0,26.1              yes  -      stable,backports,7.2,rc       stable
+venus     virtio_gpu,vgem  virtio_gpu  vulkan    26.1                   yes  venus  stable,backports              stable
 '
 FENCECHECK_LANE_COLUMNS=(lane modules device producer mesas validates qemu kernels tested)
 

@@ -46,6 +46,33 @@ lane_mesas() { lane_field "$1" mesas; }
 # in that root (vm/run --root), its whole userspace the root's.
 FENCECHECK_ROOT_MESA=26.1
 mesa_needs_root() { [[ $1 == "$FENCECHECK_ROOT_MESA" ]]; }
+# boot_groups: the cells (LANE:MESA[:BUILD], one per line on stdin) as the
+# boots that run them, one boot's cells per line: cells in the root apart
+# from the others (in_root), and, within each, cells that need different QEMU
+# GPUs (lane_qemu_gpu: virgl's and venus' devices) apart; a cell that needs
+# none joins the first boot of its kind.
+boot_groups() {
+  local cells=() root cell gpu gpus line i
+  mapfile -t cells
+  for root in no yes; do
+    gpus=()
+    for cell in $(printf '%s\n' "${cells[@]}" | in_root "$root"); do
+      gpu=$(lane_qemu_gpu "${cell%%:*}")
+      [[ -n $gpu && " ${gpus[*]} " != *" $gpu "* ]] && gpus+=("$gpu")
+    done
+    ((${#gpus[@]})) || gpus=("")
+    for i in "${!gpus[@]}"; do
+      line=""
+      for cell in $(printf '%s\n' "${cells[@]}" | in_root "$root"); do
+        gpu=$(lane_qemu_gpu "${cell%%:*}")
+        [[ $gpu == "${gpus[i]}" || (-z $gpu && $i == 0) ]] && line+=${line:+ }$cell
+      done
+      [[ -n $line ]] && echo "$line"
+    done
+  done
+  return 0
+}
+
 # in_root yes|no: the cells (LANE:MESA[:BUILD], one per line on stdin) that
 # boot in the root, or those that do not: a boot holds one kind only.
 in_root() {
