@@ -66,6 +66,23 @@ check "missing kernel is a setup error" 125 --no-guest --text "neither a kernel 
 check "unknown kernel name is a setup error" 125 --no-guest --text "nor one of stable" -- --kernel 9.99 -- true
 check "missing QEMU is a setup error" 125 --no-guest --text "QEMU not found" \
   -- --qemu /nonexistent/qemu-system-x86_64 -- true
+check "a --root vm/root did not build is a setup error" 125 --no-guest --text "not a root vm/root fetch built" \
+  -- --root "$out" -- true
+# vm/root's checks before it caches a root, on a tree that fails each in turn.
+root_check() {
+  name=$1
+  local expected=$2 rc
+  log=$("$project/vm/root" check "$out/tree" 2>&1)
+  rc=$?
+  if ((rc != 125)) || ! grep -qF -- "$expected" <<<"$log"; then fail "exit status $rc, expected 125 and '$expected'"; return; fi
+  echo "ok   $name"
+}
+mkdir -p "$out/tree/var/lib/dpkg" "$out/tree/usr/libexec" "$out/tree/usr/bin"
+printf 'Package: libgbm1\nStatus: install ok installed\nArchitecture: amd64\nVersion: 25.0.7-2\n\n' \
+  >"$out/tree/var/lib/dpkg/status"
+root_check "vm/root: a root with Mesa 25.0 is refused" "venus needs Mesa >= 26.1"
+sed -i 's/^Version: .*/Version: 26.1.6-1~bpo13+1/' "$out/tree/var/lib/dpkg/status"
+root_check "vm/root: a root without virgl-server is refused" "no virgl_render_server"
 check "the command's exit status comes back" 7 --text "command exit status 7" -- -- sh -c 'exit 7'
 # --timeout counts from the command's start: if the panic were not noticed,
 # the guest would sleep on and be killed at 120 s as a timeout (124), however
