@@ -7,21 +7,9 @@
 namespace fc {
 
 Result<Classification> read_linear(const DmaBufImage& image, std::uint32_t frame, ReadMode mode, Deadline deadline) {
-  const PixelFormat* format = find_format(image.fourcc);
-  if (format == nullptr) return Errno{EINVAL};
   auto mapping = uapi::map_dma_buf(image.fd(), image.plane0_size(), false);
   if (!mapping) return mapping.err();
-  if (mode == ReadMode::Synced) {
-    auto synced = uapi::dma_buf_sync_start(image.fd(), Access::Read, deadline);
-    if (!synced) return synced.err();
-    if (*synced == WaitResult::TimedOut) return Errno{ETIMEDOUT};
-  }
-  Classification result = classify(mapping->bytes().subspan(image.planes[0].offset), image.planes[0].stride,
-                                   image.width, image.height, *format, frame);
-  if (mode == ReadMode::Synced) {
-    if (Status ended = uapi::dma_buf_sync_end(image.fd(), Access::Read); !ended) return ended.err();
-  }
-  return result;
+  return read_copy(image, mapping->bytes(), frame, mode, deadline);
 }
 
 Result<Classification> read_copy(const DmaBufImage& image, std::span<const std::uint8_t> copy, std::uint32_t frame,

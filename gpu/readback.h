@@ -26,10 +26,10 @@ enum class ReadMode {
 [[nodiscard]] Result<Classification> read_linear(const DmaBufImage& image, std::uint32_t frame, ReadMode mode,
                                                  Deadline deadline);
 
-// The producer's own copy of the frame (Producer::own_copy: laid out as the
-// image's plane 0), read straight from its mapping; Synced first waits for
-// the dma-buf's writers with DMA_BUF_IOCTL_SYNC START(READ) (bounded by the
-// deadline), as a consumer of the dma-buf would before reading it.
+// Plane 0 of the image from memory laid out as it (its dma-buf's mapping, or
+// the producer's own copy: Producer::own_copy), read straight from there;
+// Synced first waits for the dma-buf's writers with DMA_BUF_IOCTL_SYNC
+// START(READ) (bounded by the deadline), as a consumer of the dma-buf would.
 [[nodiscard]] Result<Classification> read_copy(const DmaBufImage& image, std::span<const std::uint8_t> copy,
                                                std::uint32_t frame, ReadMode mode, Deadline deadline);
 
