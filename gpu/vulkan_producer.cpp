@@ -377,7 +377,9 @@ class VulkanProducer final : public Producer {
     submit_fence_taken_ = false;
     // -1 is a valid answer: the fence had already signalled (Mesa 26.1's lavapipe).
     if (fd < 0) return {};
-    submit_fence_ = selftest_signalled_bridge() ? signalled_stand_in(UniqueFd(fd)) : UniqueFd(fd);
+    UniqueFd write_fence(fd);
+    // The mutant drops the write's fence (finish() still waits for the write).
+    submit_fence_ = selftest_signalled_bridge() ? signalled_stand_in() : std::move(write_fence);
     return submit_fence_.valid() ? Status{} : Status{Errno{EIO}};
   }
 
@@ -391,8 +393,7 @@ class VulkanProducer final : public Producer {
   }
   // A signalled sync_file: what the attached dma-buf exports before this
   // frame's fence is imported (the finished frames' fences).
-  UniqueFd signalled_stand_in(UniqueFd write_fence) {
-    (void)write_fence;  // dropped: finish() still waits for its write
+  UniqueFd signalled_stand_in() {
     auto idle = uapi::export_sync_file(attached_.borrow(), Access::Write);
     if (!idle) {
       last_error_ = "FENCECHECK_SELFTEST_SIGNALLED_BRIDGE: EXPORT_SYNC_FILE " + idle.err().describe();
@@ -444,6 +445,41 @@ class VulkanProducer final : public Producer {
     return std::exchange(validation_errors_, {});
   }
 
+  // One VkInstance per process and validation setting, made by the first
+  // producer and kept until the process exits (never counted as held): Mesa
+  // 26.1.6's venus leaves a sync_file open each time an instance is destroyed
+  // (docs/findings/venus-instance-leaks-a-sync-file.c), which would fail every
+  // test's descriptor check (runner/listeners.h) on a driver bug no test judges.
+  // prepare_vulkan() makes it before the first test runs.
+  static VkResult shared_instance(bool validate, VkInstance& instance) {
+    static std::mutex mutex;
+    static VkInstance made[2] = {VK_NULL_HANDLE, VK_NULL_HANDLE};
+    std::lock_guard lock(mutex);
+    if (made[validate] == VK_NULL_HANDLE) {
+      VkApplicationInfo app{VK_STRUCTURE_TYPE_APPLICATION_INFO};
+      app.pApplicationName = "fencecheck";
+      app.apiVersion = VK_API_VERSION_1_1;
+      VkInstanceCreateInfo info{VK_STRUCTURE_TYPE_INSTANCE_CREATE_INFO};
+      info.pApplicationInfo = &app;
+      const char* layer = kValidationLayer;
+      const char* debug_utils = VK_EXT_DEBUG_UTILS_EXTENSION_NAME;
+      VkDebugUtilsMessengerCreateInfoEXT messenger = messenger_info(nullptr);  // vkCreateInstance's own errors
+      if (validate) {
+        info.enabledLayerCount = 1;
+        info.ppEnabledLayerNames = &layer;
+        info.enabledExtensionCount = 1;
+        info.ppEnabledExtensionNames = &debug_utils;
+        info.pNext = &messenger;
+      }
+      if (VkResult r = vkCreateInstance(&info, nullptr, &made[validate]); r != VK_SUCCESS) {
+        made[validate] = VK_NULL_HANDLE;
+        return r;
+      }
+    }
+    instance = made[validate];
+    return VK_SUCCESS;
+  }
+
  private:
   VulkanDeviceInfo describe_device(VkPhysicalDevice device) {
     VkPhysicalDeviceDrmPropertiesEXT drm{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_DRM_PROPERTIES_EXT};
@@ -476,43 +512,6 @@ class VulkanProducer final : public Producer {
     return info;
   }
 
-  // One VkInstance per process and validation setting, made by the first
-  // producer and kept until the process exits (never counted as held): Mesa
-  // 26.1.6's venus leaves a sync_file open each time an instance is destroyed
-  // (docs/findings/venus-instance-leaks-a-sync-file.c), which would fail every
-  // test's descriptor check (runner/listeners.h) on a driver bug no test judges.
-  // prepare_vulkan() makes it before the first test runs.
- public:
-  static VkResult shared_instance(bool validate, VkInstance& instance) {
-    static std::mutex mutex;
-    static VkInstance made[2] = {VK_NULL_HANDLE, VK_NULL_HANDLE};
-    std::lock_guard lock(mutex);
-    if (made[validate] == VK_NULL_HANDLE) {
-      VkApplicationInfo app{VK_STRUCTURE_TYPE_APPLICATION_INFO};
-      app.pApplicationName = "fencecheck";
-      app.apiVersion = VK_API_VERSION_1_1;
-      VkInstanceCreateInfo info{VK_STRUCTURE_TYPE_INSTANCE_CREATE_INFO};
-      info.pApplicationInfo = &app;
-      const char* layer = kValidationLayer;
-      const char* debug_utils = VK_EXT_DEBUG_UTILS_EXTENSION_NAME;
-      VkDebugUtilsMessengerCreateInfoEXT messenger = messenger_info(nullptr);  // vkCreateInstance's own errors
-      if (validate) {
-        info.enabledLayerCount = 1;
-        info.ppEnabledLayerNames = &layer;
-        info.enabledExtensionCount = 1;
-        info.ppEnabledExtensionNames = &debug_utils;
-        info.pNext = &messenger;
-      }
-      if (VkResult r = vkCreateInstance(&info, nullptr, &made[validate]); r != VK_SUCCESS) {
-        made[validate] = VK_NULL_HANDLE;
-        return r;
-      }
-    }
-    instance = made[validate];
-    return VK_SUCCESS;
-  }
-
- private:
   static constexpr const char* kValidationLayer = "VK_LAYER_KHRONOS_validation";
   // A messenger for validation errors, collected by producer (or printed, where none).
   static VkDebugUtilsMessengerCreateInfoEXT messenger_info(VulkanProducer* producer) {
