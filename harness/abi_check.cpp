@@ -61,6 +61,45 @@ static_assert(sizeof(DrmModeCreateDumb) == sizeof(struct drm_mode_create_dumb));
 static_assert(offsetof(DrmModeCreateDumb, size) == offsetof(struct drm_mode_create_dumb, size));
 static_assert(sizeof(DrmPrimeHandle) == sizeof(struct drm_prime_handle));
 static_assert(kDrmCommandBase == DRM_COMMAND_BASE);
+static_assert(kDrmIoctlGetCap == DRM_IOCTL_GET_CAP && kDrmIoctlSetClientCap == DRM_IOCTL_SET_CLIENT_CAP);
+static_assert(kDrmCapSyncobj == DRM_CAP_SYNCOBJ && kDrmClientCapAtomic == DRM_CLIENT_CAP_ATOMIC);
+static_assert(kDrmClientCapUniversalPlanes == DRM_CLIENT_CAP_UNIVERSAL_PLANES);
+static_assert(kDrmIoctlModeAddFb2 == DRM_IOCTL_MODE_ADDFB2 && kDrmIoctlModeRmFb == DRM_IOCTL_MODE_RMFB);
+static_assert(kDrmIoctlModeAtomic == DRM_IOCTL_MODE_ATOMIC);
+static_assert(kDrmIoctlModeCreatePropBlob == DRM_IOCTL_MODE_CREATEPROPBLOB);
+static_assert(kDrmIoctlModeDestroyPropBlob == DRM_IOCTL_MODE_DESTROYPROPBLOB);
+static_assert(sizeof(DrmModeFbCmd2) == sizeof(struct drm_mode_fb_cmd2));
+static_assert(sizeof(DrmModeAtomic) == sizeof(struct drm_mode_atomic));
+static_assert(sizeof(DrmEventVblank) == sizeof(struct drm_event_vblank));
+static_assert(kDrmModeAtomicNonblock == DRM_MODE_ATOMIC_NONBLOCK && kDrmModePageFlipEvent == DRM_MODE_PAGE_FLIP_EVENT);
+static_assert(kDrmModeAtomicAllowModeset == DRM_MODE_ATOMIC_ALLOW_MODESET);
+static_assert(kDrmModeAtomicTestOnly == DRM_MODE_ATOMIC_TEST_ONLY && kDrmEventFlipComplete == DRM_EVENT_FLIP_COMPLETE);
+#endif
+#ifdef DRM_IOCTL_SYNCOBJ_CREATE
+static_assert(kDrmIoctlSyncobjCreate == DRM_IOCTL_SYNCOBJ_CREATE);
+static_assert(kDrmIoctlSyncobjDestroy == DRM_IOCTL_SYNCOBJ_DESTROY);
+static_assert(kDrmIoctlSyncobjHandleToFd == DRM_IOCTL_SYNCOBJ_HANDLE_TO_FD);
+static_assert(kDrmIoctlSyncobjFdToHandle == DRM_IOCTL_SYNCOBJ_FD_TO_HANDLE);
+static_assert(kSyncobjFdToHandleImportSyncFile == DRM_SYNCOBJ_FD_TO_HANDLE_FLAGS_IMPORT_SYNC_FILE);
+static_assert(kSyncobjHandleToFdExportSyncFile == DRM_SYNCOBJ_HANDLE_TO_FD_FLAGS_EXPORT_SYNC_FILE);
+static_assert(kSyncobjCreateSignaled == DRM_SYNCOBJ_CREATE_SIGNALED);
+#endif
+#ifdef DRM_IOCTL_SYNCOBJ_TIMELINE_WAIT
+static_assert(kDrmIoctlSyncobjTimelineWait == DRM_IOCTL_SYNCOBJ_TIMELINE_WAIT);
+static_assert(kDrmIoctlSyncobjQuery == DRM_IOCTL_SYNCOBJ_QUERY);
+static_assert(kDrmIoctlSyncobjTransfer == DRM_IOCTL_SYNCOBJ_TRANSFER);
+static_assert(kDrmIoctlSyncobjTimelineSignal == DRM_IOCTL_SYNCOBJ_TIMELINE_SIGNAL);
+static_assert(kSyncobjWaitForSubmit == DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT);
+static_assert(kSyncobjWaitAvailable == DRM_SYNCOBJ_WAIT_FLAGS_WAIT_AVAILABLE);
+static_assert(kSyncobjWaitAll == DRM_SYNCOBJ_WAIT_FLAGS_WAIT_ALL);
+#endif
+#ifdef DRM_IOCTL_SYNCOBJ_EVENTFD
+static_assert(kDrmIoctlSyncobjEventfd == DRM_IOCTL_SYNCOBJ_EVENTFD);
+static_assert(sizeof(SyncobjEventfd) == sizeof(struct drm_syncobj_eventfd));
+#endif
+#ifdef SYNC_IOC_SET_DEADLINE
+static_assert(kSyncIocSetDeadline == SYNC_IOC_SET_DEADLINE);
+static_assert(sizeof(SyncSetDeadline) == sizeof(struct sync_set_deadline));
 #endif
 
 #ifdef UDMABUF_CREATE

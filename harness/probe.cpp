@@ -38,10 +38,10 @@ Probe probe_vgem(const std::vector<DrmDevice>& devices) {
 }
 
 namespace {
-Probe classify(const char* what, Errno err) {
+Probe classify(const char* what, Errno err, const char* release = "6.0") {
   if (err.value == ENOTTY) {
     return Probe::unsupported(std::string("kernel ") + kernel_release() + " does not implement " + what +
-                              " (ENOTTY): it was added in Linux 6.0 (and needs CONFIG_SYNC_FILE)");
+                              " (ENOTTY): it was added in Linux " + release + " (and needs CONFIG_SYNC_FILE)");
   }
   return Probe::broken(what, err);
 }
@@ -57,6 +57,11 @@ Probe probe_import_sync_file(BorrowedFd dmabuf) {
   if (!stub) return classify("DMA_BUF_IOCTL_EXPORT_SYNC_FILE", stub.err());
   Status imported = uapi::import_sync_file(dmabuf, Access::Read, stub->borrow());
   return imported ? Probe::supported() : classify("DMA_BUF_IOCTL_IMPORT_SYNC_FILE", imported.err());
+}
+
+Probe probe_set_deadline(BorrowedFd sync_file) {
+  Status set = uapi::sync_file_set_deadline(sync_file, 0);
+  return set ? Probe::supported() : classify("SYNC_IOC_SET_DEADLINE", set.err(), "6.5");
 }
 
 }  // namespace fc

@@ -53,4 +53,8 @@ class Probe {
 // an already-signalled stub, which blocks nothing.
 [[nodiscard]] Probe probe_import_sync_file(BorrowedFd dmabuf);
 
+// Does this kernel implement SYNC_IOC_SET_DEADLINE (Linux >= 6.5)? Sets a
+// deadline on sync_file (any sync_file; a hint that changes no state).
+[[nodiscard]] Probe probe_set_deadline(BorrowedFd sync_file);
+
 }  // namespace fc

@@ -299,6 +299,172 @@ Result<UniqueFd> sync_file_merge(BorrowedFd first, BorrowedFd second, std::strin
   return UniqueFd(arg.fence);
 }
 
+Status sync_file_set_deadline(BorrowedFd sync_file, std::uint64_t deadline_ns, std::uint64_t pad) {
+  abi::SyncSetDeadline arg{deadline_ns, pad};
+  return simple_ioctl(sync_file, abi::kSyncIocSetDeadline, arg);
+}
+
+Status sync_file_set_deadline_at(BorrowedFd sync_file, std::uint64_t address) {
+  if (xioctl(sync_file, abi::kSyncIocSetDeadline, reinterpret_cast<void*>(address)) != 0) return last_errno();
+  return {};
+}
+
+// ---- DRM core: capabilities ----
+
+Result<std::uint64_t> drm_get_cap(BorrowedFd drm, std::uint64_t capability) {
+  abi::DrmCap arg{capability, 0};
+  if (xioctl(drm, abi::kDrmIoctlGetCap, &arg) != 0) return last_errno();
+  return arg.value;
+}
+
+Status drm_set_client_cap(BorrowedFd drm, std::uint64_t capability, std::uint64_t value) {
+  abi::DrmCap arg{capability, value};
+  return simple_ioctl(drm, abi::kDrmIoctlSetClientCap, arg);
+}
+
+// ---- DRM syncobj ----
+
+Result<std::uint32_t> syncobj_create(BorrowedFd drm, std::uint32_t flags) {
+  abi::SyncobjCreate arg{0, flags};
+  if (xioctl(drm, abi::kDrmIoctlSyncobjCreate, &arg) != 0) return last_errno();
+  return arg.handle;
+}
+
+Status syncobj_destroy(BorrowedFd drm, std::uint32_t handle) {
+  abi::SyncobjDestroy arg{handle, 0};
+  return simple_ioctl(drm, abi::kDrmIoctlSyncobjDestroy, arg);
+}
+
+Result<UniqueFd> syncobj_handle_to_fd(BorrowedFd drm, std::uint32_t handle, std::uint32_t flags) {
+  abi::SyncobjHandle arg{handle, flags, -1, 0};
+  if (xioctl(drm, abi::kDrmIoctlSyncobjHandleToFd, &arg) != 0) return last_errno();
+  return UniqueFd(arg.fd);
+}
+
+Result<std::uint32_t> syncobj_fd_to_handle(BorrowedFd drm, BorrowedFd fd, std::uint32_t flags, std::uint32_t handle) {
+  abi::SyncobjHandle arg{handle, flags, fd.get(), 0};
+  if (xioctl(drm, abi::kDrmIoctlSyncobjFdToHandle, &arg) != 0) return last_errno();
+  return arg.handle;
+}
+
+Status syncobj_transfer(BorrowedFd drm, std::uint32_t src, std::uint64_t src_point, std::uint32_t dst,
+                        std::uint64_t dst_point, std::uint32_t flags) {
+  abi::SyncobjTransfer arg{src, dst, src_point, dst_point, flags, 0};
+  return simple_ioctl(drm, abi::kDrmIoctlSyncobjTransfer, arg);
+}
+
+Result<WaitResult> syncobj_timeline_wait(BorrowedFd drm, std::uint32_t handle, std::uint64_t point, std::uint32_t flags,
+                                         Deadline deadline) {
+  // The kernel's timeout is absolute on CLOCK_MONOTONIC, the clock of
+  // Deadline (steady_clock); 0 checks without waiting.
+  const std::int64_t timeout =
+      deadline.when() == Clock::time_point::min()
+          ? 0
+          : std::chrono::duration_cast<std::chrono::nanoseconds>(deadline.when().time_since_epoch()).count();
+  abi::SyncobjTimelineWait arg{};
+  arg.handles = reinterpret_cast<std::uintptr_t>(&handle);
+  arg.points = reinterpret_cast<std::uintptr_t>(&point);
+  arg.timeout_nsec = timeout;
+  arg.count_handles = 1;
+  arg.flags = flags;
+  // EINTR: the kernel restarts the wait with the same absolute timeout.
+  if (xioctl(drm, abi::kDrmIoctlSyncobjTimelineWait, &arg) != 0) {
+    if (errno == ETIME) return WaitResult::TimedOut;
+    return last_errno();
+  }
+  return WaitResult::Ready;
+}
+
+Result<std::uint64_t> syncobj_query(BorrowedFd drm, std::uint32_t handle, std::uint32_t flags) {
+  std::uint64_t point = 0;
+  abi::SyncobjTimelineArray arg{reinterpret_cast<std::uintptr_t>(&handle), reinterpret_cast<std::uintptr_t>(&point), 1,
+                                flags};
+  if (xioctl(drm, abi::kDrmIoctlSyncobjQuery, &arg) != 0) return last_errno();
+  return point;
+}
+
+Status syncobj_timeline_signal(BorrowedFd drm, std::uint32_t handle, std::uint64_t point, std::uint32_t flags) {
+  abi::SyncobjTimelineArray arg{reinterpret_cast<std::uintptr_t>(&handle), reinterpret_cast<std::uintptr_t>(&point), 1,
+                                flags};
+  return simple_ioctl(drm, abi::kDrmIoctlSyncobjTimelineSignal, arg);
+}
+
+Status syncobj_eventfd(BorrowedFd drm, std::uint32_t handle, std::uint64_t point, BorrowedFd eventfd,
+                       std::uint32_t flags, std::uint32_t pad) {
+  abi::SyncobjEventfd arg{handle, flags, point, eventfd.get(), pad};
+  return simple_ioctl(drm, abi::kDrmIoctlSyncobjEventfd, arg);
+}
+
+// ---- DRM KMS ----
+
+Result<std::uint32_t> drm_mode_add_fb2(BorrowedFd drm, std::uint32_t width, std::uint32_t height, std::uint32_t format,
+                                       std::uint32_t handle, std::uint32_t pitch) {
+  abi::DrmModeFbCmd2 arg{};
+  arg.width = width;
+  arg.height = height;
+  arg.pixel_format = format;
+  arg.handles[0] = handle;
+  arg.pitches[0] = pitch;
+  if (xioctl(drm, abi::kDrmIoctlModeAddFb2, &arg) != 0) return last_errno();
+  return arg.fb_id;
+}
+
+Status drm_mode_rm_fb(BorrowedFd drm, std::uint32_t fb) { return simple_ioctl(drm, abi::kDrmIoctlModeRmFb, fb); }
+
+Result<std::uint32_t> drm_mode_create_blob(BorrowedFd drm, std::span<const std::byte> data) {
+  abi::DrmModeCreateBlob arg{reinterpret_cast<std::uintptr_t>(data.data()), static_cast<std::uint32_t>(data.size()), 0};
+  if (xioctl(drm, abi::kDrmIoctlModeCreatePropBlob, &arg) != 0) return last_errno();
+  return arg.blob_id;
+}
+
+Status drm_mode_destroy_blob(BorrowedFd drm, std::uint32_t blob) {
+  abi::DrmModeDestroyBlob arg{blob};
+  return simple_ioctl(drm, abi::kDrmIoctlModeDestroyPropBlob, arg);
+}
+
+Status drm_mode_atomic(BorrowedFd drm, std::span<const AtomicProperty> properties, std::uint32_t flags,
+                       std::uint64_t user_data) {
+  // The kernel's layout: each object once, with its count, then every
+  // property and value in the same object order.
+  std::vector<std::uint32_t> objects, counts, ids;
+  std::vector<std::uint64_t> values;
+  for (const AtomicProperty& first : properties) {
+    if (std::find(objects.begin(), objects.end(), first.object) != objects.end()) continue;
+    objects.push_back(first.object);
+    counts.push_back(0);
+    for (const AtomicProperty& property : properties) {
+      if (property.object != first.object) continue;
+      ++counts.back();
+      ids.push_back(property.property);
+      values.push_back(property.value);
+    }
+  }
+  abi::DrmModeAtomic arg{};
+  arg.flags = flags;
+  arg.count_objs = static_cast<std::uint32_t>(objects.size());
+  arg.objs_ptr = reinterpret_cast<std::uintptr_t>(objects.data());
+  arg.count_props_ptr = reinterpret_cast<std::uintptr_t>(counts.data());
+  arg.props_ptr = reinterpret_cast<std::uintptr_t>(ids.data());
+  arg.prop_values_ptr = reinterpret_cast<std::uintptr_t>(values.data());
+  arg.user_data = user_data;
+  return simple_ioctl(drm, abi::kDrmIoctlModeAtomic, arg);
+}
+
+Result<std::optional<abi::DrmEventVblank>> drm_read_event(BorrowedFd drm, Deadline deadline) {
+  auto ready = poll_fd(drm, POLLIN, deadline);
+  if (!ready) return ready.err();
+  if (*ready == WaitResult::TimedOut) return std::optional<abi::DrmEventVblank>();
+  // A flip event is exactly this size, so one read() takes one event.
+  abi::DrmEventVblank event{};
+  ssize_t got = 0;
+  do {
+    got = ::read(drm.get(), &event, sizeof event);
+  } while (got < 0 && errno == EINTR);
+  if (got < 0) return last_errno();
+  if (got != static_cast<ssize_t>(sizeof event)) return Errno{EPROTO};
+  return std::optional<abi::DrmEventVblank>(event);
+}
+
 Result<DumbBuffer> drm_create_dumb(BorrowedFd drm, std::uint32_t width, std::uint32_t height, std::uint32_t bpp,
                                    std::uint32_t flags) {
   abi::DrmModeCreateDumb arg{};

@@ -2,8 +2,9 @@
 // The uapi layer: the only fencecheck code that makes the dma-buf, sync_file,
 // DRM and vgem system calls itself (ioctl(), poll(), mmap()), but for
 // bench/bare_recipe.c (the consumer recipe in plain C, the idle benchmark's
-// baseline) and libdrm's device queries (harness/device.cpp); GBM, EGL and
-// Vulkan make their own inside Mesa.
+// baseline) and libdrm's device and KMS object queries (harness/device.cpp,
+// harness/kms.cpp: versions, resources, properties); GBM, EGL and Vulkan make
+// their own inside Mesa.
 //
 // Typed wrappers over the dma-buf, sync_file, DRM-dumb/PRIME, vgem and sw_sync
 // ioctls. Each returns the exact errno of the failing call; EINTR is retried
@@ -17,6 +18,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -161,6 +163,11 @@ namespace uapi {
 // SYNC_IOC_MERGE with every field given (name bytes as they are, flags, pad).
 [[nodiscard]] Result<UniqueFd> sync_file_merge_raw(BorrowedFd first, const abi::SyncMergeData& data);
 
+// SYNC_IOC_SET_DEADLINE (Linux 6.5; ENOTTY before): deadline_ns on CLOCK_MONOTONIC.
+[[nodiscard]] Status sync_file_set_deadline(BorrowedFd sync_file, std::uint64_t deadline_ns, std::uint64_t pad = 0);
+// SYNC_IOC_SET_DEADLINE with its argument at a raw address (for bad-input tests).
+[[nodiscard]] Status sync_file_set_deadline_at(BorrowedFd sync_file, std::uint64_t address);
+
 // ---- DRM core: dumb buffers and PRIME ----
 
 [[nodiscard]] Result<DumbBuffer> drm_create_dumb(BorrowedFd drm, std::uint32_t width, std::uint32_t height,
@@ -174,6 +181,70 @@ namespace uapi {
 [[nodiscard]] Result<std::uint32_t> drm_prime_fd_to_handle(BorrowedFd drm, BorrowedFd dmabuf);
 // DRM_IOCTL_GEM_CLOSE.
 [[nodiscard]] Status drm_gem_close(BorrowedFd drm, std::uint32_t handle);
+
+// ---- DRM core: capabilities ----
+
+// DRM_IOCTL_GET_CAP: the value of a DRM_CAP_* (0 for "no" on drivers that
+// answer; EINVAL where the kernel does not know the capability).
+[[nodiscard]] Result<std::uint64_t> drm_get_cap(BorrowedFd drm, std::uint64_t capability);
+// DRM_IOCTL_SET_CLIENT_CAP (e.g. DRM_CLIENT_CAP_ATOMIC).
+[[nodiscard]] Status drm_set_client_cap(BorrowedFd drm, std::uint64_t capability, std::uint64_t value);
+
+// ---- DRM syncobj (drm/drm.h; drivers with DRIVER_SYNCOBJ) ----
+
+[[nodiscard]] Result<std::uint32_t> syncobj_create(BorrowedFd drm, std::uint32_t flags = 0);
+[[nodiscard]] Status syncobj_destroy(BorrowedFd drm, std::uint32_t handle);
+// DRM_IOCTL_SYNCOBJ_HANDLE_TO_FD: flags 0 gives the syncobj itself as an fd;
+// DRM_SYNCOBJ_HANDLE_TO_FD_FLAGS_EXPORT_SYNC_FILE a sync_file of its fence.
+[[nodiscard]] Result<UniqueFd> syncobj_handle_to_fd(BorrowedFd drm, std::uint32_t handle, std::uint32_t flags);
+// DRM_IOCTL_SYNCOBJ_FD_TO_HANDLE: flags 0 turns a syncobj fd into a new
+// handle; DRM_SYNCOBJ_FD_TO_HANDLE_FLAGS_IMPORT_SYNC_FILE replaces the fence
+// of `handle` with the sync_file's and returns `handle`.
+[[nodiscard]] Result<std::uint32_t> syncobj_fd_to_handle(BorrowedFd drm, BorrowedFd fd, std::uint32_t flags,
+                                                         std::uint32_t handle = 0);
+// DRM_IOCTL_SYNCOBJ_TRANSFER: the fence at src_point of src to dst_point of dst
+// (point 0: a binary syncobj, or a timeline's latest fence).
+[[nodiscard]] Status syncobj_transfer(BorrowedFd drm, std::uint32_t src, std::uint64_t src_point, std::uint32_t dst,
+                                      std::uint64_t dst_point, std::uint32_t flags = 0);
+// DRM_IOCTL_SYNCOBJ_TIMELINE_WAIT on one point until the deadline (the
+// kernel's own absolute CLOCK_MONOTONIC timeout): Ready, or TimedOut when the
+// kernel answers ETIME; any other errno as it is (EINVAL: a point with no
+// fence yet, waited on without WAIT_FOR_SUBMIT).
+[[nodiscard]] Result<WaitResult> syncobj_timeline_wait(BorrowedFd drm, std::uint32_t handle, std::uint64_t point,
+                                                       std::uint32_t flags, Deadline deadline);
+// DRM_IOCTL_SYNCOBJ_QUERY: the timeline's last signalled point.
+[[nodiscard]] Result<std::uint64_t> syncobj_query(BorrowedFd drm, std::uint32_t handle, std::uint32_t flags = 0);
+// DRM_IOCTL_SYNCOBJ_TIMELINE_SIGNAL: an already-signalled fence at point.
+[[nodiscard]] Status syncobj_timeline_signal(BorrowedFd drm, std::uint32_t handle, std::uint64_t point,
+                                             std::uint32_t flags = 0);
+// DRM_IOCTL_SYNCOBJ_EVENTFD (Linux 6.6): eventfd is signalled when point
+// signals (or, with WAIT_AVAILABLE, once it has a fence). Does not take the eventfd.
+[[nodiscard]] Status syncobj_eventfd(BorrowedFd drm, std::uint32_t handle, std::uint64_t point, BorrowedFd eventfd,
+                                     std::uint32_t flags = 0, std::uint32_t pad = 0);
+
+// ---- DRM KMS: framebuffers, atomic commits, events ----
+
+// DRM_IOCTL_MODE_ADDFB2 of one single-plane buffer (no modifier): the framebuffer id.
+[[nodiscard]] Result<std::uint32_t> drm_mode_add_fb2(BorrowedFd drm, std::uint32_t width, std::uint32_t height,
+                                                     std::uint32_t format, std::uint32_t handle, std::uint32_t pitch);
+[[nodiscard]] Status drm_mode_rm_fb(BorrowedFd drm, std::uint32_t fb);
+// DRM_IOCTL_MODE_CREATEPROPBLOB: a blob of `data` (e.g. a drm_mode_modeinfo for MODE_ID).
+[[nodiscard]] Result<std::uint32_t> drm_mode_create_blob(BorrowedFd drm, std::span<const std::byte> data);
+[[nodiscard]] Status drm_mode_destroy_blob(BorrowedFd drm, std::uint32_t blob);
+
+// One property value of an atomic commit.
+struct AtomicProperty {
+  std::uint32_t object = 0;
+  std::uint32_t property = 0;
+  std::uint64_t value = 0;
+};
+// DRM_IOCTL_MODE_ATOMIC with the properties in order (grouped by object
+// here), flags (DRM_MODE_ATOMIC_*, DRM_MODE_PAGE_FLIP_EVENT) and the event's user_data.
+[[nodiscard]] Status drm_mode_atomic(BorrowedFd drm, std::span<const AtomicProperty> properties, std::uint32_t flags,
+                                     std::uint64_t user_data = 0);
+// read() of one DRM event (a flip or vblank event) once poll() says one is
+// there, until the deadline: nullopt when none came.
+[[nodiscard]] Result<std::optional<abi::DrmEventVblank>> drm_read_event(BorrowedFd drm, Deadline deadline);
 
 // ---- vgem (drm/vgem_drm.h) ----
 
