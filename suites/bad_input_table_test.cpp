@@ -31,7 +31,8 @@ class BadInputTable;
 
 // The Linux 6.0 ioctls a row needs (for itself or to make its sync_file): on
 // an older kernel the row SKIPs, naming the ioctl and the release that added it.
-enum class Needs { Nothing, Export, Import };
+// SetDeadline: SYNC_IOC_SET_DEADLINE (Linux 6.5), on a sync_file made by export.
+enum class Needs { Nothing, Export, Import, SetDeadline };
 
 struct Row {
   const char* name;  // test parameter name: Ioctl_WhatIsWrong
@@ -252,6 +253,22 @@ const std::vector<Row>& rows() {
        Needs::Export},
       {"FileInfo_OnADmaBuf", ENOTTY, [](BadInputTable& t) { return errno_of(uapi::sync_file_info(t.dmabuf())); }},
 
+      // ---- SYNC_IOC_SET_DEADLINE (sync_file_ioctl_set_deadline) ----
+      {"SetDeadline_NonzeroPad", EINVAL,
+       [](BadInputTable& t) {
+         UniqueFd file = t.pending_sync_file();
+         return errno_of(uapi::sync_file_set_deadline(file.borrow(), 1, 1));
+       },
+       Needs::SetDeadline},
+      {"SetDeadline_UnmappedArgument", EFAULT,
+       [](BadInputTable& t) {
+         UniqueFd file = t.pending_sync_file();
+         return errno_of(uapi::sync_file_set_deadline_at(file.borrow(), 8));
+       },
+       Needs::SetDeadline},
+      {"SetDeadline_OnADmaBuf", ENOTTY,
+       [](BadInputTable& t) { return errno_of(uapi::sync_file_set_deadline(t.dmabuf(), 1)); }, Needs::SetDeadline},
+
       // ---- SYNC_IOC_MERGE ----
       {"Merge_NonzeroFlags", EINVAL,
        [](BadInputTable& t) {
@@ -366,6 +383,10 @@ TEST_P(BadInputTable, KernelAnswersWithItsErrnoCreatesNoFdAndChangesNoFence) {
   const Row& row = GetParam();
   if (row.needs != Needs::Nothing) FC_REQUIRE(exports());
   if (row.needs == Needs::Import) FC_REQUIRE(imports());
+  if (row.needs == Needs::SetDeadline) {
+    UniqueFd file = pending_sync_file();
+    FC_REQUIRE(probe_set_deadline(file.borrow()));
+  }
   FC_ASSERT_OK_AND_ASSIGN(int before, count_open_fds());
   expect_state(false, true, "before");
   Errno got = row.call(*this);
