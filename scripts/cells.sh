@@ -57,15 +57,18 @@ result_files() { results_tool list "$@" "$FENCECHECK_RESULTS"; }
 #              (vm/run --kernel names; vm/lanes.sh FENCECHECK_KERNELS)
 #   tested     the kernels ./test.sh runs it on, each under its first Mesa,
 #              or KERNEL@X.Y under that one
+#   consumers  the suites of the device's own consumer side it runs besides
+#              its producer's tests (gtest patterns: KMS, syncobj), on its
+#              device; the reference lane runs none of them (vgem has neither)
 # A comma in a column separates its values.
 FENCECHECK_LANE_TABLE='
-vgem      vgem,udmabuf     vgem        vgem-cpu  system                 no   -      5.10,stable,backports,7.2,rc  5.10,stable,backports,7.2,rc
-llvmpipe  vgem             vgem        gl        system,25.0,26.1       yes  -      stable,backports,7.2,rc       stable
-virgl     virtio_gpu,vgem  virtio_gpu  gl        system,25.0,26.1       yes  virgl  stable,backports,7.2,rc       stable,backports@25.0,7.2
-lavapipe  vgem             vgem        vulkan    25.0,26.1              yes  -      stable,backports,7.2,rc       stable
-venus     virtio_gpu,vgem  virtio_gpu  vulkan    26.1                   yes  venus  stable,backports              stable
+vgem      vgem,udmabuf     vgem        vgem-cpu  system                 no   -      5.10,stable,backports,7.2,rc  5.10,stable,backports,7.2,rc  -
+llvmpipe  vgem             vgem        gl        system,25.0,26.1       yes  -      stable,backports,7.2,rc       stable                        -
+virgl     virtio_gpu,vgem  virtio_gpu  gl        system,25.0,26.1       yes  virgl  stable,backports,7.2,rc       stable,backports@25.0,7.2     KmsConsumer.*,*Syncobj*
+lavapipe  vgem             vgem        vulkan    25.0,26.1              yes  -      stable,backports,7.2,rc       stable                        -
+venus     virtio_gpu,vgem  virtio_gpu  vulkan    26.1                   yes  venus  stable,backports              stable                        -
 '
-FENCECHECK_LANE_COLUMNS=(lane modules device producer mesas validates qemu kernels tested)
+FENCECHECK_LANE_COLUMNS=(lane modules device producer mesas validates qemu kernels tested consumers)
 
 # lane_field LANE COLUMN: the lane's value in COLUMN, its values separated by
 # spaces; fails for an unknown lane or column.
@@ -102,19 +105,47 @@ lane_param() {
   return 1
 }
 
+# lane_consumers LANE: the gtest patterns of the consumer suites LANE runs
+# (the lane table's consumers column), separated by spaces; nothing for none.
+lane_consumers() {
+  local patterns
+  patterns=$(lane_field "$1" consumers) || return 1
+  [[ $patterns == - ]] || echo "$patterns"
+}
+
 # lane_filter LANE [BIN]: the tests a lane runs (a gtest filter). GPU test
-# names end in their producer's parameter.
+# names end in their producer's parameter; the reference lane runs every
+# other test but the lanes' consumer suites, a GPU lane its producer's
+# tests and its own consumer suites.
 lane_filter() {
-  local own param filter=""
+  local own param filter="" lane patterns=()
   own=$(lane_param "$1" "${2:-}") || return 1
   if lane_runs_kernel_suites "$1"; then
     while IFS=$'\t' read -r _ param; do
       [[ $param == "$own" ]] || filter+=${filter:+:}"*$param"
     done <<<"$(producer_params "${2:-}")"
+    for lane in $(awk 'NF {print $1}' <<<"$FENCECHECK_LANE_TABLE"); do
+      read -ra patterns <<<"$(lane_consumers "$lane")"
+      for param in "${patterns[@]}"; do filter+=":$param"; done
+    done
     echo "-$filter"
   else
-    echo "Gpu/*$own"
+    read -ra patterns <<<"$(lane_consumers "$1")"
+    filter="Gpu/*$own"
+    for param in "${patterns[@]}"; do filter+=":$param"; done
+    echo "$filter"
   fi
+}
+
+# gpu_filter: the tests a real GPU's cell runs (fencecheck-run): its
+# producers' tests and every lane's consumer suites (KMS, syncobj) on it.
+gpu_filter() {
+  local lane pattern patterns=() filter="Gpu/*"
+  for lane in $(awk 'NF {print $1}' <<<"$FENCECHECK_LANE_TABLE"); do
+    read -ra patterns <<<"$(lane_consumers "$lane")"
+    for pattern in "${patterns[@]}"; do [[ :$filter: == *:"$pattern":* ]] || filter+=":$pattern"; done
+  done
+  echo "$filter"
 }
 
 # lane_bench_filter LANE [BIN]: the benchmarks a lane runs (a Google Benchmark filter regex).
