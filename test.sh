@@ -223,6 +223,8 @@ step "vm: a wait on a never-signalled fence fails at its deadline; the mutants f
   build/results/selftest-mutant-*.json
 step "vm: venus: a bridge importing a signalled sync_file fails the bridge and content tests" \
   suites/selftest/check_venus.sh build/results/selftest-vulkan-signalled-bridge.json
+step "vm: KMS: a flip never given its fence fails the tests that judge the wait, and only those" \
+  suites/selftest/check_kms.sh build/results/selftest-kms-unfenced-flip.json
 step "vm: the selftest boot's kernel log fails on the WARN planted before modprobe, and on nothing else" \
   selftest_kernel_log
 step "results: matrix, KCIDB, LAVA, JUnit and bug reports from the cells" tools/tests/outputs_test.sh

@@ -9,23 +9,19 @@
 set -euo pipefail
 results=${1:?usage: check_venus.sh MUTANT-RESULTS.json}
 [[ -s $results ]] || { echo "check_venus.sh: no $results: the mutant never ran"; exit 1; }
-/usr/bin/python3 - "$results" <<'PY'
-import json, sys
-tests = {s["name"] + "." + t["name"]: t for s in json.load(open(sys.argv[1]))["testsuites"] for t in s["testsuite"]}
-failed = 0
-def expect(ok, what):
-    global failed
-    print(("ok     " if ok else "FAILED ") + what)
-    failed |= not ok
-def failure_of(test):
-    return "\n".join(f.get("failure", "") for f in (test.get("failures") or []))
+/usr/bin/python3 - "$results" "$(dirname "$0")" <<'PY'
+import sys
+sys.path.insert(0, sys.argv[2])
+from mutants import Checks, failure_of, tests_of
+tests = tests_of(sys.argv[1])
+checks = Checks()
 bridge = [t for name, t in tests.items() if name.startswith("Gpu/GpuBridge.") and name.endswith("/vulkan")]
 content = tests.get("Gpu/GpuWrite.WaitingOnTheExportThenReadingSeesTheNewFrame/vulkan", {})
-expect(bool(bridge) and all("already signalled" in failure_of(t) for t in bridge),
-       "a Vulkan bridge that imports an already-signalled sync_file fails every bridge test (%d)" % len(bridge))
-expect("already signalled" in failure_of(content),
-       "and the test that reads the new frame after waiting on the export")
+checks.expect(bool(bridge) and all("already signalled" in failure_of(t) for t in bridge),
+              "a Vulkan bridge that imports an already-signalled sync_file fails every bridge test (%d)" % len(bridge))
+checks.expect("already signalled" in failure_of(content),
+              "and the test that reads the new frame after waiting on the export")
 drivers = {t.get("vulkan.driver", "") for t in bridge + [content]}
-expect(all(d.startswith("venus") for d in drivers), "the mutant wrote with venus (%s)" % sorted(drivers))
-sys.exit(failed)
+checks.expect(all(d.startswith("venus") for d in drivers), "the mutant wrote with venus (%s)" % sorted(drivers))
+checks.exit()
 PY
