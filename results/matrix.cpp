@@ -183,7 +183,8 @@ std::string matrix_markdown(const std::vector<ResultFile>& files) {
     out << "- **" << markdown_escape(column_title(file.run)) << "** (`" << file.path << "`): " << t.pass << " pass, "
         << t.fail << " fail, " << t.known << " known fail, " << t.skip << " skip" << t.warnings() << ". Kernel "
         << file.run.context_of(schema::kKernelRelease) << "; Mesa " << file.run.context_of(schema::kMesaVersion)
-        << "; device " << markdown_escape(file.run.context_of(schema::kGpuDevice)) << "; producers "
+        << "; device " << markdown_escape(file.run.context_of(schema::kGpuDevice)) << "; capabilities "
+        << markdown_escape(file.run.context_of(schema::kDrmCapabilities, "not recorded")) << "; producers "
         << producers_of(file.run);
     std::string renderers = renderers_of(file.run);
     if (!renderers.empty()) out << "; renderer " << markdown_escape(renderers);
@@ -377,7 +378,8 @@ who wrote.</p>
   out << "</tbody></table>\n<footer>";
   for (const ResultFile& file : files) {
     out << "<div><b>" << html_escape(column_title(file.run)) << "</b>: " << html_escape(file.path) << "; devices "
-        << html_escape(file.run.context_of(schema::kDrmDevices)) << "; kernel "
+        << html_escape(file.run.context_of(schema::kDrmDevices)) << "; capabilities "
+        << html_escape(file.run.context_of(schema::kDrmCapabilities, "not recorded")) << "; kernel "
         << html_escape(file.run.context_of(schema::kKernelVersion)) << "; Mesa "
         << html_escape(file.run.context_of(schema::kMesaVersion)) << "; run "
         << html_escape(file.run.context_of(schema::kTimestamp, "")) << "</div>";

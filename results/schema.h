@@ -19,7 +19,9 @@ inline constexpr std::string_view kUserspace = "fencecheck.userspace";
 inline constexpr std::string_view kKernelRelease = "kernel.release";  // uname -r
 inline constexpr std::string_view kKernelVersion = "kernel.version";  // uname -v
 inline constexpr std::string_view kDrmDevices = "drm.devices";        // every DRM device found
-inline constexpr std::string_view kGpuDevice = "gpu.device";          // the device the GPU tests used
+// Per device, what a consumer decides on (harness/capabilities.h): "DRIVER (NODE): EXPORT_SYNC_FILE yes, ...; ..."
+inline constexpr std::string_view kDrmCapabilities = "drm.capabilities";
+inline constexpr std::string_view kGpuDevice = "gpu.device";      // the device the GPU tests used
 inline constexpr std::string_view kMesaVersion = "mesa.version";  // the Mesa the producers loaded (else the package)
 inline constexpr std::string_view kMesaPackage = "mesa.package";  // the Mesa package the run was meant to use
 inline constexpr std::string_view kCpuModel = "cpu.model";        // benchmarks: "QEMU ... CPU" is emulated
