@@ -20,7 +20,7 @@
 //       merges result files from any machines and cells into one table.
 //   fencecheck-results bugreport TEST [RESULTS.json...]
 //       a block to paste upstream (default: build/results/*.json).
-//   fencecheck-results kcidb [-o FILE] [--bench BENCH.json]... RESULTS.json...
+//   fencecheck-results kcidb [-o FILE] [--expectations DIR] [--bench BENCH.json]... RESULTS.json...
 //   fencecheck-results lava [-o FILE] [--bench BENCH.json]... RESULTS.json...
 //   fencecheck-results junit -o FILE RESULTS.json
 //   fencecheck-results same REFERENCE.json RESULTS.json
@@ -221,6 +221,8 @@ int main(int argc, char** argv) {
       ->expected(1)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
       ->allow_extra_args(false);
+  kcidb_cmd->add_option("--expectations", dir, "the cells' expectations: known failures become issues and incidents")
+      ->capture_default_str();
   kcidb_cmd->add_option("results", results, "gtest JSON result files");
 
   CLI::App* lava_cmd = app.add_subcommand("lava", "lava-test-case lines");
@@ -259,7 +261,7 @@ int main(int argc, char** argv) {
 
   CLI::App* junit_cmd = app.add_subcommand("junit", "JUnit XML of one result file");
   junit_cmd->add_option("-o,--output", output, "output file (default: stdout)");
-  junit_cmd->add_option("--expectations", dir, "the cell's expectations: whether it is NOT JUDGED")
+  junit_cmd->add_option("--expectations", dir, "the cell's expectations: known failures, NOT JUDGED")
       ->capture_default_str();
   std::string junit_input;
   junit_cmd->add_option("results", junit_input, "gtest JSON result file")->required();
@@ -290,8 +292,9 @@ int main(int argc, char** argv) {
     }
     if (*kcidb_cmd || *lava_cmd) {
       if (results.empty() && bench_inputs.empty()) throw BadInput{"no result files given"};
-      // LAVA's lines judge each cell (NOT JUDGED needs its expectations); KCIDB reports outcomes only.
-      auto files = fc::load_result_files(results, *lava_cmd ? dir : "");
+      // LAVA's lines judge each cell (NOT JUDGED needs its expectations);
+      // KCIDB links each known failure to an issue (its expectation's reason).
+      auto files = fc::load_result_files(results, dir);
       auto benches = fc::load_bench_files(bench_inputs);
       if (*lava_cmd) {
         write_output(output, fc::lava_lines(files, benches));

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // JUnit XML of one result file, with the run's context and each test's properties.
+#include <algorithm>
 #include <sstream>
 
 #include "results/report.h"
@@ -20,8 +21,10 @@ std::string junit_xml(const ResultFile& file) {
     }
   }
   const auto unjudged = file.unjudged();
-  const int failures = counts.failed + static_cast<int>(missing.size()) + (unjudged && !unjudged->known);
-  const int skipped = counts.skipped + (unjudged && unjudged->known);
+  const int known = static_cast<int>(std::count_if(run.results.begin(), run.results.end(),
+                                                   [&](const TestRecord& r) { return file.is_known_failure(r); }));
+  const int failures = counts.failed - known + static_cast<int>(missing.size()) + (unjudged && !unjudged->known);
+  const int skipped = counts.skipped + known + (unjudged && unjudged->known);
   const std::size_t tests = run.results.size() + missing.size() + (unjudged ? 1 : 0);
   double total = 0;
   for (const TestRecord& r : run.results) total += r.seconds;
@@ -51,6 +54,9 @@ std::string junit_xml(const ResultFile& file) {
     }
     if (r.outcome == Outcome::Skip) {
       out << "      <skipped message=\"" << html_escape(first_line(r.message)) << "\"/>\n";
+    } else if (file.is_known_failure(r)) {
+      out << "      <skipped message=\"KNOWN FAILURE (the cell's expectations list it): "
+          << html_escape(first_line(r.message)) << "\">" << html_escape(r.message) << "</skipped>\n";
     } else if (r.outcome != Outcome::Pass) {
       out << "      <failure message=\"" << html_escape(first_line(r.message)) << "\" type=\"" << to_string(r.outcome)
           << "\">" << html_escape(r.message) << "</failure>\n";

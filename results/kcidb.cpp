@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // KCIDB I/O v5 JSON: checkouts per kernel release, builds per machine and
-// kernel, a test per result and per benchmark counter.
+// kernel, a test per result and per benchmark counter, and an issue and an
+// incident per known failure.
 #include <set>
 
 #include "results/report.h"
@@ -21,10 +22,9 @@ nlohmann::json misc_of(const Properties& properties) {
 }  // namespace
 
 nlohmann::json kcidb_report(const std::vector<ResultFile>& files, const std::vector<BenchFile>& benches) {
-  nlohmann::json report = {{"version", {{"major", 5}, {"minor", 0}}},
-                           {"checkouts", nlohmann::json::array()},
-                           {"builds", nlohmann::json::array()},
-                           {"tests", nlohmann::json::array()}};
+  nlohmann::json report = {{"version", {{"major", 5}, {"minor", 0}}}, {"checkouts", nlohmann::json::array()},
+                           {"builds", nlohmann::json::array()},       {"tests", nlohmann::json::array()},
+                           {"issues", nlohmann::json::array()},       {"incidents", nlohmann::json::array()}};
   std::set<std::string> checkouts, builds;
 
   // Where a run's tests come from, from its context (the same keys in
@@ -71,6 +71,33 @@ nlohmann::json kcidb_report(const std::vector<ResultFile>& files, const std::vec
     report["tests"].push_back(std::move(test));
   };
 
+  // A failure the cell's expectations list: KCIDB v5's way of saying "known"
+  // is an issue (what is known, and why: the expectation's reason) and an
+  // incident linking this test to it; the test's status stays FAIL.
+  auto add_known_issue = [&](const Source& source, const ResultFile& file, const TestRecord& result) {
+    const std::string cell = context_value(file.run.context, schema::kCell, "host");
+    auto reason = file.expectations->fail_reasons.find(result.name);
+    const std::string why = reason != file.expectations->fail_reasons.end()
+                                ? reason->second.source
+                                : std::string("listed in the cell's expectations without a reason");
+    const std::string issue_id = std::string(kOrigin) + ":known." + sanitize(cell) + "." + dotted(result.name);
+    report["issues"].push_back({{"id", issue_id},
+                                {"version", 1},
+                                {"origin", kOrigin},
+                                {"report_subject", result.name + ": " + why},
+                                {"comment", "a known failure of cell " + cell + " (its expectation files): " + why},
+                                {"culprit", {{"code", true}}},
+                                {"misc", {{"cell", cell}, {"test", result.name}}}});
+    report["incidents"].push_back(
+        {{"id", std::string(kOrigin) + ":incident." + source.id_prefix.substr(std::string(kOrigin).size() + 1) +
+                    dotted(result.name)},
+         {"origin", kOrigin},
+         {"issue_id", issue_id},
+         {"issue_version", 1},
+         {"test_id", source.id_prefix + dotted(result.name)},
+         {"present", true}});
+  };
+
   for (const ResultFile& file : files) {
     Source source = source_of(file.run.context);
     for (const TestRecord& result : file.run.results) {
@@ -84,6 +111,7 @@ nlohmann::json kcidb_report(const std::vector<ResultFile>& files, const std::vec
       if (!result.message.empty()) test["log_excerpt"] = result.message.substr(0, 16384);
       if (!result.started.empty()) test["start_time"] = result.started;
       add_test(source, dotted(result.name), std::move(test));
+      if (file.is_known_failure(result)) add_known_issue(source, file, result);
     }
   }
   for (const BenchFile& bench : benches) {

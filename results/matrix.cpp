@@ -102,10 +102,7 @@ Cell cell_of(const ResultFile& file, const std::string& name, const TestRecord* 
     case Outcome::Skip: return {"skip", "skip"};
     default: break;
   }
-  if (file.expectations) {
-    auto listed = file.expectations->fails.find(result->name);
-    if (listed != file.expectations->fails.end() && listed->second == result->outcome) return {"known", "known fail"};
-  }
+  if (file.is_known_failure(*result)) return {"known", "known fail"};
   return {"fail", result->outcome == Outcome::Fail ? "FAIL" : std::string(to_string(result->outcome))};
 }
 
@@ -391,6 +388,14 @@ who wrote.</p>
 bool ResultFile::is_missing(const std::string& test) const {
   return expected_tests && run.find(test) == nullptr &&
          std::find(expected_tests->begin(), expected_tests->end(), test) != expected_tests->end();
+}
+
+bool ResultFile::is_known_failure(const TestRecord& result) const {
+  if (!expectations || result.outcome == Outcome::Pass || result.outcome == Outcome::Skip) return false;
+  auto listed = expectations->fails.find(result.name);
+  if (listed == expectations->fails.end() || listed->second != result.outcome) return false;
+  auto reason = expectations->fail_reasons.find(result.name);
+  return reason == expectations->fail_reasons.end() || reason->second.explains(result.message);
 }
 
 int ResultFile::missing_count() const {

@@ -30,6 +30,10 @@ struct ResultFile {
 
   // Listed in expected_tests but without a result.
   [[nodiscard]] bool is_missing(const std::string& test) const;
+  // A failure (or crash, timeout) the cell's expectations list with this
+  // outcome, and whose reason, where the file gives one, explains its message:
+  // what compare calls "as expected". Never true of a pass or a skip.
+  [[nodiscard]] bool is_known_failure(const TestRecord& result) const;
   [[nodiscard]] int missing_count() const;
   // Why the cell is NOT JUDGED, as compare decides it (no judging result; a
   // cell no expectation file names whose GPU tests all skipped), and whether
@@ -63,8 +67,9 @@ struct BenchFile {
 
 // KCIDB I/O schema v5: one checkout per kernel release, one build per
 // machine and kernel, a test per result (and a DONE test with a `number` per
-// benchmark counter). tools/tests/outputs_test.sh validates it with
-// kernelci's own KCIDB I/O schema.
+// benchmark counter); a failure the cell's expectations list also gets an
+// issue (the expectation's reason) and an incident linking the test to it. tools/tests/outputs_test.sh validates it
+// with kernelci's own KCIDB I/O schema.
 [[nodiscard]] nlohmann::json kcidb_report(const std::vector<ResultFile>& files, const std::vector<BenchFile>& benches);
 
 // `lava-test-case NAME --result pass|fail|skip [--measurement V --units U]`
@@ -72,7 +77,9 @@ struct BenchFile {
 [[nodiscard]] std::string lava_lines(const std::vector<ResultFile>& files, const std::vector<BenchFile>& benches);
 
 // JUnit XML (testsuites > testsuite > testcase) with the run's context and
-// each test's properties.
+// each test's properties. A failure the cell's expectations list is
+// <skipped> ("KNOWN FAILURE: ..."), not <failure>: CI shows red only what
+// the verdict does.
 [[nodiscard]] std::string junit_xml(const ResultFile& file);
 
 }  // namespace fc

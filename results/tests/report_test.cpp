@@ -264,6 +264,40 @@ TEST(Kcidb, AReportHasACheckoutABuildAndATestPerResultAndCounter) {
   EXPECT_EQ(report["tests"][0]["path"], "fencecheck.vgem.Gpu.GpuWrite.ExportRightAfterSubmitIsPending.gl");
 }
 
+// A failure the cell's expectations list (with a reason that explains it)
+// is no JUnit <failure>, and in KCIDB a FAIL with an incident of an issue
+// carrying the reason; one whose message the reason does not explain stays
+// a failure in JUnit and has no incident.
+TEST(KnownFailures, AreSkippedInJunitAndKnownIssuesInKcidbOnlyWhenTheReasonExplainsThem) {
+  auto files = three_lanes();
+  const std::string name = "Gpu/GpuWrite.ExportRightAfterSubmitIsPending/gl";
+  files[1].expectations = Expectations{};
+  files[1].expectations->fails[name] = Outcome::Fail;
+  files[1].expectations->fail_reasons[name] = Reason{"stub/stub", std::regex("stub/stub")};
+  std::string xml = junit_xml(files[1]);
+  EXPECT_NE(xml.find("tests=\"3\" failures=\"0\" skipped=\"2\""), std::string::npos) << xml;
+  EXPECT_EQ(xml.find("<failure"), std::string::npos) << xml;
+  EXPECT_NE(xml.find("<skipped message=\"KNOWN FAILURE (the cell's expectations list it): kernel returned"),
+            std::string::npos)
+      << xml;
+  nlohmann::json report = kcidb_report(files, {});
+  ASSERT_EQ(report["issues"].size(), 1u) << report.dump(2);
+  ASSERT_EQ(report["incidents"].size(), 1u);
+  EXPECT_EQ(report["issues"][0]["report_subject"], name + ": stub/stub");
+  EXPECT_EQ(report["incidents"][0]["issue_id"], report["issues"][0]["id"]);
+  EXPECT_EQ(report["incidents"][0]["test_id"],
+            "fencecheck:lab-7.llvmpipe.Gpu.GpuWrite.ExportRightAfterSubmitIsPending.gl");
+  for (const auto& test : report["tests"]) {
+    if (test["id"] == report["incidents"][0]["test_id"]) {
+      EXPECT_EQ(test["status"], "FAIL");
+    }
+  }
+
+  files[1].expectations->fail_reasons[name] = Reason{"something else", std::regex("something else")};
+  EXPECT_NE(junit_xml(files[1]).find("<failure"), std::string::npos) << "a reason that does not explain it";
+  EXPECT_TRUE(kcidb_report(files, {})["incidents"].empty());
+}
+
 TEST(Lava, TestCaseNamesHaveNoSpacesAndMeasurementsHaveUnits) {
   auto files = three_lanes();
   files[0].run.results.push_back({"Odd Suite.name with spaces/and:colons", Outcome::Pass, "", 0, ""});
