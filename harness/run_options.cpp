@@ -5,6 +5,7 @@
 
 #include "harness/probe.h"
 #include "results/schema.h"
+#include "results/version.h"
 
 namespace fc {
 namespace {
@@ -23,7 +24,9 @@ std::vector<std::pair<std::string, std::string>> shared_run_context(const std::s
   return {{std::string(schema::kMachine), host},
           {std::string(schema::kCell), cell.empty() ? "host" : cell},
           {std::string(schema::kKernelRelease), kernel_release()},
-          {std::string(schema::kKernelVersion), kernel_version()}};
+          {std::string(schema::kKernelVersion), kernel_version()},
+          {std::string(schema::kVersion), fencecheck_version()},
+          {std::string(schema::kCommit), fencecheck_commit()}};
 }
 
 }  // namespace fc

@@ -51,6 +51,7 @@
 #include "results/files.h"
 #include "results/report.h"
 #include "results/schema.h"
+#include "results/version.h"
 
 namespace {
 
@@ -169,6 +170,8 @@ std::string default_expectations_dir() {
 int main(int argc, char** argv) {
   CLI::App app{"fencecheck-results: verdicts from fencecheck's gtest JSON results"};
   app.require_subcommand(1);
+  app.set_version_flag("--version", fc::fencecheck_version_line("fencecheck-results"),
+                       "print the version and the commit it was built from, and exit");
 
   std::string cell, dir = default_expectations_dir(), path, tests;
   std::vector<int> exit_statuses;

@@ -54,7 +54,10 @@ nlohmann::json kcidb_report(const std::vector<ResultFile>& files, const std::vec
                                   {"checkout_id", checkout_id},
                                   {"architecture", "x86_64"},
                                   {"comment", "kernel " + release + " as run on " + machine},
-                                  {"misc", {{"kernel_version", version}}}});
+                                  {"misc",
+                                   {{"kernel_version", version},
+                                    {"fencecheck_version", context_value(context, schema::kVersion, "unknown")},
+                                    {"fencecheck_commit", context_value(context, schema::kCommit, "unknown")}}}});
     }
     source.id_prefix = std::string(kOrigin) + ":" + sanitize(machine, ".") + "." + sanitize(cell) + ".";
     source.path_prefix = "fencecheck." + sanitize(cell) + ".";

@@ -13,6 +13,8 @@ namespace fc::schema {
 inline constexpr std::string_view kMachine = "fencecheck.machine";      // host name
 inline constexpr std::string_view kCell = "fencecheck.cell";            // LANE@linux-X.Y@mesa-X.Y[@BUILD], or "host"
 inline constexpr std::string_view kCommand = "fencecheck.command";      // the run's own command line
+inline constexpr std::string_view kVersion = "fencecheck.version";      // results/version.h: "0.1.0"
+inline constexpr std::string_view kCommit = "fencecheck.commit";        // the build tree's commit, or "unknown"
 inline constexpr std::string_view kReproduce = "fencecheck.reproduce";  // how to rerun one test (VM cells)
 // The userspace a VM cell booted in, where it is not the host's (vm/root: package versions).
 inline constexpr std::string_view kUserspace = "fencecheck.userspace";
