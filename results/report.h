@@ -72,8 +72,14 @@ struct BenchFile {
 // with kernelci's own KCIDB I/O schema.
 [[nodiscard]] nlohmann::json kcidb_report(const std::vector<ResultFile>& files, const std::vector<BenchFile>& benches);
 
-// `lava-test-case NAME --result pass|fail|skip [--measurement V --units U]`
-// lines; NAME has no spaces (only [A-Za-z0-9_.-]).
+// Per cell (and per benchmark file: CELL.bench) a test set, `lava-test-set
+// start CELL` ... `lava-test-set stop`, holding `lava-test-case NAME --result
+// pass|fail|skip [--measurement V --units U]` lines. NAME is the test's ID
+// dotted ("Gpu/GpuWrite.X/gl" -> "Gpu.GpuWrite.X.gl": with each '.' read as
+// gtest's '?' it is a --gtest_filter for the test), only [A-Za-z0-9_.-], and
+// within LAVA's documented kLavaNameMax: a longer one is cut and given a hash
+// of the whole, after a `# NAME is TEST (--gtest_filter='TEST')` comment.
+inline constexpr std::size_t kLavaNameMax = 100;
 [[nodiscard]] std::string lava_lines(const std::vector<ResultFile>& files, const std::vector<BenchFile>& benches);
 
 // JUnit XML (testsuites > testsuite > testcase) with the run's context and

@@ -298,24 +298,47 @@ TEST(KnownFailures, AreSkippedInJunitAndKnownIssuesInKcidbOnlyWhenTheReasonExpla
   EXPECT_TRUE(kcidb_report(files, {})["incidents"].empty());
 }
 
-TEST(Lava, TestCaseNamesHaveNoSpacesAndMeasurementsHaveUnits) {
+TEST(Lava, OneSetPerCellNamesWithinTheLimitAndMeasurementsWithUnits) {
   auto files = three_lanes();
   files[0].run.results.push_back({"Odd Suite.name with spaces/and:colons", Outcome::Pass, "", 0, ""});
+  const std::string long_name =
+      "Vgem/BadInputTable.KernelAnswersWithItsErrnoCreatesNoFdAndChangesNoFence/"
+      "Import_AUnixSocketAsTheSyncFileAndThenSomeMoreWords";
+  files[0].run.results.push_back({long_name, Outcome::Pass, "", 0, ""});
   BenchFile bench{"b.json", {}};
   bench.run.context = {{"fencecheck.cell", "virgl"}};
   bench.run.results.push_back({"Wake/gl/poll_dmabuf", false, false, "", {{"p50_us", 199.5}, {"samples", 20}}});
   std::string lines = lava_lines(files, {bench});
   const std::regex line_format(
-      "lava-test-case [A-Za-z0-9_.-]+ --result (pass|fail|skip)( --measurement [0-9.e+-]+ --units [a-z]+)?");
+      "lava-test-case [A-Za-z0-9_.-]{1,100} --result (pass|fail|skip)( --measurement [0-9.e+-]+ --units [a-z]+)?|"
+      "lava-test-set start [A-Za-z0-9_.-]{1,100}|lava-test-set stop|# [A-Za-z0-9_.-]{1,100} is .*");
   std::istringstream in(lines);
-  int count = 0;
-  for (std::string line; std::getline(in, line); ++count) EXPECT_TRUE(std::regex_match(line, line_format)) << line;
-  EXPECT_EQ(count, 10 + 2);
-  EXPECT_NE(lines.find("lava-test-case llvmpipe.Gpu.GpuWrite.ExportRightAfterSubmitIsPending.gl --result fail"),
-            std::string::npos);
-  EXPECT_NE(lines.find("virgl.bench.Wake.gl.poll_dmabuf.p50_us --result pass --measurement 199.5 --units us"),
-            std::string::npos);
+  int cases = 0, sets = 0;
+  for (std::string line; std::getline(in, line);) {
+    EXPECT_TRUE(std::regex_match(line, line_format)) << line;
+    cases += line.starts_with("lava-test-case ");
+    sets += line.starts_with("lava-test-set start ");
+  }
+  EXPECT_EQ(cases, 11 + 2);
+  EXPECT_EQ(sets, 3 + 1);
+  EXPECT_NE(lines.find("lava-test-set start llvmpipe\nlava-test-case Gpu.GpuWrite.ExportRightAfterSubmitIsPending.gl "
+                       "--result fail"),
+            std::string::npos)
+      << lines;
+  EXPECT_NE(lines.find("lava-test-set start virgl.bench\nlava-test-case Wake.gl.poll_dmabuf.p50_us --result pass "
+                       "--measurement 199.5 --units us"),
+            std::string::npos)
+      << lines;
   EXPECT_NE(lines.find("--measurement 20 --units count"), std::string::npos);
+  // The long one: cut to 100 with a stable hash, and named in full just before.
+  std::smatch cut;
+  ASSERT_TRUE(std::regex_search(lines, cut,
+                                std::regex("# (\\S+) is " + std::regex_replace(long_name, std::regex("/"), "/") +
+                                           " \\(--gtest_filter='[^']+'\\)\nlava-test-case (\\S+) ")))
+      << lines;
+  EXPECT_EQ(cut[1], cut[2]);
+  EXPECT_EQ(cut[1].str().size(), 100u);
+  EXPECT_EQ(lava_lines(files, {bench}), lines) << "the same names every time";
 }
 
 TEST(Junit, CarriesFailuresSkipsPropertiesAndTheRunsContext) {

@@ -75,11 +75,12 @@ else
 fi
 check "kcidb.json has version 5 and tests" grep -q '"major": 5' "$results/kcidb.json"
 
+# LAVA's documented limit for a test case's name is 100 characters.
 lava_names_ok() {
-  ! grep -vE '^lava-test-case [A-Za-z0-9_.-]+ --result (pass|fail|skip)( --measurement [0-9.e+-]+ --units [a-z]+)?$' \
+  ! grep -vE '^(lava-test-case [A-Za-z0-9_.-]{1,100} --result (pass|fail|skip)( --measurement [0-9.e+-]+ --units [a-z]+)?|lava-test-set start [A-Za-z0-9_.-]{1,100}|lava-test-set stop|# [A-Za-z0-9_.-]{1,100} is .+)$' \
     "$results/lava.txt"
 }
-check "every lava-test-case line is well formed, with no spaces in names" lava_names_ok
+check "every lava.txt line is a well-formed case, set or comment, names of at most 100 characters" lava_names_ok
 
 junit_ok() { for xml in "$results"/*@*.xml; do python3 -c 'import sys, xml.dom.minidom as m; m.parse(sys.argv[1])' "$xml" || return 1; done; }
 check "JUnit files are well-formed XML" junit_ok
