@@ -62,8 +62,25 @@ std::string producers_of(const GtestRun& run) {
   return out;
 }
 
-std::string column_title(const GtestRun& run) {
-  return run.context_of(schema::kCell) + " @ " + run.context_of(schema::kMachine);
+// The terminal table's widths: its prose is wrapped at kTextWidth, and a
+// behaviour's name too long to leave its row within kTextWidth gets a line
+// of its own (the name column is kTextNameMin to kTextNameWidth wide).
+constexpr std::size_t kTextWidth = 100;
+constexpr std::size_t kTextNameWidth = 60;
+constexpr std::size_t kTextNameMin = 24;
+
+// Do all files come from one machine? Then a column is named by its cell
+// alone (the machine is in its provenance): every VM cell's machine is the
+// guest's host name, which tells nothing.
+bool one_machine(const std::vector<ResultFile>& files) {
+  for (const ResultFile& file : files) {
+    if (file.run.context_of(schema::kMachine) != files.front().run.context_of(schema::kMachine)) return false;
+  }
+  return true;
+}
+
+std::string column_title(const GtestRun& run, bool with_machine) {
+  return run.context_of(schema::kCell) + (with_machine ? " @ " + run.context_of(schema::kMachine) : "");
 }
 
 // The driver of the device the GPU tests used: the first word of gpu.device.
@@ -159,7 +176,8 @@ std::string matrix_markdown(const std::vector<ResultFile>& files) {
            "## Every behaviour\n\n";
   }
   out << "| behaviour |";
-  for (const ResultFile& file : files) out << " " << markdown_escape(column_title(file.run)) << " |";
+  for (const ResultFile& file : files)
+    out << " " << markdown_escape(column_title(file.run, !one_machine(files))) << " |";
   out << "\n|---|";
   for (std::size_t i = 0; i < files.size(); ++i) out << "---|";
   out << "\n";
@@ -177,8 +195,9 @@ std::string matrix_markdown(const std::vector<ResultFile>& files) {
   out << "\n## Columns\n\n";
   for (const ResultFile& file : files) {
     ColumnCounts t = counts_of(file);
-    out << "- **" << markdown_escape(column_title(file.run)) << "** (`" << file.path << "`): " << t.pass << " pass, "
-        << t.fail << " fail, " << t.known << " known fail, " << t.skip << " skip" << t.warnings() << ". Kernel "
+    out << "- **" << markdown_escape(column_title(file.run, !one_machine(files))) << "** (`" << file.path
+        << "`): " << t.pass << " pass, " << t.fail << " fail, " << t.known << " known fail, " << t.skip << " skip"
+        << t.warnings() << ". Machine " << markdown_escape(file.run.context_of(schema::kMachine)) << "; kernel "
         << file.run.context_of(schema::kKernelRelease) << "; Mesa " << file.run.context_of(schema::kMesaVersion)
         << "; device " << markdown_escape(file.run.context_of(schema::kGpuDevice)) << "; capabilities "
         << markdown_escape(file.run.context_of(schema::kDrmCapabilities, "not recorded")) << "; producers "
@@ -203,25 +222,27 @@ std::string matrix_text(const std::vector<ResultFile>& files) {
     if (cell.css == "none") return ".";
     return cell.label == "FAIL" ? "FAIL" : cell.label.substr(0, 4);  // CRAS(H), TIME(OUT), FLAK(E), MISS(ING)
   };
-  std::ostringstream out;
+  std::ostringstream prose;  // wrapped at kTextWidth
   if (auto verdicts = driver_verdicts(files); !verdicts.empty()) {
-    out << "verdicts (cell: driver, API: verdict; explicit bridge; gate):\n";
+    prose << "verdicts (cell: driver, API: verdict; explicit bridge; gate):\n";
     for (const DriverVerdict& v : verdicts) {
-      out << "  " << v.cell << ": " << v.driver << ", " << v.producer << ": " << v.verdict << "; bridge " << v.bridge
-          << (v.implicit.empty() ? "" : "; plain submit fenced: " + v.implicit) << "; gate " << v.gate << "\n";
-      if (v.kind != DriverVerdict::Kind::Good && !v.evidence.empty()) out << "      " << v.evidence << "\n";
+      prose << "  " << v.cell << ": " << v.driver << ", " << v.producer << ": " << v.verdict << "; bridge " << v.bridge
+            << (v.implicit.empty() ? "" : "; plain submit fenced: " + v.implicit) << "; gate " << v.gate << "\n";
+      if (v.kind != DriverVerdict::Kind::Good && !v.evidence.empty()) prose << "      " << v.evidence << "\n";
     }
-    out << "\n";
+    prose << "\n";
   }
-  out << "columns (cell @ machine: producers; pass/fail/known fail/skip):\n";
+  prose << "columns (cell" << (one_machine(files) ? "" : " @ machine") << ": producers; pass/fail/known fail/skip):\n";
   std::vector<std::string> heads;
   for (std::size_t i = 0; i < files.size(); ++i) {
     heads.push_back("c" + std::to_string(i + 1));
     ColumnCounts t = counts_of(files[i]);
-    out << "  " << heads.back() << std::string(4 - std::min<std::size_t>(3, heads.back().size()), ' ')
-        << column_title(files[i].run) << ": " << producers_of(files[i].run) << "; " << t.pass << "/" << t.fail << "/"
-        << t.known << "/" << t.skip << t.warnings() << "\n";
+    prose << "  " << heads.back() << std::string(4 - std::min<std::size_t>(3, heads.back().size()), ' ')
+          << column_title(files[i].run, !one_machine(files)) << ": " << producers_of(files[i].run) << "; " << t.pass
+          << "/" << t.fail << "/" << t.known << "/" << t.skip << t.warnings() << "\n";
   }
+  std::ostringstream out;
+  out << wrap(prose.str(), kTextWidth);
   std::vector<std::string> shown;
   int uniform = 0;
   for (const std::string& name : row_names(files)) {
@@ -237,13 +258,22 @@ std::string matrix_text(const std::vector<ResultFile>& files) {
       shown.push_back(name);
     }
   }
+  // A name longer than what leaves the cells room within kTextWidth (at most
+  // kTextNameWidth, at least kTextNameMin) gets a line of its own, its cells
+  // on the next: the table is as wide as a terminal up to 15 columns.
+  const std::size_t cells_width = 5 * files.size();
+  const std::size_t name_room =
+      std::clamp<std::size_t>(kTextWidth > cells_width + kTextNameMin ? kTextWidth - cells_width - 1 : kTextNameMin,
+                              kTextNameMin, kTextNameWidth);
   std::size_t name_width = std::string_view("behaviour").size();
-  for (const std::string& name : shown) name_width = std::max(name_width, name.size());
+  for (const std::string& name : shown)
+    if (name.size() <= name_room) name_width = std::max(name_width, name.size());
   auto pad = [](const std::string& text, std::size_t width) {
     return text + std::string(width > text.size() ? width - text.size() : 0, ' ');
   };
   auto row = [&](const std::string& name, const std::vector<std::string>& cells) {
-    std::string line = pad(name, name_width);
+    if (name.size() > name_width) out << name << "\n";
+    std::string line = pad(name.size() > name_width ? "" : name, name_width);
     for (std::size_t i = 0; i < cells.size(); ++i)
       line += " " + pad(cells[i], std::max<std::size_t>(4, heads[i].size()));
     line.erase(line.find_last_not_of(' ') + 1);
@@ -257,10 +287,13 @@ std::string matrix_text(const std::vector<ResultFile>& files) {
     row(name, cells);
   }
   out << "\n"
-      << uniform << " more behaviours pass in every cell that ran them (matrix.md lists every one).\n"
-      << "ok pass, fo pass judging the fence only (its content check could not fail here), ro pass that only "
-         "records, FAIL new failure, kf known failure (the cell's expectations), sk skip, MISS no result for a test "
-         "the cell had to run, CRAS/TIME/FLAK crash/timeout/flake, . not among the cell's tests\n";
+      << wrap(
+             std::to_string(uniform) +
+                 " more behaviours pass in every cell that ran them (matrix.md lists every one).\n"
+                 "ok pass, fo pass judging the fence only (its content check could not fail here), ro pass that only "
+                 "records, FAIL new failure, kf known failure (the cell's expectations), sk skip, MISS no result for a "
+                 "test the cell had to run, CRAS/TIME/FLAK crash/timeout/flake, . not among the cell's tests\n",
+             kTextWidth);
   return out.str();
 }
 
@@ -335,8 +368,9 @@ who wrote.</p>
     std::string tags = cell.find('@') == std::string::npos ? "" : cell.substr(cell.find('@') + 1);
     std::replace(tags.begin(), tags.end(), '@', ' ');
     out << "<th>" << html_escape(lane) << "<span class=\"tags\">" << html_escape(tags) << "</span><span class=\"sub\">"
-        << html_escape(file.run.context_of(schema::kMachine)) << " · " << html_escape(column_driver(file.run))
-        << " · kernel " << html_escape(file.run.context_of(schema::kKernelRelease)) << " · Mesa "
+        << (one_machine(files) ? "" : html_escape(file.run.context_of(schema::kMachine)) + " · ")
+        << html_escape(column_driver(file.run)) << " · kernel "
+        << html_escape(file.run.context_of(schema::kKernelRelease)) << " · Mesa "
         << html_escape(file.run.context_of(schema::kMesaVersion)) << " · " << html_escape(producers_of(file.run))
         << (renderers.empty() ? "" : " · " + html_escape(renderers)) << "</span><span class=\"tally\">" << t.pass
         << " pass · " << t.fail << " fail · " << t.known << " known · " << t.skip << " skip"
@@ -374,7 +408,8 @@ who wrote.</p>
   }
   out << "</tbody></table>\n<footer>";
   for (const ResultFile& file : files) {
-    out << "<div><b>" << html_escape(column_title(file.run)) << "</b>: " << html_escape(file.path) << "; devices "
+    out << "<div><b>" << html_escape(column_title(file.run, !one_machine(files))) << "</b>: " << html_escape(file.path)
+        << "; machine " << html_escape(file.run.context_of(schema::kMachine)) << "; devices "
         << html_escape(file.run.context_of(schema::kDrmDevices)) << "; capabilities "
         << html_escape(file.run.context_of(schema::kDrmCapabilities, "not recorded")) << "; kernel "
         << html_escape(file.run.context_of(schema::kKernelVersion)) << "; Mesa "

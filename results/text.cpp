@@ -76,4 +76,29 @@ void appendf(std::string& out, const char* format, ...) {
   va_end(again);
 }
 
+std::string wrap(const std::string& text, std::size_t width) {
+  std::string out;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find('\n', start);
+    const bool newline = end != std::string::npos;
+    std::string line = text.substr(start, (newline ? end : text.size()) - start);
+    start = newline ? end + 1 : text.size();
+    const std::size_t indent = line.find_first_not_of(' ') == std::string::npos ? 0 : line.find_first_not_of(' ');
+    const std::string continuation(indent + 4, ' ');
+    while (line.size() > width) {
+      std::size_t cut = line.rfind(' ', width);
+      if (cut == std::string::npos || cut <= continuation.size()) cut = line.find(' ', width);
+      if (cut == std::string::npos) break;
+      out += line.substr(0, cut) + "\n";
+      line = continuation + line.substr(line.find_first_not_of(' ', cut) == std::string::npos
+                                            ? line.size()
+                                            : line.find_first_not_of(' ', cut));
+    }
+    out += line;
+    if (newline) out += "\n";
+  }
+  return out;
+}
+
 }  // namespace fc

@@ -4,6 +4,7 @@
 // into a string (the results tool's reports).
 #pragma once
 
+#include <cstddef>
 #include <string>
 
 namespace fc {
@@ -14,6 +15,10 @@ namespace fc {
 [[nodiscard]] std::string sanitize(const std::string& text, const std::string& also_allowed = "");
 // "Gpu/GpuWrite.Pending/gl" -> "Gpu.GpuWrite.Pending.gl": dot-separated, each part sanitized.
 [[nodiscard]] std::string dotted(const std::string& name);
+// Each line of text longer than width broken at spaces into lines of at most
+// width (a single word longer than width stays whole), each continuation
+// indented four more than the line it continues.
+[[nodiscard]] std::string wrap(const std::string& text, std::size_t width);
 // Appends printf(format, ...) to out.
 void appendf(std::string& out, const char* format, ...) __attribute__((format(printf, 2, 3)));
 

@@ -55,7 +55,14 @@ std::vector<DriverVerdict> driver_verdicts(const std::vector<ResultFile>& files)
       DriverVerdict row;
       row.cell = file.run.context_of(schema::kCell);
       row.producer = property_or(record, schema::kProducer, param);
-      const std::string device = property_or(record, schema::kDeviceDriver);
+      // The test's own device, else (a test that skipped before it recorded
+      // one) the run's, where the run had one: its describe() names nodes.
+      std::string device = property_or(record, schema::kDeviceDriver);
+      if (const std::string run_device = file.run.context_of(schema::kGpuDevice, "");
+          device.empty() &&
+          (run_device.find("  primary ") != std::string::npos || run_device.find("  render ") != std::string::npos)) {
+        device = run_device;
+      }
       row.driver = device.empty() ? "no device recorded" : device.substr(0, device.find(' '));
       for (std::string_view key : {schema::kGlRenderer, schema::kVulkanDevice}) {
         if (std::string renderer = property_or(record, key); !renderer.empty()) row.driver += " · " + renderer;
