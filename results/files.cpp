@@ -91,10 +91,17 @@ ResultFile load_result_file(const std::string& path, const std::string& expectat
   if (!expectations_dir.empty() && !cell.empty() && has_expectations(expectations_dir, cell)) {
     file.expectations = load_expectations(expectations_dir, cell);
   }
-  // The cell's test list beside its results (vm/guest/lane: CELL.expected.txt).
+  // The cell's test list and kernel log beside its results (vm/guest/lane,
+  // fencecheck-run: CELL.expected.txt, CELL.dmesg).
   if (path.ends_with(".json")) {
-    const std::string list = path.substr(0, path.size() - 5) + ".expected.txt";
-    if (std::filesystem::exists(list)) file.expected_tests = parse_test_list(read_file(list));
+    const std::string stem = path.substr(0, path.size() - 5);
+    if (std::filesystem::exists(stem + ".expected.txt"))
+      file.expected_tests = parse_test_list(read_file(stem + ".expected.txt"));
+    if (std::filesystem::exists(stem + ".dmesg")) {
+      file.kernel_log =
+          check_kernel_log(read_file(stem + ".dmesg"),
+                           file.expectations ? file.expectations->kernel_complaints : std::vector<Pattern>{});
+    }
   }
   return file;
 }

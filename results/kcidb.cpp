@@ -77,28 +77,31 @@ nlohmann::json kcidb_report(const std::vector<ResultFile>& files, const std::vec
   // A failure the cell's expectations list: KCIDB v5's way of saying "known"
   // is an issue (what is known, and why: the expectation's reason) and an
   // incident linking this test to it; the test's status stays FAIL.
-  auto add_known_issue = [&](const Source& source, const ResultFile& file, const TestRecord& result) {
+  auto add_issue = [&](const Source& source, const ResultFile& file, const std::string& dotted_name,
+                       const std::string& subject, const std::string& why) {
     const std::string cell = context_value(file.run.context, schema::kCell, "host");
-    auto reason = file.expectations->fail_reasons.find(result.name);
-    const std::string why = reason != file.expectations->fail_reasons.end()
-                                ? reason->second.source
-                                : std::string("listed in the cell's expectations without a reason");
-    const std::string issue_id = std::string(kOrigin) + ":known." + sanitize(cell) + "." + dotted(result.name);
+    const std::string issue_id = std::string(kOrigin) + ":known." + sanitize(cell) + "." + dotted_name;
     report["issues"].push_back({{"id", issue_id},
                                 {"version", 1},
                                 {"origin", kOrigin},
-                                {"report_subject", result.name + ": " + why},
-                                {"comment", "a known failure of cell " + cell + " (its expectation files): " + why},
+                                {"report_subject", subject + ": " + why},
+                                {"comment", "known for cell " + cell + " (its expectation files): " + why},
                                 {"culprit", {{"code", true}}},
-                                {"misc", {{"cell", cell}, {"test", result.name}}}});
-    report["incidents"].push_back(
-        {{"id", std::string(kOrigin) + ":incident." + source.id_prefix.substr(std::string(kOrigin).size() + 1) +
-                    dotted(result.name)},
-         {"origin", kOrigin},
-         {"issue_id", issue_id},
-         {"issue_version", 1},
-         {"test_id", source.id_prefix + dotted(result.name)},
-         {"present", true}});
+                                {"misc", {{"cell", cell}, {"test", subject}}}});
+    report["incidents"].push_back({{"id", std::string(kOrigin) + ":incident." +
+                                              source.id_prefix.substr(std::string(kOrigin).size() + 1) + dotted_name},
+                                   {"origin", kOrigin},
+                                   {"issue_id", issue_id},
+                                   {"issue_version", 1},
+                                   {"test_id", source.id_prefix + dotted_name},
+                                   {"present", true}});
+  };
+  auto add_known_issue = [&](const Source& source, const ResultFile& file, const TestRecord& result) {
+    auto reason = file.expectations->fail_reasons.find(result.name);
+    add_issue(source, file, dotted(result.name), result.name,
+              reason != file.expectations->fail_reasons.end()
+                  ? reason->second.source
+                  : std::string("listed in the cell's expectations without a reason"));
   };
 
   for (const ResultFile& file : files) {
@@ -115,6 +118,24 @@ nlohmann::json kcidb_report(const std::vector<ResultFile>& files, const std::vec
       if (!result.started.empty()) test["start_time"] = result.started;
       add_test(source, dotted(result.name), std::move(test));
       if (file.is_known_failure(result)) add_known_issue(source, file, result);
+    }
+    // The cell's kernel log as a test of its own: FAIL on any complaint (the
+    // lines as its log_excerpt, unknown ones first), with an incident of a
+    // known issue where its expectations know every one.
+    if (file.kernel_log) {
+      const KernelLogCheck& log = *file.kernel_log;
+      std::string lines;
+      for (const auto* part : {&log.unknown, &log.known})
+        for (const std::string& line : *part) lines += line + "\n";
+      nlohmann::json test = {
+          {"comment", "the kernel's log during the cell: " + file.kernel_log_summary()},
+          {"status", lines.empty() ? "PASS" : "FAIL"},
+          {"misc", {{"unknown_complaints", log.unknown.size()}, {"known_complaints", log.known.size()}}}};
+      if (!lines.empty()) test["log_excerpt"] = lines.substr(0, 16384);
+      add_test(source, "kernel_log", std::move(test));
+      if (log.unknown.empty() && !log.known.empty()) {
+        add_issue(source, file, "kernel_log", "kernel log", "complaints its -kernel-complaints.txt knows");
+      }
     }
   }
   for (const BenchFile& bench : benches) {

@@ -61,6 +61,10 @@ std::string lava_lines(const std::vector<ResultFile>& files, const std::vector<B
     }
     if (auto unjudged = file.unjudged())
       out << "lava-test-case judged --result " << (unjudged->known ? "skip" : "fail") << "\n";
+    // The cell's kernel log: fail on a complaint its expectations do not know.
+    if (file.kernel_log) {
+      out << "lava-test-case kernel_log --result " << (file.kernel_log->unknown.empty() ? "pass" : "fail") << "\n";
+    }
     out << "lava-test-set stop\n";
   }
   for (const BenchFile& bench : benches) {

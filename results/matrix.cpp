@@ -200,7 +200,8 @@ std::string matrix_markdown(const std::vector<ResultFile>& files) {
         << t.warnings() << ". Machine " << markdown_escape(file.run.context_of(schema::kMachine)) << "; kernel "
         << file.run.context_of(schema::kKernelRelease) << "; Mesa " << file.run.context_of(schema::kMesaVersion)
         << "; device " << markdown_escape(file.run.context_of(schema::kGpuDevice)) << "; capabilities "
-        << markdown_escape(file.run.context_of(schema::kDrmCapabilities, "not recorded")) << "; producers "
+        << markdown_escape(file.run.context_of(schema::kDrmCapabilities, "not recorded"))
+        << (file.kernel_log ? "; kernel log " + markdown_escape(file.kernel_log_summary()) : "") << "; producers "
         << producers_of(file.run);
     std::string renderers = renderers_of(file.run);
     if (!renderers.empty()) out << "; renderer " << markdown_escape(renderers);
@@ -409,7 +410,8 @@ who wrote.</p>
   out << "</tbody></table>\n<footer>";
   for (const ResultFile& file : files) {
     out << "<div><b>" << html_escape(column_title(file.run, !one_machine(files))) << "</b>: " << html_escape(file.path)
-        << "; machine " << html_escape(file.run.context_of(schema::kMachine)) << "; devices "
+        << "; machine " << html_escape(file.run.context_of(schema::kMachine))
+        << (file.kernel_log ? "; kernel log " + html_escape(file.kernel_log_summary()) : "") << "; devices "
         << html_escape(file.run.context_of(schema::kDrmDevices)) << "; capabilities "
         << html_escape(file.run.context_of(schema::kDrmCapabilities, "not recorded")) << "; kernel "
         << html_escape(file.run.context_of(schema::kKernelVersion)) << "; Mesa "
@@ -431,6 +433,14 @@ bool ResultFile::is_known_failure(const TestRecord& result) const {
   if (listed == expectations->fails.end() || listed->second != result.outcome) return false;
   auto reason = expectations->fail_reasons.find(result.name);
   return reason == expectations->fail_reasons.end() || reason->second.explains(result.message);
+}
+
+std::string ResultFile::kernel_log_summary() const {
+  if (!kernel_log) return "";
+  const std::size_t all = kernel_log->known.size() + kernel_log->unknown.size();
+  if (all == 0) return "clean";
+  const std::string& first = kernel_log->unknown.empty() ? kernel_log->known.front() : kernel_log->unknown.front();
+  return std::to_string(all) + " complaint(s) (" + std::to_string(kernel_log->known.size()) + " known): " + first;
 }
 
 int ResultFile::missing_count() const {

@@ -27,6 +27,11 @@ struct ResultFile {
   // The tests the cell had to produce a result for (its CELL.expected.txt),
   // where known: one without a result is shown as MISSING, not as "not run".
   std::optional<std::vector<std::string>> expected_tests;
+  // The complaints of the cell's kernel log (CELL.dmesg beside the results,
+  // where the lanes keep it), against its -kernel-complaints.txt: what the
+  // lab outputs carry besides the tests (a KCIDB and a LAVA kernel_log test,
+  // the matrix's provenance).
+  std::optional<KernelLogCheck> kernel_log;
 
   // Listed in expected_tests but without a result.
   [[nodiscard]] bool is_missing(const std::string& test) const;
@@ -43,6 +48,8 @@ struct ResultFile {
     bool known = false;
   };
   [[nodiscard]] std::optional<Unjudged> unjudged() const;
+  // "2 complaints (1 known): WARNING: ...", "clean", or "" where no log was kept.
+  [[nodiscard]] std::string kernel_log_summary() const;
 };
 
 // One fencecheck-bench result file.

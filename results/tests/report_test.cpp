@@ -348,6 +348,34 @@ TEST(KnownFailures, AreSkippedInJunitAndKnownIssuesInKcidbOnlyWhenTheReasonExpla
   EXPECT_TRUE(kcidb_report(files, {})["incidents"].empty());
 }
 
+// A cell's kernel-log complaints reach every shared output, not only compare's stdout.
+TEST(KernelLog, ComplaintsReachKcidbLavaAndTheMatrix) {
+  auto files = three_lanes();
+  files[0].kernel_log = KernelLogCheck{{"[   12.3] WARNING: CPU: 0 PID: 9 at mm/util.c:612 __kvmalloc_node"}, {}, {}};
+  files[2].kernel_log = KernelLogCheck{};  // a clean log
+  nlohmann::json report = kcidb_report(files, {});
+  int logs = 0;
+  for (const auto& test : report["tests"]) {
+    if (!test["path"].get<std::string>().ends_with(".kernel_log")) continue;
+    ++logs;
+    if (test["path"] == "fencecheck.vgem.kernel_log") {
+      EXPECT_EQ(test["status"], "FAIL");
+      EXPECT_NE(test["log_excerpt"].get<std::string>().find("__kvmalloc_node"), std::string::npos);
+    } else {
+      EXPECT_EQ(test["status"], "PASS") << test.dump();
+    }
+  }
+  EXPECT_EQ(logs, 2) << "one per cell whose log was kept";
+  std::string lines = lava_lines(files, {});
+  EXPECT_NE(lines.find("lava-test-case kernel_log --result fail\nlava-test-set stop"), std::string::npos) << lines;
+  EXPECT_NE(lines.find("lava-test-case kernel_log --result pass"), std::string::npos) << lines;
+  std::string md = matrix_markdown(files);
+  EXPECT_NE(md.find("kernel log 1 complaint(s) (0 known): [   12.3] WARNING: CPU: 0 PID: 9 at mm/util.c:612"),
+            std::string::npos)
+      << md;
+  EXPECT_NE(md.find("kernel log clean"), std::string::npos);
+}
+
 TEST(Lava, OneSetPerCellNamesWithinTheLimitAndMeasurementsWithUnits) {
   auto files = three_lanes();
   files[0].run.results.push_back({"Odd Suite.name with spaces/and:colons", Outcome::Pass, "", 0, ""});
