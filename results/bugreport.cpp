@@ -26,9 +26,14 @@ std::optional<std::string> bug_report(const std::vector<ResultFile>& files, cons
 
   std::ostringstream out;
   out << "### fencecheck: " << test << " — " << to_string(result->outcome) << "\n\n";
-  out << "Expected: the test to pass. fencecheck checks that a dma-buf written by a GPU carries an implicit\n"
-         "fence, visible through DMA_BUF_IOCTL_EXPORT_SYNC_FILE (and poll() on the dma-buf and\n"
-         "DMA_BUF_IOCTL_SYNC), until the write lands, and that a consumer then reads the new contents.\n";
+  // What the test is for, in its own words (FC_DESCRIBE, recorded with its
+  // result); results from before descriptions were recorded say so.
+  if (const std::string* description = find_property(properties, schema::kDescription)) {
+    out << "Expected: " << *description << "\n";
+  } else {
+    out << "Expected: the test to pass (this result file records no description of it: fencecheck --describe='" << test
+        << "' prints it).\n";
+  }
   if (chosen->expectations) {
     auto listed = chosen->expectations->fails.find(test);
     if (listed != chosen->expectations->fails.end()) {

@@ -33,6 +33,8 @@ inline constexpr std::string_view kTimestamp = "timestamp";       // gtest's own
 // ---- per test ----
 // Why a test skipped: gtest's JSON keeps no skip message, so the runner records it.
 inline constexpr std::string_view kSkipReason = "skip_reason";
+// What the test checks, in words (harness/description.h FC_DESCRIBE).
+inline constexpr std::string_view kDescription = "description";
 // What a test's pass judged, where not all it names: "no" on a record-only
 // test (it records what it saw and asserts nothing, so its pass judges
 // nothing: a cell of record-only passes is NOTHING JUDGED); "fence only"

@@ -9,16 +9,22 @@
 #include <cstddef>
 
 #include "harness/abi.h"
+#include "harness/description.h"
 
 namespace fc {
 namespace {
 
+FC_DESCRIBE(UapiAbi, DmaBufIoctlNumbersMatchTheUapiHeader,
+            "The dma-buf ioctl numbers this suite and every consumer compile in (SYNC, EXPORT_SYNC_FILE, "
+            "IMPORT_SYNC_FILE) are the kernel's.");
 TEST(UapiAbi, DmaBufIoctlNumbersMatchTheUapiHeader) {
   EXPECT_EQ(abi::kDmaBufIoctlSync, 0x40086200u);
   EXPECT_EQ(abi::kDmaBufIoctlExportSyncFile, 0xC0086202u);
   EXPECT_EQ(abi::kDmaBufIoctlImportSyncFile, 0x40086203u);
 }
 
+FC_DESCRIBE(UapiAbi, DmaBufSyncFlagsMatchTheUapiHeader,
+            "The DMA_BUF_SYNC_* flag values a consumer passes are the kernel's.");
 TEST(UapiAbi, DmaBufSyncFlagsMatchTheUapiHeader) {
   EXPECT_EQ(abi::kSyncRead, 1u);
   EXPECT_EQ(abi::kSyncWrite, 2u);
@@ -27,6 +33,8 @@ TEST(UapiAbi, DmaBufSyncFlagsMatchTheUapiHeader) {
   EXPECT_EQ(abi::kSyncEnd, 4u);
 }
 
+FC_DESCRIBE(UapiAbi, DmaBufStructLayoutsMatchTheUapiHeader,
+            "The dma-buf ioctl argument structs have the kernel's size and field offsets.");
 TEST(UapiAbi, DmaBufStructLayoutsMatchTheUapiHeader) {
   EXPECT_EQ(sizeof(abi::DmaBufSync), 8u);
   EXPECT_EQ(sizeof(abi::DmaBufExportSyncFile), 8u);
@@ -37,11 +45,15 @@ TEST(UapiAbi, DmaBufStructLayoutsMatchTheUapiHeader) {
   EXPECT_EQ(offsetof(abi::DmaBufImportSyncFile, fd), 4u);
 }
 
+FC_DESCRIBE(UapiAbi, SyncFileIoctlNumbersMatchTheUapiHeader,
+            "SYNC_IOC_MERGE and SYNC_IOC_FILE_INFO have the kernel's numbers.");
 TEST(UapiAbi, SyncFileIoctlNumbersMatchTheUapiHeader) {
   EXPECT_EQ(abi::kSyncIocMerge, 0xC0303E03u);
   EXPECT_EQ(abi::kSyncIocFileInfo, 0xC0383E04u);
 }
 
+FC_DESCRIBE(UapiAbi, SyncFileStructLayoutsMatchTheUapiHeader,
+            "The sync_file structs (merge data, file and fence info) have the kernel's layout.");
 TEST(UapiAbi, SyncFileStructLayoutsMatchTheUapiHeader) {
   EXPECT_EQ(sizeof(abi::SyncMergeData), 48u);
   EXPECT_EQ(offsetof(abi::SyncMergeData, fd2), 32u);
@@ -63,12 +75,16 @@ TEST(UapiAbi, SyncFileStructLayoutsMatchTheUapiHeader) {
   EXPECT_EQ(offsetof(abi::SyncFileInfo, sync_fence_info), 48u);
 }
 
+FC_DESCRIBE(UapiAbi, DrmDumbAndPrimeIoctlNumbersMatchTheUapiHeader,
+            "The DRM dumb-buffer, PRIME and GEM-close ioctls have the kernel's numbers and layouts.");
 TEST(UapiAbi, DrmDumbAndPrimeIoctlNumbersMatchTheUapiHeader) {
   EXPECT_EQ(abi::kDrmIoctlModeCreateDumb, 0xC02064B2u);
   EXPECT_EQ(abi::kDrmIoctlModeDestroyDumb, 0xC00464B4u);
   EXPECT_EQ(abi::kDrmIoctlPrimeHandleToFd, 0xC00C642Du);
 }
 
+FC_DESCRIBE(UapiAbi, VgemFenceIoctlsMatchTheUapiHeader,
+            "vgem's fence ioctls, which the reference lane drives, have the kernel's numbers and layouts.");
 TEST(UapiAbi, VgemFenceIoctlsMatchTheUapiHeader) {
   EXPECT_EQ(abi::kVgemIoctlFenceAttach, 0xC0106441u);
   EXPECT_EQ(abi::kVgemIoctlFenceSignal, 0x40086442u);
@@ -78,6 +94,8 @@ TEST(UapiAbi, VgemFenceIoctlsMatchTheUapiHeader) {
   EXPECT_EQ(sizeof(abi::VgemFenceSignal), 8u);
 }
 
+FC_DESCRIBE(UapiAbi, SwSyncIoctlsMatchTheKernelsPrivateDefinitions,
+            "sw_sync's debugfs ioctls have the numbers and layouts of the kernel's private header.");
 TEST(UapiAbi, SwSyncIoctlsMatchTheKernelsPrivateDefinitions) {
   EXPECT_EQ(abi::kSwSyncIocCreateFence, 0xC0285700u);
   EXPECT_EQ(abi::kSwSyncIocInc, 0x40045701u);

@@ -23,6 +23,7 @@
 
 #include "fixtures/descriptors.h"
 #include "fixtures/vgem_fixture.h"
+#include "harness/description.h"
 
 namespace fc {
 namespace {
@@ -379,6 +380,9 @@ const std::vector<Row>& rows() {
   return table;
 }
 
+FC_DESCRIBE(BadInputTable, KernelAnswersWithItsErrnoCreatesNoFdAndChangesNoFence,
+            "A dma-buf, sync_file, vgem or PRIME ioctl given bad input fails with the kernel's exact errno, creates no "
+            "descriptor and changes no fence of the buffer.");
 TEST_P(BadInputTable, KernelAnswersWithItsErrnoCreatesNoFdAndChangesNoFence) {
   const Row& row = GetParam();
   if (row.needs != Needs::Nothing) FC_REQUIRE(exports());
@@ -405,6 +409,8 @@ INSTANTIATE_TEST_SUITE_P(Vgem, BadInputTable, ::testing::ValuesIn(rows()),
 // kernel keeps the first 31 characters.
 class SyncFileMergeName : public VgemExportTest {};
 
+FC_DESCRIBE(SyncFileMergeName, AnOverlongNameIsTruncatedNotRejected,
+            "SYNC_IOC_MERGE with a 32-byte name and no NUL succeeds and keeps the first 31 characters.");
 TEST_F(SyncFileMergeName, AnOverlongNameIsTruncatedNotRejected) {
   FC_ASSERT_OK_AND_ASSIGN(VgemFence fence, buffer().attach_fence(FenceUsage::Write));
   FC_ASSERT_OK_AND_ASSIGN(UniqueFd file, uapi::export_sync_file(dmabuf(), Access::Read));

@@ -11,6 +11,7 @@
 
 #include "fixtures/assertions.h"
 #include "fixtures/descriptors.h"
+#include "harness/description.h"
 #include "harness/uapi.h"
 
 namespace fc {
@@ -24,6 +25,9 @@ const auto kWrongKindName = [](const ::testing::TestParamInfo<FdKind>& param_inf
 
 class ExportOnWrongDescriptor : public ::testing::TestWithParam<FdKind> {};
 
+FC_DESCRIBE(ExportOnWrongDescriptor, FailsWithEnottyAndCreatesNoDescriptor,
+            "EXPORT_SYNC_FILE on a descriptor that is no dma-buf (file, pipe, eventfd, socket, memfd) fails with "
+            "ENOTTY and creates nothing.");
 TEST_P(ExportOnWrongDescriptor, FailsWithEnottyAndCreatesNoDescriptor) {
   FC_ASSERT_OK_AND_ASSIGN(WrongFd wrong, make_wrong_fd(GetParam()));
   FC_ASSERT_OK_AND_ASSIGN(int before, count_open_fds());
@@ -31,6 +35,8 @@ TEST_P(ExportOnWrongDescriptor, FailsWithEnottyAndCreatesNoDescriptor) {
   EXPECT_EQ(count_open_fds().value(), before);
 }
 
+FC_DESCRIBE(ExportOnWrongDescriptor, FileInfoOnItFailsWithEnotty,
+            "SYNC_IOC_FILE_INFO on a descriptor that is no sync_file fails with ENOTTY.");
 TEST_P(ExportOnWrongDescriptor, FileInfoOnItFailsWithEnotty) {
   FC_ASSERT_OK_AND_ASSIGN(WrongFd wrong, make_wrong_fd(GetParam()));
   EXPECT_EQ(uapi::sync_file_info(wrong.fd.borrow()).error(), ENOTTY);
@@ -38,10 +44,14 @@ TEST_P(ExportOnWrongDescriptor, FileInfoOnItFailsWithEnotty) {
 
 INSTANTIATE_TEST_SUITE_P(Host, ExportOnWrongDescriptor, kWrongKinds, kWrongKindName);
 
+FC_DESCRIBE(ExportOnInvalidDescriptor, ClosedDescriptorFailsWithEbadf,
+            "EXPORT_SYNC_FILE on a closed descriptor fails with EBADF.");
 TEST(ExportOnInvalidDescriptor, ClosedDescriptorFailsWithEbadf) {
   EXPECT_EQ(uapi::export_sync_file(BorrowedFd(closed_fd()), Access::Read).error(), EBADF);
 }
 
+FC_DESCRIBE(ExportOnInvalidDescriptor, NegativeDescriptorFailsWithEbadf,
+            "EXPORT_SYNC_FILE on a negative descriptor fails with EBADF.");
 TEST(ExportOnInvalidDescriptor, NegativeDescriptorFailsWithEbadf) {
   EXPECT_EQ(uapi::export_sync_file(BorrowedFd(-1), Access::Read).error(), EBADF);
 }

@@ -23,6 +23,7 @@
 #include <thread>
 
 #include "fixtures/vgem_fixture.h"
+#include "harness/description.h"
 #include "harness/process.h"
 #include "results/schema.h"
 
@@ -100,6 +101,9 @@ int capture_client(BorrowedFd socket) {
 // The receiver follows the capture recipe: EXPORT_SYNC_FILE, then poll.
 class CrossProcess : public VgemExportTest {};
 
+FC_DESCRIBE(CrossProcess, ReceiverSeesThePendingFenceAndWakesOnlyWhenItSignals,
+            "A process that receives a dma-buf over a socket (as from PipeWire) sees the sender's pending fence and "
+            "wakes only when it signals.");
 TEST_F(CrossProcess, ReceiverSeesThePendingFenceAndWakesOnlyWhenItSignals) {
   FC_ASSERT_OK_AND_ASSIGN(VgemFence fence, buffer().attach_fence(FenceUsage::Write));
   FC_ASSERT_OK_AND_ASSIGN(SocketPair sockets, make_socket_pair());

@@ -11,6 +11,7 @@
 
 #include "fixtures/record.h"
 #include "fixtures/vgem_fixture.h"
+#include "harness/description.h"
 #include "harness/kernel.h"
 
 namespace fc {
@@ -19,6 +20,9 @@ namespace {
 class ExportSyncFile : public VgemExportTest {};
 class ExportSyncFileEachAccess : public VgemExportTest, public ::testing::WithParamInterface<Access> {};
 
+FC_DESCRIBE(ExportSyncFileEachAccess, IdleBufferExportsAnAlreadySignalledStubFence,
+            "EXPORT_SYNC_FILE of an idle buffer gives an already-signalled sync_file for every access, so a consumer "
+            "does not wait.");
 TEST_P(ExportSyncFileEachAccess, IdleBufferExportsAnAlreadySignalledStubFence) {
   FC_ASSERT_OK_AND_ASSIGN(UniqueFd sync_file, uapi::export_sync_file(dmabuf(), GetParam()));
   FC_ASSERT_OK_AND_ASSIGN(SyncFileInfo info, uapi::sync_file_info(sync_file.borrow()));
@@ -33,16 +37,22 @@ TEST_P(ExportSyncFileEachAccess, IdleBufferExportsAnAlreadySignalledStubFence) {
   EXPECT_EQ(sync_file_pending(sync_file.borrow()).value(), false);
 }
 
+FC_DESCRIBE(ExportSyncFileEachAccess, PendingReadFenceBlocksWritersButNotReaders,
+            "A pending read fence makes a WRITE export wait and leaves a READ export signalled.");
 TEST_P(ExportSyncFileEachAccess, PendingReadFenceBlocksWritersButNotReaders) {
   FC_ASSERT_OK_AND_ASSIGN(VgemFence fence, buffer().attach_fence(FenceUsage::Read));
   expect_busy(dmabuf(), GetParam(), writes(GetParam()), "read fence pending");
 }
 
+FC_DESCRIBE(ExportSyncFileEachAccess, PendingWriteFenceBlocksEveryAccess,
+            "A pending write fence makes every export (READ, WRITE, RW) wait.");
 TEST_P(ExportSyncFileEachAccess, PendingWriteFenceBlocksEveryAccess) {
   FC_ASSERT_OK_AND_ASSIGN(VgemFence fence, buffer().attach_fence(FenceUsage::Write));
   expect_busy(dmabuf(), GetParam(), true, "write fence pending");
 }
 
+FC_DESCRIBE(ExportSyncFileEachAccess, SignallingTheFenceMakesTheBufferIdleAgain,
+            "Once the buffer's fence signals, every export is signalled again.");
 TEST_P(ExportSyncFileEachAccess, SignallingTheFenceMakesTheBufferIdleAgain) {
   for (FenceUsage usage : {FenceUsage::Read, FenceUsage::Write}) {
     SCOPED_TRACE(usage == FenceUsage::Read ? "read fence" : "write fence");
@@ -55,12 +65,17 @@ TEST_P(ExportSyncFileEachAccess, SignallingTheFenceMakesTheBufferIdleAgain) {
 
 INSTANTIATE_TEST_SUITE_P(Vgem, ExportSyncFileEachAccess, kAllAccesses, AccessName());
 
+FC_DESCRIBE(ExportSyncFile, ExportedSyncFileIsCloseOnExec,
+            "The exported sync_file is close-on-exec, so it does not leak into programs the consumer starts.");
 TEST_F(ExportSyncFile, ExportedSyncFileIsCloseOnExec) {
   FC_ASSERT_OK_AND_ASSIGN(UniqueFd sync_file, uapi::export_sync_file(dmabuf(), Access::Read));
   FC_ASSERT_OK_AND_ASSIGN(bool cloexec, is_cloexec(sync_file.borrow()));
   EXPECT_TRUE(cloexec) << "the kernel allocates the sync_file with O_CLOEXEC";
 }
 
+FC_DESCRIBE(
+    ExportSyncFile, PendingFenceIsNamedInFileInfoAndTimestampedOnSignal,
+    "FILE_INFO of an export names the pending fence's driver and timeline, and gives its signal time once signalled.");
 TEST_F(ExportSyncFile, PendingFenceIsNamedInFileInfoAndTimestampedOnSignal) {
   FC_ASSERT_OK_AND_ASSIGN(VgemFence fence, buffer().attach_fence(FenceUsage::Write));
   FC_ASSERT_OK_AND_ASSIGN(UniqueFd sync_file, uapi::export_sync_file(dmabuf(), Access::Read));
@@ -87,6 +102,8 @@ TEST_F(ExportSyncFile, PendingFenceIsNamedInFileInfoAndTimestampedOnSignal) {
 
 // IGT export-before-signal: sync_files exported while a fence is pending
 // become readable when it signals, and only the right ones were pending.
+FC_DESCRIBE(ExportSyncFile, ExportTakenBeforeSignalBecomesReadableWhenTheFenceSignals,
+            "A sync_file exported while the write is pending becomes readable when the fence signals.");
 TEST_F(ExportSyncFile, ExportTakenBeforeSignalBecomesReadableWhenTheFenceSignals) {
   for (FenceUsage usage : {FenceUsage::Read, FenceUsage::Write}) {
     bool writer = usage == FenceUsage::Write;
@@ -107,6 +124,8 @@ TEST_F(ExportSyncFile, ExportTakenBeforeSignalBecomesReadableWhenTheFenceSignals
 }
 
 // IGT export-wait-after-attach: fences attached after the export are not in it.
+FC_DESCRIBE(ExportSyncFile, ExportIsASnapshotThatIgnoresLaterFences,
+            "An export is a snapshot: fences added to the buffer afterwards do not hold it.");
 TEST_F(ExportSyncFile, ExportIsASnapshotThatIgnoresLaterFences) {
   FC_ASSERT_OK_AND_ASSIGN(UniqueFd idle_read, uapi::export_sync_file(dmabuf(), Access::Read));
   FC_ASSERT_OK_AND_ASSIGN(UniqueFd idle_write, uapi::export_sync_file(dmabuf(), Access::Write));
@@ -127,6 +146,8 @@ TEST_F(ExportSyncFile, ExportIsASnapshotThatIgnoresLaterFences) {
 }
 
 // IGT export-multiwait: one export of two fences waits for both.
+FC_DESCRIBE(ExportSyncFile, ExportOfTwoFencesStaysPendingUntilBothSignal,
+            "An export taken with two pending fences stays pending until both have signalled.");
 TEST_F(ExportSyncFile, ExportOfTwoFencesStaysPendingUntilBothSignal) {
   FC_ASSERT_OK_AND_ASSIGN(VgemFence first, buffer().attach_fence(FenceUsage::Read));
   FC_ASSERT_OK_AND_ASSIGN(VgemFence second, buffer().attach_fence(FenceUsage::Read));

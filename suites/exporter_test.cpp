@@ -12,6 +12,7 @@
 
 #include "fixtures/record.h"
 #include "fixtures/vgem_fixture.h"
+#include "harness/description.h"
 #include "harness/exporter.h"
 #include "harness/kernel.h"
 
@@ -43,6 +44,9 @@ class Exporter : public ::testing::TestWithParam<ExporterKind> {
   std::optional<VgemDevice> vgem_;
 };
 
+FC_DESCRIBE(Exporter, IdleBufferExportsTheSignalledStubForEveryAccess,
+            "A dma-buf no DRM driver exported (udmabuf, the system dma-heap) exports a signalled fence for every "
+            "access while idle.");
 TEST_P(Exporter, IdleBufferExportsTheSignalledStubForEveryAccess) {
   for (Access access : {Access::Read, Access::Write, Access::ReadWrite}) {
     FC_ASSERT_OK_AND_ASSIGN(UniqueFd file, uapi::export_sync_file(dmabuf(), access));
@@ -56,6 +60,8 @@ TEST_P(Exporter, IdleBufferExportsTheSignalledStubForEveryAccess) {
   expect_state(dmabuf(), false, false, "idle");
 }
 
+FC_DESCRIBE(Exporter, ReadImportBlocksWritersButNotReaders,
+            "On a udmabuf or dma-heap buffer, a sync_file imported as READ holds writers only.");
 TEST_P(Exporter, ReadImportBlocksWritersButNotReaders) {
   FC_ASSERT_OK_AND_ASSIGN(PendingSyncFile source, pending());
   FC_ASSERT_OK(uapi::import_sync_file(dmabuf(), Access::Read, source.fd()));
@@ -64,6 +70,8 @@ TEST_P(Exporter, ReadImportBlocksWritersButNotReaders) {
   expect_state(dmabuf(), false, false, "source signalled");
 }
 
+FC_DESCRIBE(Exporter, WriteImportBlocksReadersAndWriters,
+            "On a udmabuf or dma-heap buffer, a sync_file imported as WRITE holds everyone.");
 TEST_P(Exporter, WriteImportBlocksReadersAndWriters) {
   FC_ASSERT_OK_AND_ASSIGN(PendingSyncFile source, pending());
   FC_ASSERT_OK(uapi::import_sync_file(dmabuf(), Access::Write, source.fd()));
@@ -73,6 +81,8 @@ TEST_P(Exporter, WriteImportBlocksReadersAndWriters) {
 }
 
 // The three consumer waits agree on a pending import, and all end at the signal.
+FC_DESCRIBE(Exporter, TheThreeWaitsAgree,
+            "On a udmabuf or dma-heap buffer, EXPORT_SYNC_FILE, poll() and DMA_BUF_IOCTL_SYNC give the same answer.");
 TEST_P(Exporter, TheThreeWaitsAgree) {
   FC_ASSERT_OK_AND_ASSIGN(PendingSyncFile source, pending());
   FC_ASSERT_OK(uapi::import_sync_file(dmabuf(), Access::Write, source.fd()));
@@ -95,6 +105,9 @@ TEST_P(Exporter, TheThreeWaitsAgree) {
 
 // A fence from one exporter (vgem) imported into another comes back out of
 // the second's export as itself, and signals with it.
+FC_DESCRIBE(Exporter, AFenceFromVgemComesBackOutAsItself,
+            "A vgem fence imported into a udmabuf or dma-heap buffer comes back out of its export as itself, pending "
+            "until vgem signals it.");
 TEST_P(Exporter, AFenceFromVgemComesBackOutAsItself) {
   FC_ASSERT_OK_AND_ASSIGN(VgemBuffer producer_buffer, VgemBuffer::create(vgem(), 1, 1));
   FC_ASSERT_OK_AND_ASSIGN(VgemFence fence, producer_buffer.attach_fence(FenceUsage::Write));
@@ -111,6 +124,8 @@ TEST_P(Exporter, AFenceFromVgemComesBackOutAsItself) {
   EXPECT_EQ(sync_file_pending(exported.borrow()).value(), false) << "signals with the vgem fence";
 }
 
+FC_DESCRIBE(Exporter, BadInputGetsTheKernelsErrno,
+            "Bad input to udmabuf and dma-heap allocation fails with the kernel's errno.");
 TEST_P(Exporter, BadInputGetsTheKernelsErrno) {
   FC_ASSERT_OK_AND_ASSIGN(int before, count_open_fds());
   EXPECT_EQ(uapi::export_sync_file(dmabuf(), 0u).error(), EINVAL) << "export without a direction";
@@ -134,6 +149,7 @@ class UdmabufCreate : public ::testing::Test {
   void SetUp() override { FC_REQUIRE(probe_exporter(ExporterKind::Udmabuf)); }
 };
 
+FC_DESCRIBE(UdmabufCreate, AnUnsealedMemfdIsRefused, "UDMABUF_CREATE refuses a memfd not sealed against shrinking.");
 TEST_F(UdmabufCreate, AnUnsealedMemfdIsRefused) {
   FC_ASSERT_OK_AND_ASSIGN(UniqueFd node, open_node("/dev/udmabuf"));
   FC_ASSERT_OK_AND_ASSIGN(UniqueFd memfd, make_sealed_memfd(kSize, false));
@@ -141,6 +157,8 @@ TEST_F(UdmabufCreate, AnUnsealedMemfdIsRefused) {
       << "udmabuf requires F_SEAL_SHRINK";
 }
 
+FC_DESCRIBE(UdmabufCreate, AnUnalignedSizeIsRefused,
+            "UDMABUF_CREATE refuses a size that is not a multiple of the page size.");
 TEST_F(UdmabufCreate, AnUnalignedSizeIsRefused) {
   FC_ASSERT_OK_AND_ASSIGN(UniqueFd node, open_node("/dev/udmabuf"));
   FC_ASSERT_OK_AND_ASSIGN(UniqueFd memfd, make_sealed_memfd(kSize));
@@ -151,6 +169,8 @@ TEST_F(UdmabufCreate, AnUnalignedSizeIsRefused) {
 // UDMABUF_FLAGS_CLOEXEC is ignored and the buffer is made. Pinned as the
 // kernel does it; a kernel that starts refusing them fails here, and this
 // test then says what it does instead.
+FC_DESCRIBE(UdmabufCreate, UndefinedFlagBitsAreIgnored,
+            "UDMABUF_CREATE ignores undefined flag bits and makes the buffer, as 6.12 and 7.x do.");
 TEST_F(UdmabufCreate, UndefinedFlagBitsAreIgnored) {
   FC_ASSERT_OK_AND_ASSIGN(UniqueFd node, open_node("/dev/udmabuf"));
   FC_ASSERT_OK_AND_ASSIGN(UniqueFd memfd, make_sealed_memfd(kSize));
@@ -163,12 +183,14 @@ TEST_F(UdmabufCreate, UndefinedFlagBitsAreIgnored) {
   }
 }
 
+FC_DESCRIBE(UdmabufCreate, AnUnalignedOffsetIsRefused, "UDMABUF_CREATE refuses an offset that is not page aligned.");
 TEST_F(UdmabufCreate, AnUnalignedOffsetIsRefused) {
   FC_ASSERT_OK_AND_ASSIGN(UniqueFd node, open_node("/dev/udmabuf"));
   FC_ASSERT_OK_AND_ASSIGN(UniqueFd memfd, make_sealed_memfd(2 * kSize));
   EXPECT_EQ(uapi::udmabuf_create(node.borrow(), memfd.borrow(), 1, kSize).error(), EINVAL);
 }
 
+FC_DESCRIBE(UdmabufCreate, AZeroSizeIsRefused, "UDMABUF_CREATE refuses a size of zero.");
 TEST_F(UdmabufCreate, AZeroSizeIsRefused) {
   FC_ASSERT_OK_AND_ASSIGN(UniqueFd node, open_node("/dev/udmabuf"));
   FC_ASSERT_OK_AND_ASSIGN(UniqueFd memfd, make_sealed_memfd(kSize));
@@ -176,12 +198,17 @@ TEST_F(UdmabufCreate, AZeroSizeIsRefused) {
 }
 
 // Past the module's size_limit_mb (64 MiB by default): refused before any page is touched.
+FC_DESCRIBE(
+    UdmabufCreate, ASizeOverTheModulesLimitIsRefused,
+    "UDMABUF_CREATE with a size far over udmabuf's size_limit_mb is refused with EINVAL, without a kernel warning.");
 TEST_F(UdmabufCreate, ASizeOverTheModulesLimitIsRefused) {
   FC_ASSERT_OK_AND_ASSIGN(UniqueFd node, open_node("/dev/udmabuf"));
   FC_ASSERT_OK_AND_ASSIGN(UniqueFd memfd, make_sealed_memfd(kSize));
   EXPECT_EQ(uapi::udmabuf_create(node.borrow(), memfd.borrow(), 0, std::uint64_t{1} << 40).error(), EINVAL);
 }
 
+FC_DESCRIBE(UdmabufCreate, ADescriptorThatIsNotAMemfdIsRefused,
+            "UDMABUF_CREATE refuses a descriptor that is not a memfd.");
 TEST_F(UdmabufCreate, ADescriptorThatIsNotAMemfdIsRefused) {
   FC_ASSERT_OK_AND_ASSIGN(UniqueFd node, open_node("/dev/udmabuf"));
   UniqueFd event(::eventfd(0, EFD_CLOEXEC));
@@ -194,11 +221,14 @@ class DmaHeapAlloc : public ::testing::Test {
   void SetUp() override { FC_REQUIRE(probe_exporter(ExporterKind::SystemHeap)); }
 };
 
+FC_DESCRIBE(DmaHeapAlloc, UndefinedHeapFlagsAreRefused, "DMA_HEAP_IOCTL_ALLOC refuses undefined heap flags.");
 TEST_F(DmaHeapAlloc, UndefinedHeapFlagsAreRefused) {
   FC_ASSERT_OK_AND_ASSIGN(UniqueFd heap, open_node("/dev/dma_heap/system"));
   EXPECT_EQ(uapi::dma_heap_alloc(heap.borrow(), kSize, O_RDWR | O_CLOEXEC, 1).error(), EINVAL);
 }
 
+FC_DESCRIBE(DmaHeapAlloc, UndefinedFdFlagsAreRefused,
+            "DMA_HEAP_IOCTL_ALLOC refuses fd flags other than O_RDWR and O_CLOEXEC.");
 TEST_F(DmaHeapAlloc, UndefinedFdFlagsAreRefused) {
   FC_ASSERT_OK_AND_ASSIGN(UniqueFd heap, open_node("/dev/dma_heap/system"));
   EXPECT_EQ(uapi::dma_heap_alloc(heap.borrow(), kSize, O_RDWR | O_CLOEXEC | O_APPEND).error(), EINVAL);

@@ -26,6 +26,7 @@
 
 #include "fixtures/gpu_fixture.h"
 #include "fixtures/record.h"
+#include "harness/description.h"
 #include "harness/process.h"
 #include "harness/vgem.h"
 #include "results/schema.h"
@@ -58,6 +59,9 @@ constexpr std::uint32_t kObservedFrames = 4;
 // of its submits at random passes all of them once in 65536 runs.
 constexpr std::uint32_t kPendingFrames = 16;
 
+FC_DESCRIBE(GpuWrite, ExportRightAfterSubmitIsPending,
+            "A GPU write still in flight is visible as a pending implicit fence: EXPORT_SYNC_FILE right after the "
+            "submit is not signalled until the write lands.");
 TEST_P(GpuWrite, ExportRightAfterSubmitIsPending) {
   const std::uint32_t fenced = for_each_observed_frame(kPendingFrames, "after submit", {}, "after submit WRITE");
   if (HasFatalFailure()) return;
@@ -70,6 +74,9 @@ TEST_P(GpuWrite, ExportRightAfterSubmitIsPending) {
 
 // Judged on a frame seen in flight (frames are observed until one is): a
 // frame that had landed before the export reads new whatever the fence did.
+FC_DESCRIBE(GpuWrite, WaitingOnTheExportThenReadingSeesTheNewFrame,
+            "A consumer that waits on EXPORT_SYNC_FILE and then reads the buffer sees the frame just written, never "
+            "the previous one.");
 TEST_P(GpuWrite, WaitingOnTheExportThenReadingSeesTheNewFrame) {
   std::optional<Observation> in_flight;
   observe_until_in_flight(kObservedFrames, in_flight);
@@ -97,6 +104,9 @@ TEST_P(GpuWrite, WaitingOnTheExportThenReadingSeesTheNewFrame) {
 // when the fence signalled in between; "ready, then pending" never is. It is
 // judged on a frame seen in flight: with nothing pending there is nothing
 // to compare (SKIP), and a write in flight with no fence fails as everywhere.
+FC_DESCRIBE(GpuWrite, TheThreeConsumerWaitsAgree,
+            "On a GPU write in flight, EXPORT_SYNC_FILE, poll() on the dma-buf and DMA_BUF_IOCTL_SYNC all wait, and "
+            "none returns before the fence's signal time.");
 TEST_P(GpuWrite, TheThreeConsumerWaitsAgree) {
   // Agreement is judged on a write seen in flight: frames are observed until
   // one is (each judged as in ExportRightAfterSubmitIsPending).
@@ -151,6 +161,9 @@ TEST_P(GpuWrite, TheThreeConsumerWaitsAgree) {
 // the fence exists to close). Every frame still being written must be
 // fenced; a run in which no frame was still being written observed no race
 // and judged nothing (SKIP).
+FC_DESCRIBE(GpuWrite, ReadingWithoutWaitingRacesTheWrite,
+            "Every frame a consumer could read without waiting while the GPU still writes it is fenced: the race is "
+            "observed and recorded.");
 TEST_P(GpuWrite, ReadingWithoutWaitingRacesTheWrite) {
   constexpr std::uint32_t kFrames = 8;
   std::uint32_t stale = 0, torn = 0, fresh = 0, fenced = 0, in_flight = 0;
@@ -194,6 +207,8 @@ std::int64_t monotonic_ns(Clock::time_point when) {
 // once it says it is done waiting, the frame must be there. Its export must
 // be pending unless the write had already landed when it looked (the parent's
 // fence, exported at submit, says when it signalled).
+FC_DESCRIBE(GpuWrite, AnotherProcessWaitsForTheWriteThroughTheReceivedBuffer,
+            "A process that receives the buffer mid-write and waits on its own export then reads the new frame.");
 TEST_P(GpuWrite, AnotherProcessWaitsForTheWriteThroughTheReceivedBuffer) {
   struct Report {
     std::int32_t error = 0;
@@ -294,6 +309,9 @@ class GpuRead : public GpuTestBase, public ::testing::WithParamInterface<std::st
   void SetUp() override { set_up(GetParam(), default_buffer_spec()); }
 };
 
+FC_DESCRIBE(GpuRead, ConsumerWriteExportIsPendingWhileTheGpuReads,
+            "While the GPU reads the buffer, a consumer about to overwrite it must wait: EXPORT_SYNC_FILE(WRITE) is "
+            "pending until the read is done.");
 TEST_P(GpuRead, ConsumerWriteExportIsPendingWhileTheGpuReads) {
   FC_REQUIRE(producer().can_read());
   std::uint32_t fenced = 0;
@@ -332,6 +350,9 @@ class GpuCrossDevice : public GpuTestBase, public ::testing::WithParamInterface<
 
 // A vgem fence imported into the buffer the GPU's device exported is what the
 // GPU's buffer then exports: pending until vgem signals it.
+FC_DESCRIBE(
+    GpuCrossDevice, AVgemFenceImportedIntoTheGpusBufferIsExportedUntilItSignals,
+    "A fence from another device imported into the GPU's buffer comes out of its export, pending until it signals.");
 TEST_P(GpuCrossDevice, AVgemFenceImportedIntoTheGpusBufferIsExportedUntilItSignals) {
   if (device().driver == "vgem") GTEST_SKIP() << "the GPU device is vgem itself: no second device";
   OpenedVgem vgem = VgemDevice::open_first(discover_drm_devices());
@@ -362,6 +383,9 @@ class GpuForeignBuffer : public GpuTestBase, public ::testing::WithParamInterfac
   void SetUp() override { set_up(GetParam(), default_buffer_spec(), std::nullopt, Exporter::Vgem); }
 };
 
+FC_DESCRIBE(GpuForeignBuffer, GpuWriteOnAVgemExportedBufferIsPendingUntilItLands,
+            "The GPU's write of a buffer another device exported is fenced in that exporter's reservation object until "
+            "it lands.");
 TEST_P(GpuForeignBuffer, GpuWriteOnAVgemExportedBufferIsPendingUntilItLands) {
   const std::uint32_t fenced = for_each_observed_frame(kObservedFrames, "vgem's buffer after the GPU's submit");
   if (HasFatalFailure()) return;
@@ -386,6 +410,9 @@ class GpuBridge : public GpuTestBase, public ::testing::WithParamInterface<std::
   }
 };
 
+FC_DESCRIBE(GpuBridge, ImportedSubmitFenceIsPendingUntilTheWriteLandsThenReadsNew,
+            "The explicit bridge: the submit's own fence imported into the dma-buf as its writer holds consumers until "
+            "the write lands, then they read the new frame.");
 TEST_P(GpuBridge, ImportedSubmitFenceIsPendingUntilTheWriteLandsThenReadsNew) {
   const std::uint32_t fenced = for_each_observed_frame(
       kObservedFrames, "after submit and import", [&](std::uint32_t frame, const Observation& seen) {
@@ -424,6 +451,9 @@ class GpuPlainSubmit : public GpuTestBase, public ::testing::WithParamInterface<
   }
 };
 
+FC_DESCRIBE(
+    GpuPlainSubmit, ImplicitFenceIsRecordedNotRequired,
+    "What a plain Vulkan submit leaves in the dma-buf (Vulkan promises no implicit fence) is recorded, never judged.");
 TEST_P(GpuPlainSubmit, ImplicitFenceIsRecordedNotRequired) {
   // Its pass judges nothing: a cell whose only pass this is judged nothing.
   RecordProperty(std::string(schema::kJudges), std::string(schema::kJudgesNothing));
@@ -482,6 +512,9 @@ class GpuWriteFormats : public GpuTestBase,
 
 // Frames are observed until one is seen in flight (each judged as in
 // ExportRightAfterSubmitIsPending); that one must be fenced, then read back new.
+FC_DESCRIBE(
+    GpuWriteFormats, IsPendingAfterSubmitAndNewAfterTheWait,
+    "For each format and layout a compositor uses, a GPU write is pending after submit and new after the wait.");
 TEST_P(GpuWriteFormats, IsPendingAfterSubmitAndNewAfterTheWait) {
   std::optional<Observation> in_flight;
   observe_until_in_flight(kObservedFrames, in_flight);

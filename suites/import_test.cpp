@@ -13,6 +13,7 @@
 
 #include "fixtures/record.h"
 #include "fixtures/vgem_fixture.h"
+#include "harness/description.h"
 #include "harness/probe.h"
 
 namespace fc {
@@ -47,12 +48,20 @@ class ImportSyncFile : public VgemImportTest {
 
 class ImportSyncFileEachAccess : public ImportSyncFile, public ::testing::WithParamInterface<Access> {};
 
+FC_DESCRIBE(ImportSyncFile, ReadImportBlocksWritersButNotReaders,
+            "IMPORT_SYNC_FILE as READ adds a fence that holds writers only.");
 TEST_F(ImportSyncFile, ReadImportBlocksWritersButNotReaders) { check_import(Access::Read, false); }
 
+FC_DESCRIBE(ImportSyncFile, WriteImportBlocksReadersAndWriters,
+            "IMPORT_SYNC_FILE as WRITE adds a fence that holds readers and writers.");
 TEST_F(ImportSyncFile, WriteImportBlocksReadersAndWriters) { check_import(Access::Write, true); }
 
+FC_DESCRIBE(ImportSyncFile, ReadWriteImportBlocksReadersAndWriters,
+            "IMPORT_SYNC_FILE as RW adds a fence that holds readers and writers.");
 TEST_F(ImportSyncFile, ReadWriteImportBlocksReadersAndWriters) { check_import(Access::ReadWrite, true); }
 
+FC_DESCRIBE(ImportSyncFile, ExportAfterImportCarriesTheImportedFence,
+            "An export after an import carries the imported fence itself.");
 TEST_F(ImportSyncFile, ExportAfterImportCarriesTheImportedFence) {
   FC_ASSERT_OK_AND_ASSIGN(PendingSyncFile source, pending_sync_file());
   FC_ASSERT_OK(uapi::import_sync_file(dmabuf(), Access::Write, source.fd()));
@@ -64,6 +73,8 @@ TEST_F(ImportSyncFile, ExportAfterImportCarriesTheImportedFence) {
   EXPECT_EQ(info.fences[0].status, 0) << info.describe();
 }
 
+FC_DESCRIBE(ImportSyncFile, ImportDoesNotTakeOwnershipOfTheSyncFile,
+            "IMPORT_SYNC_FILE leaves the sync_file open and usable by the caller.");
 TEST_F(ImportSyncFile, ImportDoesNotTakeOwnershipOfTheSyncFile) {
   FC_ASSERT_OK_AND_ASSIGN(PendingSyncFile source, pending_sync_file());
   FC_ASSERT_OK(uapi::import_sync_file(dmabuf(), Access::Read, source.fd()));
@@ -72,6 +83,8 @@ TEST_F(ImportSyncFile, ImportDoesNotTakeOwnershipOfTheSyncFile) {
 }
 
 // IGT import-multiple-read-only: many readers block writers until the last one signals.
+FC_DESCRIBE(ImportSyncFile, ManyReadImportsBlockWritersUntilTheLastSignals,
+            "32 read imports hold writers until the last of them signals.");
 TEST_F(ImportSyncFile, ManyReadImportsBlockWritersUntilTheLastSignals) {
   std::vector<PendingSyncFile> sources;
   ASSERT_NO_FATAL_FAILURE(import_readers(sources));
@@ -94,6 +107,8 @@ TEST_F(ImportSyncFile, ManyReadImportsBlockWritersUntilTheLastSignals) {
 }
 
 // IGT import-multiple-read-write: a writer among many readers blocks everyone until it signals.
+FC_DESCRIBE(ImportSyncFile, ManyReadImportsAndAWriteImportBlockEveryAccess,
+            "Read imports plus a write import hold every access until all signal.");
 TEST_F(ImportSyncFile, ManyReadImportsAndAWriteImportBlockEveryAccess) {
   std::vector<PendingSyncFile> readers;
   ASSERT_NO_FATAL_FAILURE(import_readers(readers));
@@ -118,6 +133,8 @@ TEST_F(ImportSyncFile, ManyReadImportsAndAWriteImportBlockEveryAccess) {
   EXPECT_EQ(sync_file_pending(write_file.borrow()).value(), false);
 }
 
+FC_DESCRIBE(ImportSyncFileEachAccess, ImportingASignalledSyncFileBlocksNothing,
+            "Importing an already-signalled sync_file holds nobody.");
 TEST_P(ImportSyncFileEachAccess, ImportingASignalledSyncFileBlocksNothing) {
   FC_ASSERT_OK_AND_ASSIGN(PendingSyncFile source, pending_sync_file());
   FC_ASSERT_OK(source.signal());

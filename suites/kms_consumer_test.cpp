@@ -26,6 +26,7 @@
 #include "fixtures/descriptors.h"
 #include "fixtures/device_fixture.h"
 #include "fixtures/record.h"
+#include "harness/description.h"
 #include "harness/kms.h"
 #include "results/schema.h"
 
@@ -159,15 +160,25 @@ class KmsConsumer : public DeviceUnderTest {
   std::optional<KmsFramebuffer> next_;
 };
 
+FC_DESCRIBE(KmsConsumer, AFlipWaitsForTheBuffersImplicitWriteFence,
+            "An atomic page flip to a buffer whose write is still pending waits for the buffer's implicit fence: no "
+            "flip event and no OUT_FENCE before it signals.");
 TEST_F(KmsConsumer, AFlipWaitsForTheBuffersImplicitWriteFence) { expect_flip_waits(Given::Implicitly); }
 
+FC_DESCRIBE(
+    KmsConsumer, AFlipWaitsForAPendingInFence,
+    "An atomic page flip given a pending IN_FENCE_FD waits for it: no flip event and no OUT_FENCE before it signals.");
 TEST_F(KmsConsumer, AFlipWaitsForAPendingInFence) { expect_flip_waits(Given::AsInFence); }
 
+FC_DESCRIBE(KmsConsumer, ABufferWithNoPendingFenceFlipsAtOnce,
+            "A flip to a buffer with nothing pending completes at once, with its event and OUT_FENCE.");
 TEST_F(KmsConsumer, ABufferWithNoPendingFenceFlipsAtOnce) {
   expect_state(false, false, "the framebuffer's neighbour, idle");
   expect_flip_at_once(std::nullopt);
 }
 
+FC_DESCRIBE(KmsConsumer, ASignalledInFenceDoesNotDelayTheFlip,
+            "An already-signalled IN_FENCE_FD does not delay the flip.");
 TEST_F(KmsConsumer, ASignalledInFenceDoesNotDelayTheFlip) {
   FC_ASSERT_OK_AND_ASSIGN(UniqueFd signalled, uapi::export_sync_file(dmabuf(), Access::Write));
   EXPECT_EQ(sync_file_pending(signalled.borrow()).value(), false);
@@ -176,6 +187,9 @@ TEST_F(KmsConsumer, ASignalledInFenceDoesNotDelayTheFlip) {
 
 // drm_atomic_set_fence_for_plane via sync_file_get_fence(): a descriptor
 // that is no sync_file is EINVAL, and the commit is not made.
+FC_DESCRIBE(
+    KmsConsumer, AnInFenceThatIsNoSyncFileIsRefusedAndNothingIsCommitted,
+    "An IN_FENCE_FD that is no sync_file fails the commit with EINVAL, and nothing is committed or handed out.");
 TEST_F(KmsConsumer, AnInFenceThatIsNoSyncFileIsRefusedAndNothingIsCommitted) {
   for (FdKind kind : {FdKind::EventFd, FdKind::Pipe}) {
     FC_ASSERT_OK_AND_ASSIGN(WrongFd wrong, make_wrong_fd(kind));
@@ -197,6 +211,9 @@ TEST_F(KmsConsumer, AnInFenceThatIsNoSyncFileIsRefusedAndNothingIsCommitted) {
 // drm_atomic_helper_setup_commit() -> stall_checks(): a nonblocking commit
 // while the CRTC's previous one has not flipped is refused with EBUSY
 // (userspace may not get ahead of a pending commit); once it has, it is accepted.
+FC_DESCRIBE(
+    KmsConsumer, ANonblockingCommitOnAPendingOneIsBusyUntilItFlips,
+    "A nonblocking commit on top of one still waiting fails with EBUSY, and is accepted once that one flipped.");
 TEST_F(KmsConsumer, ANonblockingCommitOnAPendingOneIsBusyUntilItFlips) {
   FC_ASSERT_OK_AND_ASSIGN(PendingSyncFile pending, PendingSyncFile::create(vgem()));
   Attached attached = attach(pending, Given::AsInFence);

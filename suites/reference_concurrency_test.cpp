@@ -29,6 +29,7 @@
 
 #include "fixtures/record.h"
 #include "fixtures/vgem_fixture.h"
+#include "harness/description.h"
 #include "harness/probe.h"
 #include "results/schema.h"
 
@@ -186,6 +187,8 @@ class TwoImportedWriters : public VgemImportTest {};
 // Two write fences from two other buffers, imported as WRITE: both stay in the
 // buffer (the second does not replace the first), so readers and writers wait
 // for both, whichever signals first.
+FC_DESCRIBE(TwoImportedWriters, ExportsStayPendingUntilBothImportedWriteFencesSignal,
+            "Two write fences imported into one buffer keep READ and WRITE exports pending until both signal.");
 TEST_F(TwoImportedWriters, ExportsStayPendingUntilBothImportedWriteFencesSignal) {
   FC_ASSERT_OK_AND_ASSIGN(VgemBuffer first_source, VgemBuffer::create(vgem(), 1, 1));
   FC_ASSERT_OK_AND_ASSIGN(VgemBuffer second_source, VgemBuffer::create(vgem(), 1, 1));
@@ -243,6 +246,8 @@ class SyncFileLifetime : public VgemExportTest {};
 // The sync_file holds the fence, not the buffer: with the dma-buf closed and
 // the GEM handle gone (so the object is freed), vgem's signal by fence id still
 // reaches it.
+FC_DESCRIBE(SyncFileLifetime, SyncFileOutlivingItsDmaBufAndGemHandleStillSignals,
+            "A sync_file whose dma-buf and GEM handle were closed still signals when the fence does.");
 TEST_F(SyncFileLifetime, SyncFileOutlivingItsDmaBufAndGemHandleStillSignals) {
   FC_ASSERT_OK_AND_ASSIGN(VgemBuffer doomed, VgemBuffer::create(vgem()));
   FC_ASSERT_OK_AND_ASSIGN(VgemFence fence, doomed.attach_fence(FenceUsage::Write));
@@ -308,6 +313,8 @@ class CloseDuringWait : public VgemExportTest {
   }
 };
 
+FC_DESCRIBE(CloseDuringWait, PollOnADescriptorClosedMidWaitWakesWhenTheFenceSignalsWithPollnval,
+            "A poll() asleep on a descriptor another thread closes still wakes when the fence signals.");
 TEST_F(CloseDuringWait, PollOnADescriptorClosedMidWaitWakesWhenTheFenceSignalsWithPollnval) {
   close_while_waiting<Result<short>>(
       {SYS_poll, SYS_ppoll}, "poll(POLLIN) on the dup",
@@ -318,6 +325,8 @@ TEST_F(CloseDuringWait, PollOnADescriptorClosedMidWaitWakesWhenTheFenceSignalsWi
       });
 }
 
+FC_DESCRIBE(CloseDuringWait, DmaBufSyncStartOnADescriptorClosedMidWaitReturnsWhenTheFenceSignals,
+            "DMA_BUF_IOCTL_SYNC asleep on a descriptor another thread closes returns when the fence signals.");
 TEST_F(CloseDuringWait, DmaBufSyncStartOnADescriptorClosedMidWaitReturnsWhenTheFenceSignals) {
   close_while_waiting<Result<WaitResult>>(
       {SYS_ioctl}, "DMA_BUF_IOCTL_SYNC START (READ) on the dup",
@@ -339,6 +348,9 @@ class RacingFenceIoctls : public VgemImportTest {};
 // a pending fence from a buffer of its own, exports the shared buffer and
 // imports that export back, then signals what it attached. Every other
 // outcome is a failure; at the end every fence has signalled and the buffer is idle.
+FC_DESCRIBE(RacingFenceIoctls, FourThreadsAttachingExportingImportingAndSignallingLeaveTheBufferIdle,
+            "Threads racing fence attach, export, import and signal on one buffer get only the allowed errnos and "
+            "leave it idle.");
 TEST_F(RacingFenceIoctls, FourThreadsAttachingExportingImportingAndSignallingLeaveTheBufferIdle) {
   constexpr int kThreads = 4;
   constexpr int kIterations = 50;
@@ -458,6 +470,8 @@ class ManyWaiters : public VgemTest {};
 // each waited on by a thread, all asleep on one pending write fence before it
 // signals: every one wakes within kWakeBound of the signal, no earlier, with
 // one EPOLLIN each. Then the level-triggered epoll still reports EPOLLIN.
+FC_DESCRIBE(ManyWaiters, ThreePollersAndTwoEpollsWakeOnOneSignal,
+            "Every waiter on one buffer (three pollers, a level- and an edge-triggered epoll) wakes on one signal.");
 TEST_F(ManyWaiters, ThreePollersAndTwoEpollsWakeOnOneSignal) {
   FC_REQUIRE(exports());  // the witness: when the kernel says the fence signalled
   FC_ASSERT_OK_AND_ASSIGN(VgemFence fence, buffer().attach_fence(FenceUsage::Write));
@@ -537,6 +551,8 @@ TEST_F(ManyWaiters, ThreePollersAndTwoEpollsWakeOnOneSignal) {
 // Linux 6.1 and 6.12; a pipe's EPOLLET reports once). Before the signal it
 // reports nothing, however often asked. A consumer cannot count completions
 // by edge-triggered events on a dma-buf.
+FC_DESCRIBE(ManyWaiters, EdgeTriggeredEpollReportsAnIdleBufferOnEveryWait,
+            "An edge-triggered epoll on an idle buffer reports it ready on every wait, as the kernel does.");
 TEST_F(ManyWaiters, EdgeTriggeredEpollReportsAnIdleBufferOnEveryWait) {
   FC_ASSERT_OK_AND_ASSIGN(VgemFence fence, buffer().attach_fence(FenceUsage::Write));
   FC_ASSERT_OK_AND_ASSIGN(UniqueFd edge, uapi::epoll_create());
@@ -553,6 +569,8 @@ TEST_F(ManyWaiters, EdgeTriggeredEpollReportsAnIdleBufferOnEveryWait) {
   }
 }
 
+FC_DESCRIBE(ManyWaiters, EpollRegisteredOnAnIdleBufferReportsEpollinAtOnce,
+            "epoll registered on an idle buffer reports EPOLLIN at once.");
 TEST_F(ManyWaiters, EpollRegisteredOnAnIdleBufferReportsEpollinAtOnce) {
   FC_ASSERT_OK_AND_ASSIGN(UniqueFd epoll, uapi::epoll_create());
   FC_ASSERT_OK(uapi::epoll_add(epoll.borrow(), dmabuf(), EPOLLIN));
@@ -568,6 +586,8 @@ TEST_F(ManyWaiters, EpollRegisteredOnAnIdleBufferReportsEpollinAtOnce) {
 // POLLOUT for readers and writers.
 class PollBothDirections : public VgemTest {};
 
+FC_DESCRIBE(PollBothDirections, PendingReadFenceReportsPollinButNotPollout,
+            "poll() with a pending read fence reports POLLIN (readers may go) but not POLLOUT.");
 TEST_F(PollBothDirections, PendingReadFenceReportsPollinButNotPollout) {
   FC_ASSERT_OK_AND_ASSIGN(VgemFence fence, buffer().attach_fence(FenceUsage::Read));
   FC_ASSERT_OK_AND_ASSIGN(short pending, uapi::poll_revents(dmabuf(), POLLIN | POLLOUT, Deadline::now()));
@@ -578,6 +598,8 @@ TEST_F(PollBothDirections, PendingReadFenceReportsPollinButNotPollout) {
   EXPECT_EQ(signalled, POLLIN | POLLOUT) << "read fence signalled: poll reported " << revents_name(signalled);
 }
 
+FC_DESCRIBE(PollBothDirections, PendingWriteFenceReportsNeitherUntilItSignalsThenBoth,
+            "poll() with a pending write fence reports neither direction until it signals, then both.");
 TEST_F(PollBothDirections, PendingWriteFenceReportsNeitherUntilItSignalsThenBoth) {
   FC_ASSERT_OK_AND_ASSIGN(VgemFence fence, buffer().attach_fence(FenceUsage::Write));
   FC_ASSERT_OK_AND_ASSIGN(short pending, uapi::poll_revents(dmabuf(), POLLIN | POLLOUT, Deadline::now()));
@@ -594,6 +616,8 @@ class MergedSignalTimes : public VgemExportTest {};
 // Two pending exports merged; their fences then signal at least 20 ms apart.
 // FILE_INFO of the merge lists both, each with the time it signalled (between
 // the clock readings around its own signal ioctl), the earlier one first in time.
+FC_DESCRIBE(MergedSignalTimes, MergedSyncFileReportsEachFencesOwnSignalTime,
+            "FILE_INFO of a merged sync_file gives each fence its own signal time.");
 TEST_F(MergedSignalTimes, MergedSyncFileReportsEachFencesOwnSignalTime) {
   FC_ASSERT_OK_AND_ASSIGN(VgemBuffer other, VgemBuffer::create(vgem(), 1, 1));
   FC_ASSERT_OK_AND_ASSIGN(VgemFence first, buffer().attach_fence(FenceUsage::Write));

@@ -6,6 +6,7 @@
 
 #include "fixtures/record.h"
 #include "fixtures/vgem_fixture.h"
+#include "harness/description.h"
 #include "harness/kernel.h"
 
 namespace fc {
@@ -39,6 +40,8 @@ class SyncFileMerge : public VgemExportTest {
   }
 };
 
+FC_DESCRIBE(SyncFileMerge, MergeOfTwoPendingExportsSignalsOnlyAfterBoth,
+            "A merge of two buffers' pending exports signals only after both fences have.");
 TEST_F(SyncFileMerge, MergeOfTwoPendingExportsSignalsOnlyAfterBoth) {
   FC_ASSERT_OK_AND_ASSIGN(TwoPending two, merge_two_pending());
   UniqueFd& merged = two.merged;
@@ -58,6 +61,8 @@ TEST_F(SyncFileMerge, MergeOfTwoPendingExportsSignalsOnlyAfterBoth) {
   EXPECT_EQ(sync_file_pending(merged.borrow()).value(), false);
 }
 
+FC_DESCRIBE(SyncFileMerge, MergeLeavesBothInputsOpenAndUnchanged,
+            "SYNC_IOC_MERGE leaves both input sync_files open and unchanged.");
 TEST_F(SyncFileMerge, MergeLeavesBothInputsOpenAndUnchanged) {
   FC_ASSERT_OK_AND_ASSIGN(UniqueFd idle, uapi::export_sync_file(dmabuf(), Access::Read));
   FC_ASSERT_OK_AND_ASSIGN(VgemFence fence, buffer().attach_fence(FenceUsage::Write));
@@ -78,6 +83,9 @@ TEST_F(SyncFileMerge, MergeLeavesBothInputsOpenAndUnchanged) {
 // callbacks that a poll() installs, so FILE_INFO reported a merge of two
 // signalled fences as still active until someone polled it. A consumer that
 // asks FILE_INFO first, as a capture tool checking status does, waits forever.
+FC_DESCRIBE(SyncFileMerge, AMergedFileReportsItsSignalThroughFileInfoWithoutAPoll,
+            "Once both fences of a merged sync_file signalled, SYNC_IOC_FILE_INFO reports it signalled without anyone "
+            "having polled it.");
 TEST_F(SyncFileMerge, AMergedFileReportsItsSignalThroughFileInfoWithoutAPoll) {
   FC_ASSERT_OK_AND_ASSIGN(TwoPending two, merge_two_pending());
   FC_ASSERT_OK_AND_ASSIGN(SyncFileInfo pending, uapi::sync_file_info(two.merged.borrow()));
@@ -110,6 +118,9 @@ class SyncFileDeadline : public VgemExportTest {
   }
 };
 
+FC_DESCRIBE(SyncFileDeadline, ADeadlineOnAVgemFenceIsAcceptedAndChangesNothing,
+            "SYNC_IOC_SET_DEADLINE on a fence whose driver has no deadline op is accepted and changes nothing: the "
+            "fence stays pending until signalled.");
 TEST_F(SyncFileDeadline, ADeadlineOnAVgemFenceIsAcceptedAndChangesNothing) {
   FC_ASSERT_OK_AND_ASSIGN(VgemFence fence, buffer().attach_fence(FenceUsage::Write));
   FC_ASSERT_OK_AND_ASSIGN(UniqueFd file, uapi::export_sync_file(dmabuf(), Access::Read));
@@ -128,6 +139,8 @@ TEST_F(SyncFileDeadline, ADeadlineOnAVgemFenceIsAcceptedAndChangesNothing) {
   EXPECT_TRUE(signals_within(file.borrow(), timeouts::kWakeBound, "the export after its deadline and signal"));
 }
 
+FC_DESCRIBE(SyncFileDeadline, ADeadlineOnASignalledFileIsAccepted,
+            "SYNC_IOC_SET_DEADLINE on an already-signalled sync_file is accepted.");
 TEST_F(SyncFileDeadline, ADeadlineOnASignalledFileIsAccepted) {
   FC_ASSERT_OK_AND_ASSIGN(UniqueFd idle, uapi::export_sync_file(dmabuf(), Access::Write));
   FC_ASSERT_OK(uapi::sync_file_set_deadline(idle.borrow(), 1));

@@ -18,6 +18,7 @@
 #include "fixtures/descriptors.h"
 #include "fixtures/device_fixture.h"
 #include "fixtures/record.h"
+#include "harness/description.h"
 #include "harness/kernel.h"
 
 namespace fc {
@@ -98,6 +99,8 @@ class SyncobjTimeline : public Syncobj {
   }
 };
 
+FC_DESCRIBE(Syncobj, ASyncFileImportedAndExportedAgainKeepsItsPendingFenceAndItsSignal,
+            "A sync_file imported into a DRM syncobj and exported again is the same fence, pending until it signals.");
 TEST_F(Syncobj, ASyncFileImportedAndExportedAgainKeepsItsPendingFenceAndItsSignal) {
   FC_ASSERT_OK_AND_ASSIGN(PendingSyncFile pending, PendingSyncFile::create(vgem()));
   std::uint32_t handle = holding(pending);
@@ -113,6 +116,8 @@ TEST_F(Syncobj, ASyncFileImportedAndExportedAgainKeepsItsPendingFenceAndItsSigna
   EXPECT_TRUE(signals_within(exported.borrow(), kWakeBound, "the export after the fence signalled"));
 }
 
+FC_DESCRIBE(Syncobj, ASyncobjSharedAsAnFdIsTheSameSyncobjUnderANewHandle,
+            "A syncobj passed as an fd and turned back into a handle is the same syncobj, with the same fence.");
 TEST_F(Syncobj, ASyncobjSharedAsAnFdIsTheSameSyncobjUnderANewHandle) {
   FC_ASSERT_OK_AND_ASSIGN(PendingSyncFile pending, PendingSyncFile::create(vgem()));
   std::uint32_t handle = holding(pending);
@@ -127,6 +132,9 @@ TEST_F(Syncobj, ASyncobjSharedAsAnFdIsTheSameSyncobjUnderANewHandle) {
   EXPECT_TRUE(uapi::syncobj_destroy(drm(), again).ok());
 }
 
+FC_DESCRIBE(SyncobjTimeline, APointFromASyncFileIsWaitedOnAndExportedBackWhilePending,
+            "A timeline point filled from a sync_file is waited on, queried and exported back as a pending sync_file "
+            "until it signals.");
 TEST_F(SyncobjTimeline, APointFromASyncFileIsWaitedOnAndExportedBackWhilePending) {
   FC_ASSERT_OK_AND_ASSIGN(PendingSyncFile pending, PendingSyncFile::create(vgem()));
   const std::uint32_t timeline = timeline_with(pending, 5);
@@ -148,6 +156,8 @@ TEST_F(SyncobjTimeline, APointFromASyncFileIsWaitedOnAndExportedBackWhilePending
   EXPECT_TRUE(signals_within(exported.borrow(), kWakeBound, "point 5's export"));
 }
 
+FC_DESCRIBE(SyncobjTimeline, WaitForSubmitWaitsForAPointThatHasNoFenceYet,
+            "A wait on a timeline point with no fence yet is EINVAL without WAIT_FOR_SUBMIT and waits with it.");
 TEST_F(SyncobjTimeline, WaitForSubmitWaitsForAPointThatHasNoFenceYet) {
   const std::uint32_t timeline = create();
   auto unsubmitted = uapi::syncobj_timeline_wait(drm(), timeline, 3, 0, Deadline::now());
@@ -175,6 +185,9 @@ TEST_F(SyncobjTimeline, WaitForSubmitWaitsForAPointThatHasNoFenceYet) {
 
 // Explicit to implicit, end to end: a client's timeline point, exported as a
 // sync_file and imported as the dma-buf's writer, holds every implicit consumer.
+FC_DESCRIBE(SyncobjTimeline, APointImportedIntoADmaBufHoldsEveryImplicitWait,
+            "An explicit-sync point exported as a sync_file and imported into a dma-buf holds EXPORT_SYNC_FILE, poll() "
+            "and DMA_BUF_IOCTL_SYNC until it signals.");
 TEST_F(SyncobjTimeline, APointImportedIntoADmaBufHoldsEveryImplicitWait) {
   FC_ASSERT_OK_AND_ASSIGN(PendingSyncFile pending, PendingSyncFile::create(vgem()));
   const std::uint32_t timeline = timeline_with(pending, 1);
@@ -222,6 +235,9 @@ class SyncobjEventfd : public SyncobjTimeline {
   UniqueFd events_;
 };
 
+FC_DESCRIBE(
+    SyncobjEventfd, FiresWhenThePointSignalsAndWithWaitAvailableWhenItHasAFence,
+    "SYNCOBJ_EVENTFD signals its eventfd when the point signals, and with WAIT_AVAILABLE once the point has a fence.");
 TEST_F(SyncobjEventfd, FiresWhenThePointSignalsAndWithWaitAvailableWhenItHasAFence) {
   const std::uint32_t timeline = create();
   FC_ASSERT_OK_AND_ASSIGN(UniqueFd available, make_eventfd());
@@ -374,6 +390,9 @@ const std::vector<SyncobjRow>& syncobj_rows() {
   return table;
 }
 
+FC_DESCRIBE(
+    SyncobjBadInput, KernelAnswersWithItsErrnoCreatesNoFdAndChangesNoFence,
+    "A syncobj ioctl given bad input fails with the kernel's exact errno, creates no descriptor and changes no fence.");
 TEST_P(SyncobjBadInput, KernelAnswersWithItsErrnoCreatesNoFdAndChangesNoFence) {
   const SyncobjRow& row = GetParam();
   if (row.needs_eventfd) {

@@ -15,6 +15,7 @@
 #include "fixtures/record.h"
 #include "fixtures/vgem_fixture.h"
 #include "harness/consumer.h"
+#include "harness/description.h"
 #include "results/schema.h"
 
 namespace fc {
@@ -49,6 +50,9 @@ bool must_wait(FenceState state, Access access) {
 
 class WaitAgreement : public VgemTest, public ::testing::WithParamInterface<std::tuple<FenceState, Access>> {};
 
+FC_DESCRIBE(WaitAgreement, AllThreeWaitsGiveTheSameAnswer,
+            "EXPORT_SYNC_FILE and poll(), poll() on the dma-buf and DMA_BUF_IOCTL_SYNC give the same answer in every "
+            "fence state and access.");
 TEST_P(WaitAgreement, AllThreeWaitsGiveTheSameAnswer) {
   auto [state, access] = GetParam();
   const bool expected = must_wait(state, access);
@@ -154,6 +158,8 @@ class WaitWakesOnSignal : public VgemTest {
   }
 };
 
+FC_DESCRIBE(WaitWakesOnSignal, ExportedSyncFileWakesWhenTheFenceSignals,
+            "A poll() on an exported sync_file returns only after the fence signals.");
 TEST_F(WaitWakesOnSignal, ExportedSyncFileWakesWhenTheFenceSignals) {
   FC_REQUIRE(exports());
   check_wakes_after_signal([&](Deadline deadline) -> Result<WaitResult> {
@@ -163,10 +169,14 @@ TEST_F(WaitWakesOnSignal, ExportedSyncFileWakesWhenTheFenceSignals) {
   });
 }
 
+FC_DESCRIBE(WaitWakesOnSignal, PollOnTheDmaBufWakesWhenTheFenceSignals,
+            "A poll() on the dma-buf returns only after the fence signals.");
 TEST_F(WaitWakesOnSignal, PollOnTheDmaBufWakesWhenTheFenceSignals) {
   check_wakes_after_signal([&](Deadline deadline) { return uapi::poll_fd(dmabuf(), POLLIN, deadline); });
 }
 
+FC_DESCRIBE(WaitWakesOnSignal, ConsumerHelperWakesWhenTheFenceSignals,
+            "The consumer helper this project recommends returns only after the fence signals.");
 TEST_F(WaitWakesOnSignal, ConsumerHelperWakesWhenTheFenceSignals) {
   check_wakes_after_signal([&](Deadline deadline) -> Result<WaitResult> {
     auto waited = wait_for_writers(dmabuf(), deadline);
@@ -176,6 +186,8 @@ TEST_F(WaitWakesOnSignal, ConsumerHelperWakesWhenTheFenceSignals) {
   });
 }
 
+FC_DESCRIBE(WaitWakesOnSignal, DmaBufSyncStartReturnsOnlyAfterTheFenceSignals,
+            "DMA_BUF_IOCTL_SYNC START returns only after the fence signals.");
 TEST_F(WaitWakesOnSignal, DmaBufSyncStartReturnsOnlyAfterTheFenceSignals) {
   check_wakes_after_signal([&](Deadline deadline) {
     auto result = uapi::dma_buf_sync_start(dmabuf(), Access::Read, deadline);

@@ -293,6 +293,22 @@ TEST(BugReport, NamesTheFenceTheKernelReturnedTheKernelAndTheCommand) {
   EXPECT_FALSE(bug_report(three_lanes(), "No.SuchTest"));
 }
 
+// The report says what the test is for in its own words (its recorded
+// description), not a paragraph about GPU writes that fits no uAPI test.
+TEST(BugReport, SaysWhatTheTestIsForFromItsDescription) {
+  auto files = three_lanes();
+  files[1].run.results[0].properties.emplace_back("description",
+                                                  "A GPU write in flight is visible as a pending fence.");
+  auto report = bug_report(files, "Gpu/GpuWrite.ExportRightAfterSubmitIsPending/gl");
+  ASSERT_TRUE(report);
+  EXPECT_NE(report->find("Expected: A GPU write in flight is visible as a pending fence.\n"), std::string::npos)
+      << *report;
+  EXPECT_EQ(report->find("carries an implicit"), std::string::npos) << *report;
+  auto older = bug_report(three_lanes(), "Gpu/GpuWrite.ExportRightAfterSubmitIsPending/gl");
+  ASSERT_TRUE(older);
+  EXPECT_NE(older->find("records no description of it: fencecheck --describe="), std::string::npos) << *older;
+}
+
 // Its validity against kernelci's own KCIDB schema: tools/tests/outputs_test.sh.
 TEST(Kcidb, AReportHasACheckoutABuildAndATestPerResultAndCounter) {
   BenchFile bench{"b.json", {}};
