@@ -8,7 +8,6 @@
 
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
 #include <string>
 #include <string_view>
 
@@ -23,20 +22,6 @@ void register_idle_benchmarks();
 void register_wake_benchmarks();
 void register_race_benchmarks();
 }  // namespace fc::bench
-
-namespace {
-
-// "QEMU TCG CPU ..." in an emulated lane: the numbers are then ratios only.
-std::string cpu_model() {
-  std::ifstream cpuinfo("/proc/cpuinfo");
-  std::string line;
-  while (std::getline(cpuinfo, line)) {
-    if (line.rfind("model name", 0) == 0) return line.substr(line.find(':') + 2);
-  }
-  return "unknown";
-}
-
-}  // namespace
 
 int main(int argc, char** argv) {
   fc::bench::Options options;
@@ -78,7 +63,7 @@ int main(int argc, char** argv) {
     benchmark::AddCustomContext(std::string(key), value);
   };
   for (const auto& [key, value] : fc::shared_run_context(cell)) context(key, value);
-  context(fc::schema::kCpuModel, cpu_model());
+  context(fc::schema::kCpuModel, fc::cpu_model());
   context(fc::schema::kBenchSize, smoke ? "short" : "full");
   if (const char* mesa = std::getenv("FENCECHECK_MESA")) context(fc::schema::kMesaVersion, mesa);
   auto devices = fc::discover_drm_devices();

@@ -2,6 +2,11 @@
 #include "harness/probe.h"
 
 #include <sys/utsname.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <fstream>
 
 #include "harness/uapi.h"
 
@@ -24,6 +29,35 @@ std::string kernel_release() {
 std::string kernel_version() {
   utsname name{};
   return ::uname(&name) == 0 ? name.version : "unknown";
+}
+
+namespace {
+std::string first_line_of(const char* path) {
+  std::ifstream in(path);
+  std::string line;
+  std::getline(in, line);
+  return line;
+}
+}  // namespace
+
+std::string cpu_model() {
+  std::ifstream in("/proc/cpuinfo");
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind("model name", 0) == 0 && line.find(':') != std::string::npos) return line.substr(line.find(':') + 2);
+  }
+  return "unknown";
+}
+
+std::string machine_description() {
+  const std::string cpus =
+      std::to_string(std::max(1L, ::sysconf(_SC_NPROCESSORS_ONLN))) + " CPUs (" + cpu_model() + ")";
+  if (first_line_of("/sys/class/dmi/id/sys_vendor") != "QEMU") return cpus;
+  const bool kvm =
+      first_line_of("/sys/devices/system/clocksource/clocksource0/available_clocksource").find("kvm-clock") !=
+      std::string::npos;
+  std::string text = std::string("QEMU ") + (kvm ? "KVM" : "TCG") + " guest, " + cpus;
+  if (const char* host = std::getenv("FENCECHECK_HOST"); host && *host) text += "; host: " + std::string(host);
+  return text;
 }
 
 Probe probe_vgem(const std::vector<DrmDevice>& devices) {

@@ -43,6 +43,15 @@ class Probe {
 [[nodiscard]] std::string kernel_release();
 [[nodiscard]] std::string kernel_version();
 
+// This machine in words a bug report can use: "QEMU TCG guest, 2 CPUs
+// (QEMU Virtual CPU version 2.5+); host: <FENCECHECK_HOST>" in a VM (DMI
+// vendor QEMU; KVM where the kvm-clock clocksource exists, else TCG), or
+// "<N> CPUs (<model name>)" on bare metal. FENCECHECK_HOST is set by vm/lane
+// (the host's CPU model, which a TCG guest cannot see).
+[[nodiscard]] std::string machine_description();
+// /proc/cpuinfo's first "model name" ("unknown" without one).
+[[nodiscard]] std::string cpu_model();
+
 // Is there a vgem device to run the reference lane on?
 [[nodiscard]] Probe probe_vgem(const std::vector<DrmDevice>& devices);
 

@@ -25,6 +25,7 @@ std::vector<std::pair<std::string, std::string>> shared_run_context(const std::s
           {std::string(schema::kCell), cell.empty() ? "host" : cell},
           {std::string(schema::kKernelRelease), kernel_release()},
           {std::string(schema::kKernelVersion), kernel_version()},
+          {std::string(schema::kMachineKind), machine_description()},
           {std::string(schema::kVersion), fencecheck_version()},
           {std::string(schema::kCommit), fencecheck_commit()}};
 }

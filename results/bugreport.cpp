@@ -2,12 +2,66 @@
 // The bug-report block: what a test checked and expected, what the kernel
 // returned, the environment and the command that reproduces it.
 #include <algorithm>
+#include <cctype>
 #include <sstream>
 
 #include "results/report.h"
 #include "results/schema.h"
 
 namespace fc {
+namespace {
+
+// The subsystem a maintainer files it under, dri-devel style, from the
+// suite and the device the test ran on.
+std::string subsystem_of(const std::string& test, const ResultFile& file, const TestRecord& result) {
+  const std::string suite = test.substr(0, test.find('.'));
+  if (suite.find("Udmabuf") != std::string::npos || test.find("/Udmabuf") != std::string::npos)
+    return "dma-buf/udmabuf";
+  if (suite.find("DmaHeap") != std::string::npos || test.find("/SystemHeap") != std::string::npos)
+    return "dma-buf/heaps";
+  if (suite.find("SyncFile") != std::string::npos || suite.find("Merge") != std::string::npos)
+    return "dma-buf/sync_file";
+  if (suite.find("Syncobj") != std::string::npos) return "drm/syncobj";
+  std::string driver = file.run.context_of(schema::kGpuDevice, "");
+  if (const std::string* own = find_property(result.properties, schema::kDeviceDriver)) driver = *own;
+  driver = driver.substr(0, driver.find(' '));
+  if (suite.find("Kms") != std::string::npos || test.starts_with("Gpu/"))
+    return "drm/" + std::string(driver == "virtio_gpu" ? "virtio" : driver.empty() ? "?" : driver);
+  if (suite.find("Vgem") != std::string::npos || test.find("Vgem") != std::string::npos) return "drm/vgem";
+  return "dma-buf";
+}
+
+// A failure message without gtest's own lines (locations, "Expected
+// equality", operands and their values): what the check itself said.
+std::vector<std::string> check_messages(const std::string& message) {
+  std::vector<std::string> lines;
+  std::istringstream in(message);
+  for (std::string line; std::getline(in, line);) {
+    if (line.empty() || is_location_line(line) || line.ends_with(": Failure")) continue;
+    if (line.starts_with("Expected") || line.starts_with("Value of:") || line.starts_with("  Actual:") ||
+        line.starts_with("Actual:") || line.starts_with("Which is:") || line.starts_with("  ") ||
+        line.starts_with("With diff:"))
+      continue;
+    lines.push_back(line);
+  }
+  return lines;
+}
+
+// "6.12.95+deb12-amd64" -> {6, 12, 95}: enough to find the newest.
+std::vector<int> version_of(const std::string& release) {
+  std::vector<int> parts;
+  std::size_t at = 0;
+  while (at < release.size() && std::isdigit(static_cast<unsigned char>(release[at]))) {
+    std::size_t end = at;
+    while (end < release.size() && std::isdigit(static_cast<unsigned char>(release[end]))) ++end;
+    parts.push_back(std::stoi(release.substr(at, end - at)));
+    if (end >= release.size() || release[end] != '.') break;
+    at = end + 1;
+  }
+  return parts;
+}
+
+}  // namespace
 
 std::optional<std::string> bug_report(const std::vector<ResultFile>& files, const std::string& test) {
   const ResultFile* chosen = nullptr;
@@ -24,7 +78,28 @@ std::optional<std::string> bug_report(const std::vector<ResultFile>& files, cons
   const GtestRun& run = chosen->run;
   const Properties& properties = result->properties;
 
+  // Where it fails and where it passes, among every file given.
+  std::vector<std::pair<std::string, Outcome>> kernels;
+  for (const ResultFile& file : files) {
+    if (const TestRecord* found = file.run.find(test))
+      kernels.emplace_back(file.run.context_of(schema::kKernelRelease), found->outcome);
+  }
+  std::string failing, passing, newest_passing;
+  for (const auto& [release, outcome] : kernels) {
+    std::string& list = outcome == Outcome::Pass ? passing : failing;
+    if (outcome == Outcome::Skip) continue;
+    if (list.find(release) == std::string::npos) list += (list.empty() ? "" : ", ") + release;
+    if (outcome == Outcome::Pass && (newest_passing.empty() || version_of(release) > version_of(newest_passing)))
+      newest_passing = release;
+  }
+  const std::vector<std::string> said = check_messages(result->message);
+
   std::ostringstream out;
+  // A subject a maintainer's list expects: subsystem, what the check said, where.
+  std::string subject = subsystem_of(test, *chosen, *result) + ": " +
+                        (said.empty() ? test + " " + std::string(to_string(result->outcome)) : said.front());
+  if (result->outcome != Outcome::Pass) subject += " (Linux " + run.context_of(schema::kKernelRelease) + ")";
+  out << subject << "\n\n";
   out << "### fencecheck: " << test << " — " << to_string(result->outcome) << "\n\n";
   // What the test is for, in its own words (FC_DESCRIBE, recorded with its
   // result); results from before descriptions were recorded say so.
@@ -41,22 +116,29 @@ std::optional<std::string> bug_report(const std::vector<ResultFile>& files, cons
     }
   }
   out << "\nWhat happened:\n";
-  std::istringstream message(result->message.empty()
-                                 ? std::string("(no message: ") + std::string(to_string(result->outcome)) + ")"
-                                 : result->message);
-  for (std::string line; std::getline(message, line);) {
-    if (is_location_line(line)) continue;
-    out << "    " << line << "\n";
+  if (said.empty()) out << "    (no message: " << to_string(result->outcome) << ")\n";
+  for (const std::string& line : said) out << "    " << line << "\n";
+
+  out << "\nKernels:\n";
+  out << "    fails on: " << (failing.empty() ? "none of the result files given" : failing) << "\n";
+  out << "    passes on: " << (passing.empty() ? "none of the result files given" : passing);
+  if (!newest_passing.empty()) out << " (newest: " << newest_passing << ")";
+  out << "\n";
+
+  if (chosen->kernel_log && !(chosen->kernel_log->unknown.empty() && chosen->kernel_log->known.empty())) {
+    out << "\nThe kernel's log during the run:\n";
+    for (const auto* part : {&chosen->kernel_log->unknown, &chosen->kernel_log->known})
+      for (const std::string& line : *part) out << "    " << line << "\n";
   }
 
-  out << "\nWhat the kernel returned (SYNC_IOC_FILE_INFO of each export):\n";
+  // FILE_INFO only where the test made an export.
   bool any_fence = false;
   for (auto [label, value] : result->fences()) {
+    if (!any_fence) out << "\nWhat the kernel returned (SYNC_IOC_FILE_INFO of each export):\n";
     std::replace(label.begin(), label.end(), '_', ' ');
     out << "    " << label << ": " << value << "\n";
     any_fence = true;
   }
-  if (!any_fence) out << "    (no export recorded)\n";
   if (find_property(properties, schema::kProducer)) {
     // A GPU test's verdict: what it rests on, on every kernel.
     out << "\nEvidence: the kernel's fence state (pending or signalled) at the export, against the producer's\n"
@@ -71,7 +153,10 @@ std::optional<std::string> bug_report(const std::vector<ResultFile>& files, cons
   out << "\nEnvironment:\n";
   out << "    kernel: " << run.context_of(schema::kKernelRelease) << " " << run.context_of(schema::kKernelVersion)
       << "\n";
-  out << "    machine: " << run.context_of(schema::kMachine) << ", cell " << run.context_of(schema::kCell) << "\n";
+  out << "    machine: " << run.context_of(schema::kMachineKind, run.context_of(schema::kMachine)) << ", cell "
+      << run.context_of(schema::kCell) << "\n";
+  out << "    fencecheck: " << run.context_of(schema::kVersion) << " (commit " << run.context_of(schema::kCommit)
+      << ")\n";
   out << "    device: " << run.context_of(schema::kGpuDevice) << "\n";
   out << "    all DRM devices: " << run.context_of(schema::kDrmDevices) << "\n";
   for (const auto& [key, value] : properties) {

@@ -10,7 +10,9 @@
 namespace fc::schema {
 
 // ---- the run's context: the same keys in conformance and benchmark results ----
-inline constexpr std::string_view kMachine = "fencecheck.machine";      // host name
+inline constexpr std::string_view kMachine = "fencecheck.machine";  // host name
+// What the machine is: "QEMU TCG guest, 2 CPUs (...); host: ..." or "16 CPUs (AMD ...)".
+inline constexpr std::string_view kMachineKind = "fencecheck.machine_kind";
 inline constexpr std::string_view kCell = "fencecheck.cell";            // LANE@linux-X.Y@mesa-X.Y[@BUILD], or "host"
 inline constexpr std::string_view kCommand = "fencecheck.command";      // the run's own command line
 inline constexpr std::string_view kVersion = "fencecheck.version";      // results/version.h: "0.1.0"

@@ -309,6 +309,28 @@ TEST(BugReport, SaysWhatTheTestIsForFromItsDescription) {
   EXPECT_NE(older->find("records no description of it: fencecheck --describe="), std::string::npos) << *older;
 }
 
+// The report opens with a subject a maintainer's list expects, says what the
+// check said without gtest's operands, and names the kernels it fails and
+// passes on among the files given.
+TEST(BugReport, OpensWithASubjectAndNamesTheKernelsItFailsAndPassesOn) {
+  auto files = three_lanes();
+  files[1].run.results[0].message =
+      "suites/x.cpp:12: Failure\nExpected equality of these values:\n  got.value\n    Which is: 12\n  row.expected\n"
+      "    Which is: 22\nUDMABUF_CREATE over the limit: the kernel answered ENOMEM, not EINVAL";
+  files[1].run.context["kernel.release"] = "7.3-amd64";
+  files[2].run.context["kernel.release"] = "7.2.13+deb14-amd64";
+  files[0].run.context["kernel.release"] = "6.12.9-amd64";
+  auto report = bug_report(files, "Gpu/GpuWrite.ExportRightAfterSubmitIsPending/gl");
+  ASSERT_TRUE(report);
+  EXPECT_EQ(report->substr(0, report->find('\n')),
+            "drm/vgem: UDMABUF_CREATE over the limit: the kernel answered ENOMEM, not EINVAL (Linux 7.3-amd64)");
+  EXPECT_EQ(report->find("Which is"), std::string::npos) << *report;
+  EXPECT_NE(report->find("    fails on: 7.3-amd64\n    passes on: 6.12.9-amd64, 7.2.13+deb14-amd64 (newest: "
+                         "7.2.13+deb14-amd64)"),
+            std::string::npos)
+      << *report;
+}
+
 // Its validity against kernelci's own KCIDB schema: tools/tests/outputs_test.sh.
 TEST(Kcidb, AReportHasACheckoutABuildAndATestPerResultAndCounter) {
   BenchFile bench{"b.json", {}};
