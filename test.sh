@@ -9,7 +9,8 @@
 #      vm/lanes.sh test_cells: on backports' 6.12 the reference lane and
 #      virgl under Mesa 25; on bullseye's 5.10 and experimental's -rc the
 #      reference lane; on sid's 7.2 the reference lane and virgl; on Debian 12's 6.1
-#      every lane under its first Mesa, the sanitizer build's vgem lane, each
+#      every lane but lavapipe (./run.sh only: it judges nothing) under its
+#      first Mesa, the sanitizer build's vgem lane, each
 #      lane's benchmarks in short mode (a smoke test: no timing is asserted)
 #      and the VM selftests; and on 6.1, in a boot of its own in vm/root's
 #      trixie root, venus under Mesa 26.1 with the Vulkan signalled-bridge

@@ -56,7 +56,7 @@ result_files() { results_tool list "$@" "$FENCECHECK_RESULTS"; }
 #   kernels    the kernels ./run.sh runs it on under each of its Mesas
 #              (vm/run --kernel names; vm/lanes.sh FENCECHECK_KERNELS)
 #   tested     the kernels ./test.sh runs it on, each under its first Mesa,
-#              or KERNEL@X.Y under that one
+#              or KERNEL@X.Y under that one; - for none (./run.sh only)
 #   consumers  the suites of the device's own consumer side it runs besides
 #              its producer's tests (gtest patterns: KMS, syncobj), on its
 #              device; the reference lane runs none of them (vgem has neither)
@@ -65,7 +65,7 @@ FENCECHECK_LANE_TABLE='
 vgem      vgem,udmabuf     vgem        vgem-cpu  system                 no   -      5.10,stable,backports,7.2,rc  5.10,stable,backports,7.2,rc  -
 llvmpipe  vgem             vgem        gl        system,25.0,26.1       yes  -      stable,backports,7.2,rc       stable                        -
 virgl     virtio_gpu,vgem  virtio_gpu  gl        system,25.0,26.1       yes  virgl  stable,backports,7.2,rc       stable,backports@25.0,7.2     KmsConsumer.*,*Syncobj*
-lavapipe  vgem             vgem        vulkan    25.0,26.1              yes  -      stable,backports,7.2,rc       stable                        -
+lavapipe  vgem             vgem        vulkan    25.0,26.1              yes  -      stable,backports,7.2,rc       -                             -
 venus     virtio_gpu,vgem  virtio_gpu  vulkan    26.1                   yes  venus  stable,backports              stable                        -
 '
 FENCECHECK_LANE_COLUMNS=(lane modules device producer mesas validates qemu kernels tested consumers)

@@ -115,11 +115,12 @@ kernel_cells() {
 # test_cells KERNEL: the cells ./test.sh runs on KERNEL (the lane table's
 # tested column), a subset that keeps it within its time on two cores while
 # every kernel is booted: on 6.1 every
-# lane under its first Mesa, where its benchmarks run (the sanitizer build and
+# lane but lavapipe under its first Mesa, where its benchmarks run (the sanitizer build and
 # the selftests run there too); on 6.12 the reference lane and virgl under
 # Mesa 25 (llvmpipe under Mesa 25 only in ./run.sh: it fences nothing under
-# either Mesa; lavapipe only on 6.1 here: it judges nothing, its one test that
-# runs records what a plain submit did, and 6.12's cell took 80 s); on 5.10
+# either Mesa); lavapipe only in ./run.sh: it judges nothing (its one test
+# that runs records what a plain submit did) and its 6.1 cell took 156 s of
+# ./test.sh's 30 minutes, Vulkan being judged here by venus; on 5.10
 # and the -rc the reference lane, where a uAPI change shows first; on 7.2 the
 # reference lane and virgl, the fencing driver on the newest release.
 # ./run.sh runs kernel_cells on every kernel.
