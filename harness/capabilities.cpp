@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "harness/capabilities.h"
 
-#include <sys/eventfd.h>
-
 #include "harness/abi.h"
 #include "harness/kms.h"
 #include "harness/probe.h"
@@ -46,16 +44,6 @@ Capability cap(BorrowedFd drm, std::string name, std::uint64_t capability, const
   return {std::move(name), true, ""};
 }
 
-// SYNCOBJ_EVENTFD on a handle that does not exist: ENOENT where the ioctl
-// exists, EINVAL where the DRM core does not know its number (before 6.6).
-Capability syncobj_eventfd(BorrowedFd drm) {
-  UniqueFd events(::eventfd(0, EFD_CLOEXEC));
-  Status answer = uapi::syncobj_eventfd(drm, 0xfffff, 1, events.borrow());
-  if (answer.err().value == ENOENT) return {"syncobj eventfd", true, ""};
-  if (answer.err().value == EINVAL) return {"syncobj eventfd", false, "no DRM_IOCTL_SYNCOBJ_EVENTFD (Linux 6.6)"};
-  return {"syncobj eventfd", false, "DRM_IOCTL_SYNCOBJ_EVENTFD: " + answer.err().describe()};
-}
-
 }  // namespace
 
 std::vector<Capability> probe_capabilities(const DrmDevice& device) {
@@ -70,7 +58,7 @@ std::vector<Capability> probe_capabilities(const DrmDevice& device) {
     out.push_back(cap(drm->borrow(), "syncobj", abi::kDrmCapSyncobj, "DRM_CAP_SYNCOBJ"));
     out.push_back(cap(drm->borrow(), "syncobj timeline", abi::kDrmCapSyncobjTimeline, "DRM_CAP_SYNCOBJ_TIMELINE"));
     if (out.back().present) {
-      out.push_back(syncobj_eventfd(drm->borrow()));
+      out.push_back(from_probe("syncobj eventfd", probe_syncobj_eventfd(drm->borrow())));
     } else {
       out.push_back({"syncobj eventfd", false, "no syncobj timeline"});
     }

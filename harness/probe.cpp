@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "harness/probe.h"
 
+#include <sys/eventfd.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -96,6 +97,18 @@ Probe probe_import_sync_file(BorrowedFd dmabuf) {
 Probe probe_set_deadline(BorrowedFd sync_file) {
   Status set = uapi::sync_file_set_deadline(sync_file, 0);
   return set ? Probe::supported() : classify("SYNC_IOC_SET_DEADLINE", set.err(), "6.5");
+}
+
+Probe probe_syncobj_eventfd(BorrowedFd drm) {
+  UniqueFd events(::eventfd(0, EFD_CLOEXEC));
+  if (!events.valid()) return Probe::broken("eventfd()", last_errno());
+  Status answer = uapi::syncobj_eventfd(drm, 0xfffff, 1, events.borrow());
+  if (answer.err().value == ENOENT) return Probe::supported();
+  if (answer.err().value == EINVAL)
+    return Probe::unsupported(
+        "kernel " + kernel_release() +
+        " has no DRM_IOCTL_SYNCOBJ_EVENTFD (EINVAL on an unknown handle): it was added in Linux 6.6");
+  return Probe::broken("DRM_IOCTL_SYNCOBJ_EVENTFD on an unknown handle", answer.err());
 }
 
 }  // namespace fc

@@ -62,6 +62,11 @@ class Probe {
 // an already-signalled stub, which blocks nothing.
 [[nodiscard]] Probe probe_import_sync_file(BorrowedFd dmabuf);
 
+// Does this kernel implement DRM_IOCTL_SYNCOBJ_EVENTFD (Linux >= 6.6) on drm,
+// a node with syncobjs? Asks for an unknown handle: ENOENT where the ioctl
+// exists, EINVAL where the DRM core does not know its number.
+[[nodiscard]] Probe probe_syncobj_eventfd(BorrowedFd drm);
+
 // Does this kernel implement SYNC_IOC_SET_DEADLINE (Linux >= 6.5)? Sets a
 // deadline on sync_file (any sync_file; a hint that changes no state).
 [[nodiscard]] Probe probe_set_deadline(BorrowedFd sync_file);
