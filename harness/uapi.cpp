@@ -383,12 +383,6 @@ Result<std::uint64_t> syncobj_query(BorrowedFd drm, std::uint32_t handle, std::u
   return point;
 }
 
-Status syncobj_timeline_signal(BorrowedFd drm, std::uint32_t handle, std::uint64_t point, std::uint32_t flags) {
-  abi::SyncobjTimelineArray arg{reinterpret_cast<std::uintptr_t>(&handle), reinterpret_cast<std::uintptr_t>(&point), 1,
-                                flags};
-  return simple_ioctl(drm, abi::kDrmIoctlSyncobjTimelineSignal, arg);
-}
-
 Status syncobj_eventfd(BorrowedFd drm, std::uint32_t handle, std::uint64_t point, BorrowedFd eventfd,
                        std::uint32_t flags, std::uint32_t pad) {
   abi::SyncobjEventfd arg{handle, flags, point, eventfd.get(), pad};

@@ -214,9 +214,6 @@ namespace uapi {
                                                        std::uint32_t flags, Deadline deadline);
 // DRM_IOCTL_SYNCOBJ_QUERY: the timeline's last signalled point.
 [[nodiscard]] Result<std::uint64_t> syncobj_query(BorrowedFd drm, std::uint32_t handle, std::uint32_t flags = 0);
-// DRM_IOCTL_SYNCOBJ_TIMELINE_SIGNAL: an already-signalled fence at point.
-[[nodiscard]] Status syncobj_timeline_signal(BorrowedFd drm, std::uint32_t handle, std::uint64_t point,
-                                             std::uint32_t flags = 0);
 // DRM_IOCTL_SYNCOBJ_EVENTFD (Linux 6.6): eventfd is signalled when point
 // signals (or, with WAIT_AVAILABLE, once it has a fence). Does not take the eventfd.
 [[nodiscard]] Status syncobj_eventfd(BorrowedFd drm, std::uint32_t handle, std::uint64_t point, BorrowedFd eventfd,
