@@ -13,6 +13,9 @@
 #include <filesystem>
 #include <memory>
 
+#include "harness/trace.h"
+#include "harness/uapi.h"
+
 namespace fc {
 namespace {
 
@@ -175,9 +178,14 @@ Selection select_device(const std::vector<DrmDevice>& devices, const std::string
 }
 
 Result<UniqueFd> open_node(const std::string& path) {
-  int fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC);
-  if (fd < 0) return last_errno();
-  return UniqueFd(fd);
+  auto fd = uapi::open_path(path);
+  // A trace names a DRM node by its driver: what a reproducer looks for.
+  if (fd && trace::recording() && path.starts_with("/dev/dri/")) {
+    std::unique_ptr<drmVersion, decltype(&drmFreeVersion)> version(drmGetVersion(fd->get()), &drmFreeVersion);
+    if (version)
+      trace::name_fd(fd->get(), "DRM node " + std::string(version->name, static_cast<std::size_t>(version->name_len)));
+  }
+  return fd;
 }
 
 }  // namespace fc

@@ -33,10 +33,12 @@ Probe probe_exporter(ExporterKind kind) {
 }
 
 Result<UniqueFd> make_sealed_memfd(std::uint64_t size, bool seal) {
-  UniqueFd memfd(::memfd_create("fencecheck-udmabuf", MFD_CLOEXEC | MFD_ALLOW_SEALING));
-  if (!memfd) return last_errno();
-  if (::ftruncate(memfd.get(), static_cast<off_t>(size)) != 0) return last_errno();
-  if (seal && ::fcntl(memfd.get(), F_ADD_SEALS, F_SEAL_SHRINK) != 0) return last_errno();
+  auto memfd = uapi::memfd_create("fencecheck-udmabuf", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+  if (!memfd) return memfd.err();
+  if (Status sized = uapi::ftruncate(memfd->borrow(), size); !sized) return sized.err();
+  if (seal) {
+    if (Status sealed = uapi::add_seals(memfd->borrow(), F_SEAL_SHRINK); !sealed) return sealed.err();
+  }
   return memfd;
 }
 

@@ -5,12 +5,19 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include "harness/trace.h"
+
 namespace fc {
 
 void UniqueFd::reset(int fd) noexcept {
   if (fd_ >= 0) {
     // Linux releases the descriptor even when close() reports EINTR: never retry.
-    ::close(fd_);
+    if (trace::recording()) trace::note_kind(fd_);  // while it is still what it was
+    const int ret = ::close(fd_);
+    if (trace::recording()) {
+      trace::record("close", fd_, ret, ret != 0 ? errno : 0, {});
+      trace::forget_fd(fd_);
+    }
   }
   fd_ = fd;
 }

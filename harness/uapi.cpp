@@ -14,6 +14,8 @@
 #include <cstring>
 #include <mutex>
 
+#include "harness/trace.h"
+
 namespace fc {
 
 std::string_view to_string(Access access) {
@@ -78,9 +80,23 @@ int xioctl(BorrowedFd fd, unsigned long request, void* arg) {
   return ret;
 }
 
+// Records the call just made while a test is tracing (harness/trace.h); errno
+// is read from the call and left as it was.
+void traced(const char* call, BorrowedFd fd, long ret, std::initializer_list<trace::Arg> args, int new_fd = -1,
+            std::string_view text = {}) {
+  if (!trace::recording()) return;
+  const int saved = errno;
+  trace::record(call, fd.get(), ret, ret < 0 ? saved : 0, args, new_fd, text);
+  errno = saved;
+}
+
+// One ioctl whose only result is its errno, traced as `call` with args.
 template <class T>
-Status simple_ioctl(BorrowedFd fd, unsigned long request, T& arg) {
-  if (xioctl(fd, request, &arg) != 0) return last_errno();
+Status simple_ioctl(const char* call, BorrowedFd fd, unsigned long request, T& arg,
+                    std::initializer_list<trace::Arg> args) {
+  const int ret = xioctl(fd, request, &arg);
+  traced(call, fd, ret, args);
+  if (ret != 0) return last_errno();
   return {};
 }
 
@@ -150,18 +166,22 @@ static_assert(std::is_same_v<Clock, std::chrono::steady_clock>, "ThreadAlarm ass
 
 Result<UniqueFd> export_sync_file(BorrowedFd dmabuf, std::uint32_t flags) {
   abi::DmaBufExportSyncFile arg{flags, -1};
-  if (xioctl(dmabuf, abi::kDmaBufIoctlExportSyncFile, &arg) != 0) return last_errno();
+  const int ret = xioctl(dmabuf, abi::kDmaBufIoctlExportSyncFile, &arg);
+  traced("DMA_BUF_IOCTL_EXPORT_SYNC_FILE", dmabuf, ret == 0 ? static_cast<long>(arg.fd) : ret, {{"flags", flags}},
+         ret == 0 ? arg.fd : -1);
+  if (ret != 0) return last_errno();
   return UniqueFd(arg.fd);
 }
 
 Status import_sync_file(BorrowedFd dmabuf, std::uint32_t flags, BorrowedFd sync_file) {
   abi::DmaBufImportSyncFile arg{flags, sync_file.get()};
-  return simple_ioctl(dmabuf, abi::kDmaBufIoctlImportSyncFile, arg);
+  return simple_ioctl("DMA_BUF_IOCTL_IMPORT_SYNC_FILE", dmabuf, abi::kDmaBufIoctlImportSyncFile, arg,
+                      {{"flags", flags}, {"fd", static_cast<std::uint64_t>(sync_file.get())}});
 }
 
 Status dma_buf_sync(BorrowedFd dmabuf, std::uint64_t flags) {
   abi::DmaBufSync arg{flags};
-  return simple_ioctl(dmabuf, abi::kDmaBufIoctlSync, arg);
+  return simple_ioctl("DMA_BUF_IOCTL_SYNC", dmabuf, abi::kDmaBufIoctlSync, arg, {{"flags", flags}});
 }
 
 Result<WaitResult> dma_buf_sync_start(BorrowedFd dmabuf, Access access, Deadline deadline) {
@@ -169,7 +189,14 @@ Result<WaitResult> dma_buf_sync_start(BorrowedFd dmabuf, Access access, Deadline
   if (!alarm.status()) return alarm.status().err();
   abi::DmaBufSync arg{flags_of(access) | abi::kSyncStart};
   for (;;) {
-    if (::ioctl(dmabuf.get(), abi::kDmaBufIoctlSync, &arg) == 0) return WaitResult::Ready;
+    const int ret = ::ioctl(dmabuf.get(), abi::kDmaBufIoctlSync, &arg);
+    // Traced once: as it ended (ready, failed, or interrupted at the deadline).
+    if (ret == 0) {
+      traced("DMA_BUF_IOCTL_SYNC", dmabuf, ret, {{"flags", arg.flags}});
+      return WaitResult::Ready;
+    }
+    if ((errno != EINTR && errno != EAGAIN) || deadline.expired())
+      traced("DMA_BUF_IOCTL_SYNC", dmabuf, ret, {{"flags", arg.flags}});
     if (errno != EINTR && errno != EAGAIN) return last_errno();
     if (deadline.expired()) return WaitResult::TimedOut;
   }
@@ -180,7 +207,10 @@ Status dma_buf_sync_end(BorrowedFd dmabuf, Access access) {
 }
 
 Result<DmaBufMapping> map_dma_buf(BorrowedFd dmabuf, std::size_t size, bool writable) {
-  void* address = ::mmap(nullptr, size, PROT_READ | (writable ? PROT_WRITE : 0), MAP_SHARED, dmabuf.get(), 0);
+  const int prot = PROT_READ | (writable ? PROT_WRITE : 0);
+  void* address = ::mmap(nullptr, size, prot, MAP_SHARED, dmabuf.get(), 0);
+  traced("mmap", dmabuf, address == MAP_FAILED ? -1 : 0,
+         {{"length", size}, {"prot", static_cast<std::uint64_t>(prot)}});
   if (address == MAP_FAILED) return last_errno();
   return DmaBufMapping(address, size);
 }
@@ -188,7 +218,10 @@ Result<DmaBufMapping> map_dma_buf(BorrowedFd dmabuf, std::size_t size, bool writ
 Result<short> poll_revents(BorrowedFd fd, short events, Deadline deadline) {
   for (;;) {
     pollfd entry{fd.get(), events, 0};
-    int ret = ::poll(&entry, 1, deadline.poll_timeout_ms());
+    const int timeout_ms = deadline.poll_timeout_ms();
+    int ret = ::poll(&entry, 1, timeout_ms);
+    traced("poll", fd, ret > 0 ? entry.revents : ret,
+           {{"events", static_cast<std::uint16_t>(events)}, {"timeout_ms", static_cast<std::uint64_t>(timeout_ms)}});
     if (ret < 0) {
       if (errno == EINTR || errno == EAGAIN) continue;
       return last_errno();
@@ -218,6 +251,7 @@ Result<bool> is_busy(BorrowedFd fd, short events) {
 
 Result<UniqueFd> epoll_create() {
   int fd = ::epoll_create1(EPOLL_CLOEXEC);
+  traced("epoll_create1", BorrowedFd(-1), fd, {{"flags", EPOLL_CLOEXEC}}, fd);
   if (fd < 0) return last_errno();
   return UniqueFd(fd);
 }
@@ -226,7 +260,10 @@ Status epoll_add(BorrowedFd epoll, BorrowedFd fd, std::uint32_t events) {
   epoll_event event{};
   event.events = events;
   event.data.fd = fd.get();
-  if (::epoll_ctl(epoll.get(), EPOLL_CTL_ADD, fd.get(), &event) != 0) return last_errno();
+  const int ret = ::epoll_ctl(epoll.get(), EPOLL_CTL_ADD, fd.get(), &event);
+  traced("epoll_ctl", epoll, ret,
+         {{"op", EPOLL_CTL_ADD}, {"fd", static_cast<std::uint64_t>(fd.get())}, {"events", events}});
+  if (ret != 0) return last_errno();
   return {};
 }
 
@@ -234,7 +271,11 @@ Result<std::vector<epoll_event>> epoll_wait(BorrowedFd epoll, int max_events, De
   // max_events < 1 goes to the kernel as it is, for its own EINVAL.
   std::vector<epoll_event> events(static_cast<std::size_t>(std::max(max_events, 1)));
   for (;;) {
-    int ret = ::epoll_wait(epoll.get(), events.data(), max_events, deadline.poll_timeout_ms());
+    const int timeout_ms = deadline.poll_timeout_ms();
+    int ret = ::epoll_wait(epoll.get(), events.data(), max_events, timeout_ms);
+    traced("epoll_wait", epoll, ret,
+           {{"maxevents", static_cast<std::uint64_t>(max_events)},
+            {"timeout_ms", static_cast<std::uint64_t>(timeout_ms)}});
     if (ret < 0) {
       if (errno == EINTR) continue;
       return last_errno();
@@ -249,13 +290,20 @@ Result<std::vector<epoll_event>> epoll_wait(BorrowedFd epoll, int max_events, De
 Result<SyncFileInfo> sync_file_info(BorrowedFd sync_file) {
   // First ask for the count only (num_fences = 0), then for every fence.
   abi::SyncFileInfo query{};
-  if (xioctl(sync_file, abi::kSyncIocFileInfo, &query) != 0) return last_errno();
+  int ret = xioctl(sync_file, abi::kSyncIocFileInfo, &query);
+  traced("SYNC_IOC_FILE_INFO", sync_file, ret == 0 ? static_cast<long>(query.num_fences) : ret, {{"num_fences", 0}});
+  if (ret != 0) return last_errno();
 
   std::vector<abi::SyncFenceInfo> raw(query.num_fences);
   abi::SyncFileInfo full{};
   full.num_fences = query.num_fences;
   full.sync_fence_info = reinterpret_cast<std::uintptr_t>(raw.data());
-  if (!raw.empty() && xioctl(sync_file, abi::kSyncIocFileInfo, &full) != 0) return last_errno();
+  if (!raw.empty()) {
+    ret = xioctl(sync_file, abi::kSyncIocFileInfo, &full);
+    traced("SYNC_IOC_FILE_INFO", sync_file, ret == 0 ? static_cast<long>(full.status) : ret,
+           {{"num_fences", full.num_fences}});
+    if (ret != 0) return last_errno();
+  }
 
   SyncFileInfo info;
   info.name = from_fixed(query.name, sizeof query.name);
@@ -272,7 +320,10 @@ Result<std::uint32_t> sync_file_info_query(BorrowedFd sync_file, std::uint32_t f
   abi::SyncFileInfo query{};
   query.flags = flags;
   query.pad = pad;
-  if (xioctl(sync_file, abi::kSyncIocFileInfo, &query) != 0) return last_errno();
+  const int ret = xioctl(sync_file, abi::kSyncIocFileInfo, &query);
+  traced("SYNC_IOC_FILE_INFO", sync_file, ret == 0 ? static_cast<long>(query.num_fences) : ret,
+         {{"num_fences", 0}, {"flags", flags}, {"pad", pad}});
+  if (ret != 0) return last_errno();
   return query.num_fences;
 }
 
@@ -280,13 +331,18 @@ Status sync_file_info_into(BorrowedFd sync_file, std::uint32_t slots, std::uint6
   abi::SyncFileInfo query{};
   query.num_fences = slots;
   query.sync_fence_info = buffer;
-  return simple_ioctl(sync_file, abi::kSyncIocFileInfo, query);
+  return simple_ioctl("SYNC_IOC_FILE_INFO", sync_file, abi::kSyncIocFileInfo, query,
+                      {{"num_fences", slots}, {"sync_fence_info", buffer}});
 }
 
 Result<UniqueFd> sync_file_merge_raw(BorrowedFd first, const abi::SyncMergeData& data) {
   abi::SyncMergeData arg = data;
   arg.fence = -1;
-  if (xioctl(first, abi::kSyncIocMerge, &arg) != 0) return last_errno();
+  const int ret = xioctl(first, abi::kSyncIocMerge, &arg);
+  traced("SYNC_IOC_MERGE", first, ret == 0 ? static_cast<long>(arg.fence) : ret,
+         {{"fd2", static_cast<std::uint64_t>(arg.fd2)}, {"flags", arg.flags}, {"pad", arg.pad}},
+         ret == 0 ? arg.fence : -1, std::string_view(arg.name, strnlen(arg.name, sizeof arg.name)));
+  if (ret != 0) return last_errno();
   return UniqueFd(arg.fence);
 }
 
@@ -294,18 +350,19 @@ Result<UniqueFd> sync_file_merge(BorrowedFd first, BorrowedFd second, std::strin
   abi::SyncMergeData arg{};
   copy_name(arg.name, name);
   arg.fd2 = second.get();
-  arg.fence = -1;
-  if (xioctl(first, abi::kSyncIocMerge, &arg) != 0) return last_errno();
-  return UniqueFd(arg.fence);
+  return sync_file_merge_raw(first, arg);
 }
 
 Status sync_file_set_deadline(BorrowedFd sync_file, std::uint64_t deadline_ns, std::uint64_t pad) {
   abi::SyncSetDeadline arg{deadline_ns, pad};
-  return simple_ioctl(sync_file, abi::kSyncIocSetDeadline, arg);
+  return simple_ioctl("SYNC_IOC_SET_DEADLINE", sync_file, abi::kSyncIocSetDeadline, arg,
+                      {{"deadline_ns", deadline_ns}, {"pad", pad}});
 }
 
 Status sync_file_set_deadline_at(BorrowedFd sync_file, std::uint64_t address) {
-  if (xioctl(sync_file, abi::kSyncIocSetDeadline, reinterpret_cast<void*>(address)) != 0) return last_errno();
+  const int ret = xioctl(sync_file, abi::kSyncIocSetDeadline, reinterpret_cast<void*>(address));
+  traced("SYNC_IOC_SET_DEADLINE", sync_file, ret, {{"address", address}});
+  if (ret != 0) return last_errno();
   return {};
 }
 
@@ -313,44 +370,57 @@ Status sync_file_set_deadline_at(BorrowedFd sync_file, std::uint64_t address) {
 
 Result<std::uint64_t> drm_get_cap(BorrowedFd drm, std::uint64_t capability) {
   abi::DrmCap arg{capability, 0};
-  if (xioctl(drm, abi::kDrmIoctlGetCap, &arg) != 0) return last_errno();
+  const int ret = xioctl(drm, abi::kDrmIoctlGetCap, &arg);
+  traced("DRM_IOCTL_GET_CAP", drm, ret == 0 ? static_cast<long>(arg.value) : ret, {{"capability", capability}});
+  if (ret != 0) return last_errno();
   return arg.value;
 }
 
 Status drm_set_client_cap(BorrowedFd drm, std::uint64_t capability, std::uint64_t value) {
   abi::DrmCap arg{capability, value};
-  return simple_ioctl(drm, abi::kDrmIoctlSetClientCap, arg);
+  return simple_ioctl("DRM_IOCTL_SET_CLIENT_CAP", drm, abi::kDrmIoctlSetClientCap, arg,
+                      {{"capability", capability}, {"value", value}});
 }
 
 // ---- DRM syncobj ----
 
 Result<std::uint32_t> syncobj_create(BorrowedFd drm, std::uint32_t flags) {
   abi::SyncobjCreate arg{0, flags};
-  if (xioctl(drm, abi::kDrmIoctlSyncobjCreate, &arg) != 0) return last_errno();
+  const int ret = xioctl(drm, abi::kDrmIoctlSyncobjCreate, &arg);
+  traced("DRM_IOCTL_SYNCOBJ_CREATE", drm, ret == 0 ? static_cast<long>(arg.handle) : ret, {{"flags", flags}});
+  if (ret != 0) return last_errno();
   return arg.handle;
 }
 
 Status syncobj_destroy(BorrowedFd drm, std::uint32_t handle) {
   abi::SyncobjDestroy arg{handle, 0};
-  return simple_ioctl(drm, abi::kDrmIoctlSyncobjDestroy, arg);
+  return simple_ioctl("DRM_IOCTL_SYNCOBJ_DESTROY", drm, abi::kDrmIoctlSyncobjDestroy, arg, {{"handle", handle}});
 }
 
 Result<UniqueFd> syncobj_handle_to_fd(BorrowedFd drm, std::uint32_t handle, std::uint32_t flags) {
   abi::SyncobjHandle arg{handle, flags, -1, 0};
-  if (xioctl(drm, abi::kDrmIoctlSyncobjHandleToFd, &arg) != 0) return last_errno();
+  const int ret = xioctl(drm, abi::kDrmIoctlSyncobjHandleToFd, &arg);
+  traced("DRM_IOCTL_SYNCOBJ_HANDLE_TO_FD", drm, ret == 0 ? static_cast<long>(arg.fd) : ret,
+         {{"handle", handle}, {"flags", flags}}, ret == 0 ? arg.fd : -1);
+  if (ret != 0) return last_errno();
   return UniqueFd(arg.fd);
 }
 
 Result<std::uint32_t> syncobj_fd_to_handle(BorrowedFd drm, BorrowedFd fd, std::uint32_t flags, std::uint32_t handle) {
   abi::SyncobjHandle arg{handle, flags, fd.get(), 0};
-  if (xioctl(drm, abi::kDrmIoctlSyncobjFdToHandle, &arg) != 0) return last_errno();
+  const int ret = xioctl(drm, abi::kDrmIoctlSyncobjFdToHandle, &arg);
+  traced("DRM_IOCTL_SYNCOBJ_FD_TO_HANDLE", drm, ret == 0 ? static_cast<long>(arg.handle) : ret,
+         {{"fd", static_cast<std::uint64_t>(fd.get())}, {"flags", flags}, {"handle", handle}});
+  if (ret != 0) return last_errno();
   return arg.handle;
 }
 
 Status syncobj_transfer(BorrowedFd drm, std::uint32_t src, std::uint64_t src_point, std::uint32_t dst,
                         std::uint64_t dst_point, std::uint32_t flags) {
   abi::SyncobjTransfer arg{src, dst, src_point, dst_point, flags, 0};
-  return simple_ioctl(drm, abi::kDrmIoctlSyncobjTransfer, arg);
+  return simple_ioctl(
+      "DRM_IOCTL_SYNCOBJ_TRANSFER", drm, abi::kDrmIoctlSyncobjTransfer, arg,
+      {{"src_handle", src}, {"src_point", src_point}, {"dst_handle", dst}, {"dst_point", dst_point}, {"flags", flags}});
 }
 
 Result<WaitResult> syncobj_timeline_wait(BorrowedFd drm, std::uint32_t handle, std::uint64_t point, std::uint32_t flags,
@@ -368,7 +438,11 @@ Result<WaitResult> syncobj_timeline_wait(BorrowedFd drm, std::uint32_t handle, s
   arg.count_handles = 1;
   arg.flags = flags;
   // EINTR: the kernel restarts the wait with the same absolute timeout.
-  if (xioctl(drm, abi::kDrmIoctlSyncobjTimelineWait, &arg) != 0) {
+  const int ret = xioctl(drm, abi::kDrmIoctlSyncobjTimelineWait, &arg);
+  traced(
+      "DRM_IOCTL_SYNCOBJ_TIMELINE_WAIT", drm, ret,
+      {{"handle", handle}, {"point", point}, {"flags", flags}, {"timeout_nsec", static_cast<std::uint64_t>(timeout)}});
+  if (ret != 0) {
     if (errno == ETIME) return WaitResult::TimedOut;
     return last_errno();
   }
@@ -379,14 +453,22 @@ Result<std::uint64_t> syncobj_query(BorrowedFd drm, std::uint32_t handle, std::u
   std::uint64_t point = 0;
   abi::SyncobjTimelineArray arg{reinterpret_cast<std::uintptr_t>(&handle), reinterpret_cast<std::uintptr_t>(&point), 1,
                                 flags};
-  if (xioctl(drm, abi::kDrmIoctlSyncobjQuery, &arg) != 0) return last_errno();
+  const int ret = xioctl(drm, abi::kDrmIoctlSyncobjQuery, &arg);
+  traced("DRM_IOCTL_SYNCOBJ_QUERY", drm, ret == 0 ? static_cast<long>(point) : ret,
+         {{"handle", handle}, {"flags", flags}});
+  if (ret != 0) return last_errno();
   return point;
 }
 
 Status syncobj_eventfd(BorrowedFd drm, std::uint32_t handle, std::uint64_t point, BorrowedFd eventfd,
                        std::uint32_t flags, std::uint32_t pad) {
   abi::SyncobjEventfd arg{handle, flags, point, eventfd.get(), pad};
-  return simple_ioctl(drm, abi::kDrmIoctlSyncobjEventfd, arg);
+  return simple_ioctl("DRM_IOCTL_SYNCOBJ_EVENTFD", drm, abi::kDrmIoctlSyncobjEventfd, arg,
+                      {{"handle", handle},
+                       {"point", point},
+                       {"fd", static_cast<std::uint64_t>(eventfd.get())},
+                       {"flags", flags},
+                       {"pad", pad}});
 }
 
 // ---- DRM KMS ----
@@ -399,21 +481,30 @@ Result<std::uint32_t> drm_mode_add_fb2(BorrowedFd drm, std::uint32_t width, std:
   arg.pixel_format = format;
   arg.handles[0] = handle;
   arg.pitches[0] = pitch;
-  if (xioctl(drm, abi::kDrmIoctlModeAddFb2, &arg) != 0) return last_errno();
+  const int ret = xioctl(drm, abi::kDrmIoctlModeAddFb2, &arg);
+  traced("DRM_IOCTL_MODE_ADDFB2", drm, ret == 0 ? static_cast<long>(arg.fb_id) : ret,
+         {{"width", width}, {"height", height}, {"pixel_format", format}, {"handle", handle}, {"pitch", pitch}});
+  if (ret != 0) return last_errno();
   return arg.fb_id;
 }
 
-Status drm_mode_rm_fb(BorrowedFd drm, std::uint32_t fb) { return simple_ioctl(drm, abi::kDrmIoctlModeRmFb, fb); }
+Status drm_mode_rm_fb(BorrowedFd drm, std::uint32_t fb) {
+  return simple_ioctl("DRM_IOCTL_MODE_RMFB", drm, abi::kDrmIoctlModeRmFb, fb, {{"fb_id", fb}});
+}
 
 Result<std::uint32_t> drm_mode_create_blob(BorrowedFd drm, std::span<const std::byte> data) {
   abi::DrmModeCreateBlob arg{reinterpret_cast<std::uintptr_t>(data.data()), static_cast<std::uint32_t>(data.size()), 0};
-  if (xioctl(drm, abi::kDrmIoctlModeCreatePropBlob, &arg) != 0) return last_errno();
+  const int ret = xioctl(drm, abi::kDrmIoctlModeCreatePropBlob, &arg);
+  traced("DRM_IOCTL_MODE_CREATEPROPBLOB", drm, ret == 0 ? static_cast<long>(arg.blob_id) : ret,
+         {{"length", data.size()}});
+  if (ret != 0) return last_errno();
   return arg.blob_id;
 }
 
 Status drm_mode_destroy_blob(BorrowedFd drm, std::uint32_t blob) {
   abi::DrmModeDestroyBlob arg{blob};
-  return simple_ioctl(drm, abi::kDrmIoctlModeDestroyPropBlob, arg);
+  return simple_ioctl("DRM_IOCTL_MODE_DESTROYPROPBLOB", drm, abi::kDrmIoctlModeDestroyPropBlob, arg,
+                      {{"blob_id", blob}});
 }
 
 Status drm_mode_atomic(BorrowedFd drm, std::span<const AtomicProperty> properties, std::uint32_t flags,
@@ -441,7 +532,8 @@ Status drm_mode_atomic(BorrowedFd drm, std::span<const AtomicProperty> propertie
   arg.props_ptr = reinterpret_cast<std::uintptr_t>(ids.data());
   arg.prop_values_ptr = reinterpret_cast<std::uintptr_t>(values.data());
   arg.user_data = user_data;
-  return simple_ioctl(drm, abi::kDrmIoctlModeAtomic, arg);
+  return simple_ioctl("DRM_IOCTL_MODE_ATOMIC", drm, abi::kDrmIoctlModeAtomic, arg,
+                      {{"flags", flags}, {"count_objs", objects.size()}, {"count_props", ids.size()}});
 }
 
 Result<std::optional<abi::DrmEventVblank>> drm_read_event(BorrowedFd drm, Deadline deadline) {
@@ -454,6 +546,7 @@ Result<std::optional<abi::DrmEventVblank>> drm_read_event(BorrowedFd drm, Deadli
   do {
     got = ::read(drm.get(), &event, sizeof event);
   } while (got < 0 && errno == EINTR);
+  traced("read", drm, got, {{"count", sizeof event}});
   if (got < 0) return last_errno();
   if (got != static_cast<ssize_t>(sizeof event)) return Errno{EPROTO};
   return std::optional<abi::DrmEventVblank>(event);
@@ -466,13 +559,16 @@ Result<DumbBuffer> drm_create_dumb(BorrowedFd drm, std::uint32_t width, std::uin
   arg.height = height;
   arg.bpp = bpp;
   arg.flags = flags;
-  if (xioctl(drm, abi::kDrmIoctlModeCreateDumb, &arg) != 0) return last_errno();
+  const int ret = xioctl(drm, abi::kDrmIoctlModeCreateDumb, &arg);
+  traced("DRM_IOCTL_MODE_CREATE_DUMB", drm, ret == 0 ? static_cast<long>(arg.handle) : ret,
+         {{"width", width}, {"height", height}, {"bpp", bpp}, {"flags", flags}});
+  if (ret != 0) return last_errno();
   return DumbBuffer{arg.handle, arg.pitch, arg.size};
 }
 
 Status drm_destroy_dumb(BorrowedFd drm, std::uint32_t handle) {
   abi::DrmModeDestroyDumb arg{handle};
-  return simple_ioctl(drm, abi::kDrmIoctlModeDestroyDumb, arg);
+  return simple_ioctl("DRM_IOCTL_MODE_DESTROY_DUMB", drm, abi::kDrmIoctlModeDestroyDumb, arg, {{"handle", handle}});
 }
 
 Result<UniqueFd> drm_prime_handle_to_fd(BorrowedFd drm, std::uint32_t handle) {
@@ -481,49 +577,94 @@ Result<UniqueFd> drm_prime_handle_to_fd(BorrowedFd drm, std::uint32_t handle) {
 
 Result<UniqueFd> drm_prime_handle_to_fd(BorrowedFd drm, std::uint32_t handle, std::uint32_t flags) {
   abi::DrmPrimeHandle arg{handle, flags, -1};
-  if (xioctl(drm, abi::kDrmIoctlPrimeHandleToFd, &arg) != 0) return last_errno();
+  const int ret = xioctl(drm, abi::kDrmIoctlPrimeHandleToFd, &arg);
+  traced("DRM_IOCTL_PRIME_HANDLE_TO_FD", drm, ret == 0 ? static_cast<long>(arg.fd) : ret,
+         {{"handle", handle}, {"flags", flags}}, ret == 0 ? arg.fd : -1);
+  if (ret != 0) return last_errno();
   return UniqueFd(arg.fd);
 }
 
 Result<std::uint32_t> drm_prime_fd_to_handle(BorrowedFd drm, BorrowedFd dmabuf) {
   abi::DrmPrimeHandle arg{0, 0, dmabuf.get()};
-  if (xioctl(drm, abi::kDrmIoctlPrimeFdToHandle, &arg) != 0) return last_errno();
+  const int ret = xioctl(drm, abi::kDrmIoctlPrimeFdToHandle, &arg);
+  traced("DRM_IOCTL_PRIME_FD_TO_HANDLE", drm, ret == 0 ? static_cast<long>(arg.handle) : ret,
+         {{"fd", static_cast<std::uint64_t>(dmabuf.get())}});
+  if (ret != 0) return last_errno();
   return arg.handle;
 }
 
 Status drm_gem_close(BorrowedFd drm, std::uint32_t handle) {
   abi::DrmGemClose arg{handle, 0};
-  return simple_ioctl(drm, abi::kDrmIoctlGemClose, arg);
+  return simple_ioctl("DRM_IOCTL_GEM_CLOSE", drm, abi::kDrmIoctlGemClose, arg, {{"handle", handle}});
 }
 
 Result<std::uint32_t> vgem_fence_attach(BorrowedFd drm, std::uint32_t handle, std::uint32_t flags, std::uint32_t pad) {
   abi::VgemFenceAttach arg{handle, flags, 0, pad};
-  if (xioctl(drm, abi::kVgemIoctlFenceAttach, &arg) != 0) return last_errno();
+  const int ret = xioctl(drm, abi::kVgemIoctlFenceAttach, &arg);
+  traced("DRM_IOCTL_VGEM_FENCE_ATTACH", drm, ret == 0 ? static_cast<long>(arg.out_fence) : ret,
+         {{"handle", handle}, {"flags", flags}, {"pad", pad}});
+  if (ret != 0) return last_errno();
   return arg.out_fence;
 }
 
 Status vgem_fence_signal(BorrowedFd drm, std::uint32_t fence, std::uint32_t flags) {
   abi::VgemFenceSignal arg{fence, flags};
-  return simple_ioctl(drm, abi::kVgemIoctlFenceSignal, arg);
+  return simple_ioctl("DRM_IOCTL_VGEM_FENCE_SIGNAL", drm, abi::kVgemIoctlFenceSignal, arg,
+                      {{"fence", fence}, {"flags", flags}});
 }
 
 Result<UniqueFd> udmabuf_create(BorrowedFd udmabuf_dev, BorrowedFd memfd, std::uint64_t offset, std::uint64_t size,
                                 std::uint32_t flags) {
   abi::UdmabufCreate arg{static_cast<std::uint32_t>(memfd.get()), flags, offset, size};
   int fd = xioctl(udmabuf_dev, abi::kUdmabufCreate, &arg);  // the new dma-buf is the return value
+  traced("UDMABUF_CREATE", udmabuf_dev, fd,
+         {{"memfd", static_cast<std::uint64_t>(memfd.get())}, {"flags", flags}, {"offset", offset}, {"size", size}},
+         fd);
   if (fd < 0) return last_errno();
   return UniqueFd(fd);
 }
 
 Result<UniqueFd> dma_heap_alloc(BorrowedFd heap, std::uint64_t len, std::uint32_t fd_flags, std::uint64_t heap_flags) {
   abi::DmaHeapAllocationData arg{len, 0, fd_flags, heap_flags};
-  if (xioctl(heap, abi::kDmaHeapIoctlAlloc, &arg) != 0) return last_errno();
+  const int ret = xioctl(heap, abi::kDmaHeapIoctlAlloc, &arg);
+  traced("DMA_HEAP_IOCTL_ALLOC", heap, ret == 0 ? static_cast<int>(arg.fd) : ret,
+         {{"len", len}, {"fd_flags", fd_flags}, {"heap_flags", heap_flags}}, ret == 0 ? static_cast<int>(arg.fd) : -1);
+  if (ret != 0) return last_errno();
   return UniqueFd(static_cast<int>(arg.fd));
+}
+
+Result<UniqueFd> open_path(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC);
+  traced("open", BorrowedFd(-1), fd, {{"flags", O_RDWR | O_CLOEXEC}}, fd, path);
+  if (fd < 0) return last_errno();
+  return UniqueFd(fd);
+}
+
+Result<UniqueFd> memfd_create(const std::string& name, std::uint32_t flags) {
+  int fd = ::memfd_create(name.c_str(), flags);
+  traced("memfd_create", BorrowedFd(-1), fd, {{"flags", flags}}, fd, name);
+  if (fd < 0) return last_errno();
+  return UniqueFd(fd);
+}
+
+Status ftruncate(BorrowedFd fd, std::uint64_t length) {
+  const int ret = ::ftruncate(fd.get(), static_cast<off_t>(length));
+  traced("ftruncate", fd, ret, {{"length", length}});
+  if (ret != 0) return last_errno();
+  return {};
+}
+
+Status add_seals(BorrowedFd fd, std::uint32_t seals) {
+  const int ret = ::fcntl(fd.get(), F_ADD_SEALS, seals);
+  traced("F_ADD_SEALS", fd, ret, {{"seals", seals}});
+  if (ret != 0) return last_errno();
+  return {};
 }
 
 Result<UniqueFd> sw_sync_timeline_create() {
   for (const char* path : {"/sys/kernel/debug/sync/sw_sync", "/sys/kernel/debug/sw_sync"}) {
     int fd = ::open(path, O_RDWR | O_CLOEXEC);
+    traced("open", BorrowedFd(-1), fd, {{"flags", O_RDWR | O_CLOEXEC}}, fd, path);
     if (fd >= 0) return UniqueFd(fd);
     if (errno != ENOENT) return last_errno();
   }
@@ -535,12 +676,15 @@ Result<UniqueFd> sw_sync_fence_create(BorrowedFd timeline, std::uint32_t seqno, 
   arg.value = seqno;
   copy_name(arg.name, name);
   arg.fence = -1;
-  if (xioctl(timeline, abi::kSwSyncIocCreateFence, &arg) != 0) return last_errno();
+  const int ret = xioctl(timeline, abi::kSwSyncIocCreateFence, &arg);
+  traced("SW_SYNC_IOC_CREATE_FENCE", timeline, ret == 0 ? static_cast<long>(arg.fence) : ret, {{"value", seqno}},
+         ret == 0 ? arg.fence : -1, name);
+  if (ret != 0) return last_errno();
   return UniqueFd(arg.fence);
 }
 
 Status sw_sync_timeline_inc(BorrowedFd timeline, std::uint32_t count) {
-  return simple_ioctl(timeline, abi::kSwSyncIocInc, count);
+  return simple_ioctl("SW_SYNC_IOC_INC", timeline, abi::kSwSyncIocInc, count, {{"count", count}});
 }
 
 }  // namespace uapi

@@ -4,7 +4,8 @@
 // bench/bare_recipe.c (the consumer recipe in plain C, the idle benchmark's
 // baseline) and libdrm's device and KMS object queries (harness/device.cpp,
 // harness/kms.cpp: versions, resources, properties); GBM, EGL and Vulkan make
-// their own inside Mesa.
+// their own inside Mesa. Every call here is traced while a test runs
+// (harness/trace.h): what `fencecheck-results reproducer` replays.
 //
 // Typed wrappers over the dma-buf, sync_file, DRM-dumb/PRIME, vgem and sw_sync
 // ioctls. Each returns the exact errno of the failing call; EINTR is retried
@@ -261,6 +262,16 @@ struct AtomicProperty {
 // DMA_HEAP_IOCTL_ALLOC on a /dev/dma_heap/ node: a dma-buf of len bytes.
 [[nodiscard]] Result<UniqueFd> dma_heap_alloc(BorrowedFd heap, std::uint64_t len, std::uint32_t fd_flags,
                                               std::uint64_t heap_flags = 0);
+
+// open() of a device node (O_RDWR | O_CLOEXEC), traced with its path.
+[[nodiscard]] Result<UniqueFd> open_path(const std::string& path);
+
+// ---- memfd: udmabuf's pages ----
+
+[[nodiscard]] Result<UniqueFd> memfd_create(const std::string& name, std::uint32_t flags);
+[[nodiscard]] Status ftruncate(BorrowedFd fd, std::uint64_t length);
+// fcntl(F_ADD_SEALS).
+[[nodiscard]] Status add_seals(BorrowedFd fd, std::uint32_t seals);
 
 // ---- sw_sync (debugfs sync/sw_sync, CONFIG_SW_SYNC) ----
 

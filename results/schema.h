@@ -37,6 +37,8 @@ inline constexpr std::string_view kTimestamp = "timestamp";       // gtest's own
 inline constexpr std::string_view kSkipReason = "skip_reason";
 // What the test checks, in words (harness/description.h FC_DESCRIBE).
 inline constexpr std::string_view kDescription = "description";
+// The test's ioctl trace (harness/trace.h to_json): a failed test's always, every test's with --trace.
+inline constexpr std::string_view kTrace = "trace";
 // What a test's pass judged, where not all it names: "no" on a record-only
 // test (it records what it saw and asserts nothing, so its pass judges
 // nothing: a cell of record-only passes is NOTHING JUDGED); "fence only"
