@@ -31,7 +31,7 @@ FC_DESCRIBE(ExportOnWrongDescriptor, FailsWithEnottyAndCreatesNoDescriptor,
 TEST_P(ExportOnWrongDescriptor, FailsWithEnottyAndCreatesNoDescriptor) {
   FC_ASSERT_OK_AND_ASSIGN(WrongFd wrong, make_wrong_fd(GetParam()));
   FC_ASSERT_OK_AND_ASSIGN(int before, count_open_fds());
-  EXPECT_EQ(uapi::export_sync_file(wrong.fd.borrow(), Access::Read).error(), ENOTTY);
+  FC_EXPECT_ERRNO(uapi::export_sync_file(wrong.fd.borrow(), Access::Read), ENOTTY);
   EXPECT_EQ(count_open_fds().value(), before);
 }
 
@@ -39,7 +39,7 @@ FC_DESCRIBE(ExportOnWrongDescriptor, FileInfoOnItFailsWithEnotty,
             "SYNC_IOC_FILE_INFO on a descriptor that is no sync_file fails with ENOTTY.");
 TEST_P(ExportOnWrongDescriptor, FileInfoOnItFailsWithEnotty) {
   FC_ASSERT_OK_AND_ASSIGN(WrongFd wrong, make_wrong_fd(GetParam()));
-  EXPECT_EQ(uapi::sync_file_info(wrong.fd.borrow()).error(), ENOTTY);
+  FC_EXPECT_ERRNO(uapi::sync_file_info(wrong.fd.borrow()), ENOTTY);
 }
 
 INSTANTIATE_TEST_SUITE_P(Host, ExportOnWrongDescriptor, kWrongKinds, kWrongKindName);
@@ -47,13 +47,13 @@ INSTANTIATE_TEST_SUITE_P(Host, ExportOnWrongDescriptor, kWrongKinds, kWrongKindN
 FC_DESCRIBE(ExportOnInvalidDescriptor, ClosedDescriptorFailsWithEbadf,
             "EXPORT_SYNC_FILE on a closed descriptor fails with EBADF.");
 TEST(ExportOnInvalidDescriptor, ClosedDescriptorFailsWithEbadf) {
-  EXPECT_EQ(uapi::export_sync_file(BorrowedFd(closed_fd()), Access::Read).error(), EBADF);
+  FC_EXPECT_ERRNO(uapi::export_sync_file(BorrowedFd(closed_fd()), Access::Read), EBADF);
 }
 
 FC_DESCRIBE(ExportOnInvalidDescriptor, NegativeDescriptorFailsWithEbadf,
             "EXPORT_SYNC_FILE on a negative descriptor fails with EBADF.");
 TEST(ExportOnInvalidDescriptor, NegativeDescriptorFailsWithEbadf) {
-  EXPECT_EQ(uapi::export_sync_file(BorrowedFd(-1), Access::Read).error(), EBADF);
+  FC_EXPECT_ERRNO(uapi::export_sync_file(BorrowedFd(-1), Access::Read), EBADF);
 }
 
 }  // namespace

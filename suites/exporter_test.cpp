@@ -10,6 +10,7 @@
 
 #include <gtest/gtest.h>
 
+#include "fixtures/assertions.h"
 #include "fixtures/record.h"
 #include "fixtures/vgem_fixture.h"
 #include "harness/description.h"
@@ -128,11 +129,11 @@ FC_DESCRIBE(Exporter, BadInputGetsTheKernelsErrno,
             "Bad input to udmabuf and dma-heap allocation fails with the kernel's errno.");
 TEST_P(Exporter, BadInputGetsTheKernelsErrno) {
   FC_ASSERT_OK_AND_ASSIGN(int before, count_open_fds());
-  EXPECT_EQ(uapi::export_sync_file(dmabuf(), 0u).error(), EINVAL) << "export without a direction";
-  EXPECT_EQ(uapi::export_sync_file(dmabuf(), abi::kSyncRead | 8u).error(), EINVAL) << "export, undefined bit";
+  FC_EXPECT_ERRNO(uapi::export_sync_file(dmabuf(), 0u), EINVAL) << "export without a direction";
+  FC_EXPECT_ERRNO(uapi::export_sync_file(dmabuf(), abi::kSyncRead | 8u), EINVAL) << "export, undefined bit";
   UniqueFd event(::eventfd(0, EFD_CLOEXEC));
-  EXPECT_EQ(uapi::import_sync_file(dmabuf(), Access::Write, event.borrow()).error(), EINVAL) << "import an eventfd";
-  EXPECT_EQ(uapi::dma_buf_sync(dmabuf(), abi::kSyncEnd).error(), EINVAL) << "SYNC without a direction";
+  FC_EXPECT_ERRNO(uapi::import_sync_file(dmabuf(), Access::Write, event.borrow()), EINVAL) << "import an eventfd";
+  FC_EXPECT_ERRNO(uapi::dma_buf_sync(dmabuf(), abi::kSyncEnd), EINVAL) << "SYNC without a direction";
   event.reset();
   EXPECT_EQ(count_open_fds().value(), before) << "no descriptor created";
   expect_state(dmabuf(), false, false, "after the rejected calls");
@@ -153,7 +154,7 @@ FC_DESCRIBE(UdmabufCreate, AnUnsealedMemfdIsRefused, "UDMABUF_CREATE refuses a m
 TEST_F(UdmabufCreate, AnUnsealedMemfdIsRefused) {
   FC_ASSERT_OK_AND_ASSIGN(UniqueFd node, open_node("/dev/udmabuf"));
   FC_ASSERT_OK_AND_ASSIGN(UniqueFd memfd, make_sealed_memfd(kSize, false));
-  EXPECT_EQ(uapi::udmabuf_create(node.borrow(), memfd.borrow(), 0, kSize).error(), EINVAL)
+  FC_EXPECT_ERRNO(uapi::udmabuf_create(node.borrow(), memfd.borrow(), 0, kSize), EINVAL)
       << "udmabuf requires F_SEAL_SHRINK";
 }
 
@@ -162,7 +163,7 @@ FC_DESCRIBE(UdmabufCreate, AnUnalignedSizeIsRefused,
 TEST_F(UdmabufCreate, AnUnalignedSizeIsRefused) {
   FC_ASSERT_OK_AND_ASSIGN(UniqueFd node, open_node("/dev/udmabuf"));
   FC_ASSERT_OK_AND_ASSIGN(UniqueFd memfd, make_sealed_memfd(kSize));
-  EXPECT_EQ(uapi::udmabuf_create(node.borrow(), memfd.borrow(), 0, kSize - 1).error(), EINVAL);
+  FC_EXPECT_ERRNO(uapi::udmabuf_create(node.borrow(), memfd.borrow(), 0, kSize - 1), EINVAL);
 }
 
 // udmabuf does not check UDMABUF_CREATE's flags (Linux 6.12): any bit besides
@@ -187,14 +188,14 @@ FC_DESCRIBE(UdmabufCreate, AnUnalignedOffsetIsRefused, "UDMABUF_CREATE refuses a
 TEST_F(UdmabufCreate, AnUnalignedOffsetIsRefused) {
   FC_ASSERT_OK_AND_ASSIGN(UniqueFd node, open_node("/dev/udmabuf"));
   FC_ASSERT_OK_AND_ASSIGN(UniqueFd memfd, make_sealed_memfd(2 * kSize));
-  EXPECT_EQ(uapi::udmabuf_create(node.borrow(), memfd.borrow(), 1, kSize).error(), EINVAL);
+  FC_EXPECT_ERRNO(uapi::udmabuf_create(node.borrow(), memfd.borrow(), 1, kSize), EINVAL);
 }
 
 FC_DESCRIBE(UdmabufCreate, AZeroSizeIsRefused, "UDMABUF_CREATE refuses a size of zero.");
 TEST_F(UdmabufCreate, AZeroSizeIsRefused) {
   FC_ASSERT_OK_AND_ASSIGN(UniqueFd node, open_node("/dev/udmabuf"));
   FC_ASSERT_OK_AND_ASSIGN(UniqueFd memfd, make_sealed_memfd(kSize));
-  EXPECT_EQ(uapi::udmabuf_create(node.borrow(), memfd.borrow(), 0, 0).error(), EINVAL);
+  FC_EXPECT_ERRNO(uapi::udmabuf_create(node.borrow(), memfd.borrow(), 0, 0), EINVAL);
 }
 
 // Past the module's size_limit_mb (64 MiB by default): refused before any page is touched.
@@ -204,7 +205,9 @@ FC_DESCRIBE(
 TEST_F(UdmabufCreate, ASizeOverTheModulesLimitIsRefused) {
   FC_ASSERT_OK_AND_ASSIGN(UniqueFd node, open_node("/dev/udmabuf"));
   FC_ASSERT_OK_AND_ASSIGN(UniqueFd memfd, make_sealed_memfd(kSize));
-  EXPECT_EQ(uapi::udmabuf_create(node.borrow(), memfd.borrow(), 0, std::uint64_t{1} << 40).error(), EINVAL);
+  FC_EXPECT_ERRNO(uapi::udmabuf_create(node.borrow(), memfd.borrow(), 0, std::uint64_t{1} << 40), EINVAL)
+      << ": a 1 TiB size, far over udmabuf's size_limit_mb (64 MiB by default), must be refused before any "
+         "allocation";
 }
 
 FC_DESCRIBE(UdmabufCreate, ADescriptorThatIsNotAMemfdIsRefused,
@@ -213,7 +216,7 @@ TEST_F(UdmabufCreate, ADescriptorThatIsNotAMemfdIsRefused) {
   FC_ASSERT_OK_AND_ASSIGN(UniqueFd node, open_node("/dev/udmabuf"));
   UniqueFd event(::eventfd(0, EFD_CLOEXEC));
   ASSERT_TRUE(event.valid());
-  EXPECT_EQ(uapi::udmabuf_create(node.borrow(), event.borrow(), 0, kSize).error(), EBADFD);
+  FC_EXPECT_ERRNO(uapi::udmabuf_create(node.borrow(), event.borrow(), 0, kSize), EBADFD);
 }
 
 class DmaHeapAlloc : public ::testing::Test {
@@ -224,14 +227,14 @@ class DmaHeapAlloc : public ::testing::Test {
 FC_DESCRIBE(DmaHeapAlloc, UndefinedHeapFlagsAreRefused, "DMA_HEAP_IOCTL_ALLOC refuses undefined heap flags.");
 TEST_F(DmaHeapAlloc, UndefinedHeapFlagsAreRefused) {
   FC_ASSERT_OK_AND_ASSIGN(UniqueFd heap, open_node("/dev/dma_heap/system"));
-  EXPECT_EQ(uapi::dma_heap_alloc(heap.borrow(), kSize, O_RDWR | O_CLOEXEC, 1).error(), EINVAL);
+  FC_EXPECT_ERRNO(uapi::dma_heap_alloc(heap.borrow(), kSize, O_RDWR | O_CLOEXEC, 1), EINVAL);
 }
 
 FC_DESCRIBE(DmaHeapAlloc, UndefinedFdFlagsAreRefused,
             "DMA_HEAP_IOCTL_ALLOC refuses fd flags other than O_RDWR and O_CLOEXEC.");
 TEST_F(DmaHeapAlloc, UndefinedFdFlagsAreRefused) {
   FC_ASSERT_OK_AND_ASSIGN(UniqueFd heap, open_node("/dev/dma_heap/system"));
-  EXPECT_EQ(uapi::dma_heap_alloc(heap.borrow(), kSize, O_RDWR | O_CLOEXEC | O_APPEND).error(), EINVAL);
+  FC_EXPECT_ERRNO(uapi::dma_heap_alloc(heap.borrow(), kSize, O_RDWR | O_CLOEXEC | O_APPEND), EINVAL);
 }
 
 }  // namespace
