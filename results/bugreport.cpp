@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "results/report.h"
+#include "results/reproducer.h"
 #include "results/schema.h"
 
 namespace fc {
@@ -160,12 +161,22 @@ std::optional<std::string> bug_report(const std::vector<ResultFile>& files, cons
   out << "    device: " << run.context_of(schema::kGpuDevice) << "\n";
   out << "    all DRM devices: " << run.context_of(schema::kDrmDevices) << "\n";
   for (const auto& [key, value] : properties) {
-    if (key.starts_with(schema::kFencePrefix)) continue;
+    if (key.starts_with(schema::kFencePrefix) || key == schema::kTrace) continue;
     out << "    " << key << ": " << value << "\n";
   }
 
+  // The C reproducer, where the trace replays; else why not.
+  const Reproducer reproducer = make_reproducer(run, *result);
+  if (reproducer.replayable) {
+    out << "\nReproducer (standalone C from the test's ioctl trace; cc -Wall -Werror repro.c && ./repro;\n"
+           "exit 1: the kernel misbehaves, 0: it does not, 77: it cannot run there):\n\n";
+    out << reproducer.source;
+  } else {
+    out << "\nNo C reproducer: " << reproducer.why_not.substr(0, reproducer.why_not.find('\n')) << "\n";
+  }
+
   std::string filter = "--gtest_filter='" + test + "'";
-  out << "\nReproduce:\n";
+  out << "\nReproduce with fencecheck:\n";
   std::string reproduce = run.context_of(schema::kReproduce, "");
   if (!reproduce.empty()) {
     out << "    " << reproduce << " " << filter << "\n";

@@ -19,7 +19,11 @@
 //   fencecheck-results matrix [-o MATRIX.md] [--html MATRIX.html] [--text MATRIX.txt] RESULTS.json...
 //       merges result files from any machines and cells into one table.
 //   fencecheck-results bugreport TEST [RESULTS.json...]
-//       a block to paste upstream (default: build/results/*.json).
+//       a block to paste upstream (default: build/results/*.json), with the
+//       reproducer inline where the test's trace replays.
+//   fencecheck-results reproducer [-o FILE.c] TEST RESULTS.json
+//       a standalone C program from the test's ioctl trace (results/reproducer.h):
+//       exit 1, saying why and the manual steps, where it does not replay.
 //   fencecheck-results kcidb [-o FILE] [--expectations DIR] [--bench BENCH.json]... RESULTS.json...
 //   fencecheck-results lava [-o FILE] [--bench BENCH.json]... RESULTS.json...
 //   fencecheck-results junit -o FILE RESULTS.json
@@ -50,6 +54,7 @@
 #include "results/discover.h"
 #include "results/files.h"
 #include "results/report.h"
+#include "results/reproducer.h"
 #include "results/schema.h"
 #include "results/version.h"
 
@@ -217,6 +222,13 @@ int main(int argc, char** argv) {
   bugreport_cmd->add_option("results", results, "gtest JSON result files (default: build/results/*.json)");
   bugreport_cmd->add_option("--expectations", dir, "say when the cell already expects it")->capture_default_str();
 
+  std::string repro_input;
+  CLI::App* repro_cmd = app.add_subcommand(
+      "reproducer", "a standalone C program replaying a test's ioctl trace (exit 1: not replayable, and why)");
+  repro_cmd->add_option("-o,--output", output, "output file (default: stdout)");
+  repro_cmd->add_option("test", test, "the test ID, as --gtest_list_tests prints it")->required();
+  repro_cmd->add_option("results", repro_input, "the gtest JSON result file whose trace it replays")->required();
+
   CLI::App* kcidb_cmd = app.add_subcommand("kcidb", "KCIDB I/O v5 JSON");
   kcidb_cmd->add_option("-o,--output", output, "output file (default: stdout)");
   kcidb_cmd
@@ -291,6 +303,18 @@ int main(int argc, char** argv) {
       auto report = fc::bug_report(files, test);
       if (!report) throw BadInput{"no result file has a test named '" + test + "' (see --gtest_list_tests)"};
       std::fputs(report->c_str(), stdout);
+      return 0;
+    }
+    if (*repro_cmd) {
+      auto files = fc::load_result_files({repro_input}, dir);
+      const fc::TestRecord* record = files.empty() ? nullptr : files.front().run.find(test);
+      if (!record) throw BadInput{repro_input + " has no test named '" + test + "' (see --gtest_list_tests)"};
+      fc::Reproducer made = fc::make_reproducer(files.front().run, *record);
+      if (!made.replayable) {
+        std::fprintf(stderr, "fencecheck-results reproducer: %s: %s", test.c_str(), made.why_not.c_str());
+        return 1;
+      }
+      write_output(output, made.source);
       return 0;
     }
     if (*kcidb_cmd || *lava_cmd) {
