@@ -12,6 +12,10 @@
 
 #include "results/schema.h"
 
+// poll()'s POLLIN and POLLOUT, as <poll.h> defines them on Linux.
+constexpr std::uint64_t kPollIn = 0x1;
+constexpr std::uint64_t kPollOut = 0x4;
+
 namespace fc {
 namespace {
 
@@ -64,7 +68,7 @@ struct Parsed {
 
 std::optional<Parsed> parse_trace(const std::string& text, std::string& error) {
   try {
-    const auto doc = nlohmann::json::parse(text);
+    const auto doc = nlohmann::ordered_json::parse(text);  // arguments in the uAPI struct's order
     Parsed parsed;
     parsed.dropped = doc.value("dropped", std::size_t{0});
     for (const auto& item : doc.at("calls")) {
@@ -90,6 +94,10 @@ std::optional<Parsed> parse_trace(const std::string& text, std::string& error) {
   }
 }
 
+// A flag word as the uAPI names its bits ("DMA_BUF_SYNC_READ | 0x8"), where
+// the call's argument has names; else a number.
+std::string flags_literal(const std::string& call, const std::string& arg, std::uint64_t value);
+
 std::string c_string(const std::string& text) {
   std::string out = "\"";
   for (char c : text) {
@@ -112,6 +120,138 @@ std::string literal(std::uint64_t value) {
   else
     out << value;
   return out.str();
+}
+
+std::string flags_literal(const std::string& call, const std::string& arg, std::uint64_t value) {
+  using Bits = std::vector<std::pair<std::uint64_t, const char*>>;
+  static const std::map<std::pair<std::string, std::string>, Bits> names = {
+      {{"memfd_create", "flags"}, {{1, "MFD_CLOEXEC"}, {2, "MFD_ALLOW_SEALING"}}},
+      {{"F_ADD_SEALS", "seals"}, {{1, "F_SEAL_SEAL"}, {2, "F_SEAL_SHRINK"}, {4, "F_SEAL_GROW"}, {8, "F_SEAL_WRITE"}}},
+      {{"UDMABUF_CREATE", "flags"}, {{1, "UDMABUF_FLAGS_CLOEXEC"}}},
+      {{"DMA_BUF_IOCTL_EXPORT_SYNC_FILE", "flags"}, {{1, "DMA_BUF_SYNC_READ"}, {2, "DMA_BUF_SYNC_WRITE"}}},
+      {{"DMA_BUF_IOCTL_IMPORT_SYNC_FILE", "flags"}, {{1, "DMA_BUF_SYNC_READ"}, {2, "DMA_BUF_SYNC_WRITE"}}},
+      {{"DMA_BUF_IOCTL_SYNC", "flags"}, {{1, "DMA_BUF_SYNC_READ"}, {2, "DMA_BUF_SYNC_WRITE"}, {4, "DMA_BUF_SYNC_END"}}},
+      {{"poll", "events"}, {{kPollIn, "POLLIN"}, {kPollOut, "POLLOUT"}}},
+      {{"DRM_IOCTL_VGEM_FENCE_ATTACH", "flags"}, {{1, "VGEM_FENCE_WRITE"}}},
+  };
+  auto found = names.find({call, arg});
+  if (found == names.end() || value == 0) return literal(value);
+  std::string out;
+  std::uint64_t rest = value;
+  for (const auto& [bit, name] : found->second) {
+    if ((rest & bit) == 0) continue;
+    out += (out.empty() ? "" : " | ") + std::string(name);
+    rest &= ~bit;
+  }
+  if (rest != 0) out += (out.empty() ? "" : " | ") + literal(rest);
+  return out;
+}
+
+// What a call makes that later calls use: "fd", "handle" (a GEM handle),
+// "fence" (a vgem fence id), or "".
+std::string made_by(const std::string& call) {
+  static const std::map<std::string, std::string> made = {
+      {"open", "fd"},
+      {"memfd_create", "fd"},
+      {"UDMABUF_CREATE", "fd"},
+      {"DMA_HEAP_IOCTL_ALLOC", "fd"},
+      {"DMA_BUF_IOCTL_EXPORT_SYNC_FILE", "fd"},
+      {"SYNC_IOC_MERGE", "fd"},
+      {"DRM_IOCTL_PRIME_HANDLE_TO_FD", "fd"},
+      {"DRM_IOCTL_MODE_CREATE_DUMB", "handle"},
+      {"DRM_IOCTL_PRIME_FD_TO_HANDLE", "handle"},
+      {"DRM_IOCTL_VGEM_FENCE_ATTACH", "fence"},
+  };
+  auto found = made.find(call);
+  return found == made.end() ? std::string() : found->second;
+}
+
+// The calls a reproducer needs: the checked ones, those that made what they
+// use, and those that changed it before they ran (a fence attached, a
+// sync_file imported, a memfd sealed), found backwards to a fixed point;
+// read-only calls (polls, FILE_INFO, exports nobody uses) and everything
+// after the last check are left out. Objects are told apart by where they
+// were made, not by their number (a closed descriptor's number comes back).
+std::vector<bool> needed_calls(const std::vector<Call>& calls) {
+  int next = 0;
+  std::map<int, int> fd_object;
+  std::map<std::uint64_t, int> handle_object, fence_object;
+  auto object_of_fd = [&](std::uint64_t fd) {
+    if (static_cast<std::int64_t>(fd) < 0 || fd > (1u << 20)) return -1;
+    auto found = fd_object.find(static_cast<int>(fd));
+    if (found == fd_object.end()) found = fd_object.emplace(static_cast<int>(fd), next++).first;
+    return found->second;
+  };
+  auto object_in = [](const std::map<std::uint64_t, int>& known, std::uint64_t value) {
+    auto found = known.find(value);
+    return found == known.end() ? -1 : found->second;
+  };
+  struct Node {
+    std::vector<int> uses;
+    int makes = -1;
+    int changes = -1;  // the object it changes
+    bool checked = false;
+  };
+  std::vector<Node> nodes(calls.size());
+  std::size_t last_check = 0;
+  for (std::size_t i = 0; i < calls.size(); ++i) {
+    const Call& call = calls[i];
+    Node& node = nodes[i];
+    if (call.name == "close") {
+      node.uses.push_back(object_of_fd(static_cast<std::uint64_t>(call.fd)));
+      fd_object.erase(call.fd);
+      continue;
+    }
+    const int on = call.name == "open" || call.name == "memfd_create"
+                       ? -1
+                       : object_of_fd(static_cast<std::uint64_t>(static_cast<std::int64_t>(call.fd)));
+    node.uses.push_back(on);
+    for (const auto& [key, value] : call.args) {
+      if (call.arg_kinds.count(key)) node.uses.push_back(object_of_fd(value));
+      if (key == "handle") node.uses.push_back(object_in(handle_object, value));
+      if (key == "fence") node.uses.push_back(object_in(fence_object, value));
+    }
+    static const std::set<std::string> on_changers = {"ftruncate", "F_ADD_SEALS", "DMA_BUF_IOCTL_IMPORT_SYNC_FILE",
+                                                      "DMA_BUF_IOCTL_SYNC", "SYNC_IOC_SET_DEADLINE"};
+    static const std::set<std::string> handle_changers = {"DRM_IOCTL_VGEM_FENCE_ATTACH", "DRM_IOCTL_MODE_DESTROY_DUMB",
+                                                          "DRM_IOCTL_GEM_CLOSE"};
+    if (on_changers.count(call.name)) node.changes = on;
+    if (handle_changers.count(call.name)) node.changes = object_in(handle_object, call.arg("handle"));
+    if (call.name == "DRM_IOCTL_VGEM_FENCE_SIGNAL") node.changes = object_in(fence_object, call.arg("fence"));
+    const std::string made = made_by(call.name);
+    if (!made.empty() && call.error.empty() && call.ret >= 0) {
+      node.makes = next++;
+      if (made == "fd") fd_object[static_cast<int>(call.ret)] = node.makes;
+      if (made == "handle") handle_object[static_cast<std::uint64_t>(call.ret)] = node.makes;
+      if (made == "fence") fence_object[static_cast<std::uint64_t>(call.ret)] = node.makes;
+    }
+    node.checked = !call.expected.empty();
+    if (node.checked) last_check = i;
+  }
+  std::vector<bool> needed(calls.size(), false);
+  std::set<int> objects;
+  auto take = [&](std::size_t i) {
+    needed[i] = true;
+    for (int object : nodes[i].uses)
+      if (object >= 0) objects.insert(object);
+  };
+  for (std::size_t i = 0; i < calls.size(); ++i)
+    if (nodes[i].checked) take(i);
+  for (bool grew = true; grew;) {
+    grew = false;
+    for (std::size_t i = 0; i <= last_check && i < calls.size(); ++i) {
+      if (needed[i] || calls[i].name == "close") continue;
+      if ((nodes[i].makes >= 0 && objects.count(nodes[i].makes)) ||
+          (nodes[i].changes >= 0 && objects.count(nodes[i].changes))) {
+        take(i);
+        grew = true;
+      }
+    }
+  }
+  // A close of what the program keeps stays where it was (up to the last check).
+  for (std::size_t i = 0; i <= last_check && i < calls.size(); ++i)
+    if (calls[i].name == "close" && objects.count(nodes[i].uses[0])) needed[i] = true;
+  return needed;
 }
 
 // The uAPI a program needs beyond linux-libc-dev: DRM's (include/uapi/drm/),
@@ -168,7 +308,8 @@ const std::map<std::string, std::string>& drm_definitions() {
        "#define DRM_IOCTL_VGEM_FENCE_ATTACH _IOWR(DRM_IOCTL_BASE, DRM_COMMAND_BASE + 0x01, struct "
        "drm_vgem_fence_attach)\n"
        "#define DRM_IOCTL_VGEM_FENCE_SIGNAL _IOW(DRM_IOCTL_BASE, DRM_COMMAND_BASE + 0x02, struct "
-       "drm_vgem_fence_signal)\n"},
+       "drm_vgem_fence_signal)\n"
+       "#define VGEM_FENCE_WRITE 0x1\n"},
   };
   return definitions;
 }
@@ -289,7 +430,16 @@ class Emitter {
 
   // Emits main()'s body; false with why_ set when a call cannot be replayed.
   bool emit() {
+    for (const Call& call : calls_) {
+      if (call.thread != 0) {
+        why_ = "its calls came from more than one thread (a race: replaying them in order would not race)";
+        return false;
+      }
+    }
+    const std::vector<bool> needed = needed_calls(calls_);
     for (std::size_t i = 0; i < calls_.size(); ++i) {
+      if (!needed[i]) continue;
+      ++replayed_;
       if (!emit_one(i, calls_[i])) return false;
     }
     return true;
@@ -303,6 +453,7 @@ class Emitter {
   std::vector<std::string> fd_vars_;
   std::vector<std::string> handle_vars_;
   int checks_ = 0;
+  int replayed_ = 0;
 
  private:
   // The variable holding the descriptor the trace knew as `fd` (kind: what it was).
@@ -344,8 +495,31 @@ class Emitter {
 
   // The call, then its check or its setup test, then what it made.
   bool emit_one(std::size_t index, const Call& call) {
-    if (call.thread != 0) {
-      why_ = "its calls came from more than one thread (a race: replaying them in order would not race)";
+    static const std::set<std::string> replayable = {"open",
+                                                     "close",
+                                                     "memfd_create",
+                                                     "ftruncate",
+                                                     "F_ADD_SEALS",
+                                                     "UDMABUF_CREATE",
+                                                     "DMA_HEAP_IOCTL_ALLOC",
+                                                     "DMA_BUF_IOCTL_EXPORT_SYNC_FILE",
+                                                     "DMA_BUF_IOCTL_IMPORT_SYNC_FILE",
+                                                     "DMA_BUF_IOCTL_SYNC",
+                                                     "poll",
+                                                     "mmap",
+                                                     "SYNC_IOC_FILE_INFO",
+                                                     "SYNC_IOC_MERGE",
+                                                     "SYNC_IOC_SET_DEADLINE",
+                                                     "DRM_IOCTL_GET_CAP",
+                                                     "DRM_IOCTL_MODE_CREATE_DUMB",
+                                                     "DRM_IOCTL_MODE_DESTROY_DUMB",
+                                                     "DRM_IOCTL_PRIME_HANDLE_TO_FD",
+                                                     "DRM_IOCTL_PRIME_FD_TO_HANDLE",
+                                                     "DRM_IOCTL_GEM_CLOSE",
+                                                     "DRM_IOCTL_VGEM_FENCE_ATTACH",
+                                                     "DRM_IOCTL_VGEM_FENCE_SIGNAL"};
+    if (!replayable.count(call.name)) {
+      why_ = call.name + " has no C form in the reproducer yet";
       return false;
     }
     std::string on;  // the descriptor the call is made on
@@ -365,8 +539,8 @@ class Emitter {
       auto kind = call.arg_kinds.find(key);
       return fd_var(static_cast<int>(call.arg(key)), kind == call.arg_kinds.end() ? "" : kind->second);
     };
-    std::string code;  // fills `ret`
-    std::string made;  // what the call returned, kept: "fd" or "handle" or "fence"
+    std::string code;                             // fills `ret`
+    const std::string made = made_by(call.name);  // what the call returned, kept for later calls
     const std::string& n = call.name;
     if (n == "open") {
       if (call.ret_kind.starts_with("DRM node ")) {
@@ -376,41 +550,37 @@ class Emitter {
       } else {
         code = "ret = open(" + c_string(call.text) + ", O_RDWR | O_CLOEXEC);";
       }
-      made = "fd";
     } else if (n == "memfd_create") {
-      code = "ret = memfd_create(" + c_string(call.text) + ", " + literal(call.arg("flags")) + ");";
-      made = "fd";
+      code = "ret = memfd_create(" + c_string(call.text) + ", " + flags_literal(n, "flags", call.arg("flags")) + ");";
     } else if (n == "ftruncate") {
       code = "ret = ftruncate(" + on + ", " + literal(call.arg("length")) + ");";
     } else if (n == "F_ADD_SEALS") {
-      code = "ret = fcntl(" + on + ", F_ADD_SEALS, " + literal(call.arg("seals")) + ");";
+      code = "ret = fcntl(" + on + ", F_ADD_SEALS, " + flags_literal(n, "seals", call.arg("seals")) + ");";
     } else if (n == "UDMABUF_CREATE") {
       auto memfd = fd_arg("memfd");
       if (!memfd) return false;
-      code = "struct udmabuf_create arg = {.memfd = " + *memfd + ", .flags = " + literal(call.arg("flags")) +
+      code = "struct udmabuf_create arg = {.memfd = " + *memfd +
+             ", .flags = " + flags_literal(n, "flags", call.arg("flags")) +
              ", .offset = " + literal(call.arg("offset")) + ", .size = " + literal(call.arg("size")) +
              "};\n    ret = ioctl(" + on + ", UDMABUF_CREATE, &arg);";
-      made = "fd";
     } else if (n == "DMA_HEAP_IOCTL_ALLOC") {
       code = "struct dma_heap_allocation_data arg = {.len = " + literal(call.arg("len")) +
              ", .fd_flags = " + literal(call.arg("fd_flags")) + ", .heap_flags = " + literal(call.arg("heap_flags")) +
              "};\n    ret = ioctl(" + on + ", DMA_HEAP_IOCTL_ALLOC, &arg);\n    if (ret == 0) ret = arg.fd;";
-      made = "fd";
     } else if (n == "DMA_BUF_IOCTL_EXPORT_SYNC_FILE") {
-      code = "struct dma_buf_export_sync_file arg = {.flags = " + literal(call.arg("flags")) +
+      code = "struct dma_buf_export_sync_file arg = {.flags = " + flags_literal(n, "flags", call.arg("flags")) +
              ", .fd = -1};\n    ret = ioctl(" + on +
              ", DMA_BUF_IOCTL_EXPORT_SYNC_FILE, &arg);\n    if (ret == 0) ret = arg.fd;";
-      made = "fd";
     } else if (n == "DMA_BUF_IOCTL_IMPORT_SYNC_FILE") {
       auto fd = fd_arg("fd");
       if (!fd) return false;
-      code = "struct dma_buf_import_sync_file arg = {.flags = " + literal(call.arg("flags")) + ", .fd = " + *fd +
-             "};\n    ret = ioctl(" + on + ", DMA_BUF_IOCTL_IMPORT_SYNC_FILE, &arg);";
+      code = "struct dma_buf_import_sync_file arg = {.flags = " + flags_literal(n, "flags", call.arg("flags")) +
+             ", .fd = " + *fd + "};\n    ret = ioctl(" + on + ", DMA_BUF_IOCTL_IMPORT_SYNC_FILE, &arg);";
     } else if (n == "DMA_BUF_IOCTL_SYNC") {
-      code = "struct dma_buf_sync arg = {.flags = " + literal(call.arg("flags")) + "};\n    ret = ioctl(" + on +
-             ", DMA_BUF_IOCTL_SYNC, &arg);";
+      code = "struct dma_buf_sync arg = {.flags = " + flags_literal(n, "flags", call.arg("flags")) +
+             "};\n    ret = ioctl(" + on + ", DMA_BUF_IOCTL_SYNC, &arg);";
     } else if (n == "poll") {
-      code = "struct pollfd entry = {.fd = " + on + ", .events = " + literal(call.arg("events")) +
+      code = "struct pollfd entry = {.fd = " + on + ", .events = " + flags_literal(n, "events", call.arg("events")) +
              "};\n    ret = poll(&entry, 1, " + std::to_string(static_cast<int>(call.arg("timeout_ms"))) + ");";
     } else if (n == "mmap") {
       code = "void* map = mmap(NULL, " + literal(call.arg("length")) + ", " + literal(call.arg("prot")) +
@@ -421,18 +591,18 @@ class Emitter {
       const std::uint64_t count = call.arg("num_fences");
       code = "struct sync_fence_info fences[" + std::to_string(count > 0 && count < 4096 ? count : 1) +
              "];\n    struct sync_file_info arg = {.num_fences = " + literal(count) +
-             ", .flags = " + literal(call.arg("flags")) + ", .pad = " + literal(call.arg("pad")) +
+             ", .flags = " + flags_literal(n, "flags", call.arg("flags")) + ", .pad = " + literal(call.arg("pad")) +
              ", .sync_fence_info = " +
              (call.has("sync_fence_info") ? literal(call.arg("sync_fence_info")) : std::string("(uintptr_t)fences")) +
              "};\n    ret = ioctl(" + on + ", SYNC_IOC_FILE_INFO, &arg);";
     } else if (n == "SYNC_IOC_MERGE") {
       auto fd2 = fd_arg("fd2");
       if (!fd2) return false;
-      code = "struct sync_merge_data arg = {.fd2 = " + *fd2 + ", .fence = -1, .flags = " + literal(call.arg("flags")) +
+      code = "struct sync_merge_data arg = {.fd2 = " + *fd2 +
+             ", .fence = -1, .flags = " + flags_literal(n, "flags", call.arg("flags")) +
              ", .pad = " + literal(call.arg("pad")) + "};\n    memcpy(arg.name, " + c_string(call.text) + ", " +
              std::to_string(std::min<std::size_t>(call.text.size(), 32)) + ");\n    ret = ioctl(" + on +
              ", SYNC_IOC_MERGE, &arg);\n    if (ret == 0) ret = arg.fence;";
-      made = "fd";
     } else if (n == "SYNC_IOC_SET_DEADLINE") {
       if (call.has("address")) {
         code =
@@ -451,9 +621,8 @@ class Emitter {
       drm_.insert("DRM_IOCTL_MODE_DUMB");
       code = "struct drm_mode_create_dumb arg = {.height = " + literal(call.arg("height")) +
              ", .width = " + literal(call.arg("width")) + ", .bpp = " + literal(call.arg("bpp")) +
-             ", .flags = " + literal(call.arg("flags")) + "};\n    ret = ioctl(" + on +
+             ", .flags = " + flags_literal(n, "flags", call.arg("flags")) + "};\n    ret = ioctl(" + on +
              ", DRM_IOCTL_MODE_CREATE_DUMB, &arg);\n    if (ret == 0) ret = arg.handle;";
-      made = "handle";
     } else if (n == "DRM_IOCTL_MODE_DESTROY_DUMB") {
       drm_.insert("base");
       drm_.insert("DRM_IOCTL_MODE_DUMB");
@@ -463,9 +632,8 @@ class Emitter {
       drm_.insert("base");
       drm_.insert("DRM_IOCTL_PRIME");
       code = "struct drm_prime_handle arg = {.handle = " + handle(handles_, call.arg("handle")) +
-             ", .flags = " + literal(call.arg("flags")) + ", .fd = -1};\n    ret = ioctl(" + on +
+             ", .flags = " + flags_literal(n, "flags", call.arg("flags")) + ", .fd = -1};\n    ret = ioctl(" + on +
              ", DRM_IOCTL_PRIME_HANDLE_TO_FD, &arg);\n    if (ret == 0) ret = arg.fd;";
-      made = "fd";
     } else if (n == "DRM_IOCTL_PRIME_FD_TO_HANDLE") {
       drm_.insert("base");
       drm_.insert("DRM_IOCTL_PRIME");
@@ -473,7 +641,6 @@ class Emitter {
       if (!fd) return false;
       code = "struct drm_prime_handle arg = {.fd = " + *fd + "};\n    ret = ioctl(" + on +
              ", DRM_IOCTL_PRIME_FD_TO_HANDLE, &arg);\n    if (ret == 0) ret = arg.handle;";
-      made = "handle";
     } else if (n == "DRM_IOCTL_GEM_CLOSE") {
       drm_.insert("base");
       drm_.insert(n);
@@ -483,15 +650,14 @@ class Emitter {
       drm_.insert("base");
       drm_.insert("DRM_IOCTL_VGEM");
       code = "struct drm_vgem_fence_attach arg = {.handle = " + handle(handles_, call.arg("handle")) +
-             ", .flags = " + literal(call.arg("flags")) + ", .pad = " + literal(call.arg("pad")) +
+             ", .flags = " + flags_literal(n, "flags", call.arg("flags")) + ", .pad = " + literal(call.arg("pad")) +
              "};\n    ret = ioctl(" + on +
              ", DRM_IOCTL_VGEM_FENCE_ATTACH, &arg);\n    if (ret == 0) ret = arg.out_fence;";
-      made = "fence";
     } else if (n == "DRM_IOCTL_VGEM_FENCE_SIGNAL") {
       drm_.insert("base");
       drm_.insert("DRM_IOCTL_VGEM");
       code = "struct drm_vgem_fence_signal arg = {.fence = " + handle(fences_, call.arg("fence")) +
-             ", .flags = " + literal(call.arg("flags")) + "};\n    ret = ioctl(" + on +
+             ", .flags = " + flags_literal(n, "flags", call.arg("flags")) + "};\n    ret = ioctl(" + on +
              ", DRM_IOCTL_VGEM_FENCE_SIGNAL, &arg);";
     } else {
       why_ = n + " has no C form in the reproducer yet";
@@ -584,14 +750,27 @@ Reproducer make_reproducer(const GtestRun& run, const TestRecord& record) {
     return text ? *text : std::string("(no description recorded)");
   }();
   c << "/* fencecheck reproducer: " << record.name << "\n *\n";
-  c << " * What the test checks: " << description << "\n";
-  c << " * Traced on Linux " << run.context_of(schema::kKernelRelease) << " (cell " << run.context_of(schema::kCell)
-    << ", fencecheck " << run.context_of(schema::kVersion) << ", commit " << run.context_of(schema::kCommit)
-    << "), where it " << (record.outcome == Outcome::Pass ? "passed" : "failed") << ".\n *\n";
-  c << " * Replays the test's " << parsed->calls.size() << " traced calls on the same kind of device and checks\n"
-    << " * what the test checked (" << emitter.checks_ << (emitter.checks_ == 1 ? " call" : " calls")
-    << "): exit 1 when the kernel answers otherwise, 0\n"
-    << " * when it answers as the test expects, 77 when it cannot run here.\n"
+  // The test's own words, wrapped as a C comment.
+  std::string line = " * What the test checks:";
+  std::istringstream words(description);
+  for (std::string word; words >> word;) {
+    if (line.size() + word.size() + 1 > 78) {
+      c << line << "\n";
+      line = " *";
+    }
+    line += " " + word;
+  }
+  c << line << "\n";
+  c << " * Traced on Linux " << run.context_of(schema::kKernelRelease) << ", where it "
+    << (record.outcome == Outcome::Pass ? "passed" : "failed") << " (cell " << run.context_of(schema::kCell)
+    << ",\n * fencecheck " << run.context_of(schema::kVersion) << ", commit " << run.context_of(schema::kCommit)
+    << ").\n *\n";
+  c << " * Replays " << emitter.replayed_ << " of the test's " << parsed->calls.size()
+    << " traced calls (those its checks depend on) on\n"
+    << " * the same kind of device and checks what the test checked (" << emitter.checks_
+    << (emitter.checks_ == 1 ? " call" : " calls") << "):\n"
+    << " * exit 1 when the kernel answers otherwise, 0 when it answers as the\n"
+    << " * test expects, 77 when it cannot run here.\n"
     << " * Build and run (as root): cc -Wall -Werror -o repro repro.c && ./repro\n"
     << " * Written by fencecheck-results reproducer; needs only linux-libc-dev.\n */\n";
   c << kPrologue;
