@@ -38,7 +38,7 @@ std::vector<std::string> check_messages(const std::string& message) {
   std::vector<std::string> lines;
   std::istringstream in(message);
   for (std::string line; std::getline(in, line);) {
-    if (line.empty() || is_location_line(line) || line.ends_with(": Failure")) continue;
+    if (line.empty() || is_location_line(line) || line.ends_with(": Failure") || line == "Failed") continue;
     if (line.starts_with("Expected") || line.starts_with("Value of:") || line.starts_with("  Actual:") ||
         line.starts_with("Actual:") || line.starts_with("Which is:") || line.starts_with("  ") ||
         line.starts_with("With diff:"))
@@ -46,6 +46,40 @@ std::vector<std::string> check_messages(const std::string& message) {
     lines.push_back(line);
   }
   return lines;
+}
+
+// A check's words as a subject's: no parenthesised detail ("(memfd=5 ...)",
+// "(Cannot allocate memory)"), no descriptor numbers, and at most `budget`
+// characters, cut at a clause where one keeps most of it, else at a word.
+std::string subject_words(std::string text, std::size_t budget) {
+  std::string plain;
+  int depth = 0;
+  for (char c : text) {
+    if (c == '(') ++depth;
+    if (depth == 0) plain += c;
+    if (c == ')' && depth > 0) --depth;
+  }
+  std::string out;
+  std::istringstream words(plain);
+  std::vector<std::string> kept;
+  for (std::string word; words >> word;) kept.push_back(word);
+  for (std::size_t i = 0; i < kept.size(); ++i) {
+    if (kept[i] == "on" && i + 2 < kept.size() && kept[i + 1] == "fd") {
+      ++i;  // "on fd 4": which descriptor is the program's business
+      ++i;
+      continue;
+    }
+    out += (out.empty() || kept[i] == ";" || kept[i] == ":" ? "" : " ") + kept[i];
+  }
+  if (out.size() <= budget) return out;
+  std::size_t clause = std::string::npos;
+  for (std::string_view mark : {"; ", ": ", ", "}) {
+    std::size_t at = out.rfind(mark, budget);
+    if (at != std::string::npos && at > budget * 3 / 5 && (clause == std::string::npos || at > clause)) clause = at;
+  }
+  if (clause != std::string::npos) return out.substr(0, clause);
+  std::size_t space = out.rfind(' ', budget - 3);
+  return out.substr(0, space == std::string::npos ? budget - 3 : space) + "...";
 }
 
 // "6.12.95+deb12-amd64" -> {6, 12, 95}: enough to find the newest.
@@ -96,10 +130,16 @@ std::optional<std::string> bug_report(const std::vector<ResultFile>& files, cons
   const std::vector<std::string> said = check_messages(result->message);
 
   std::ostringstream out;
-  // A subject a maintainer's list expects: subsystem, what the check said, where.
-  std::string subject = subsystem_of(test, *chosen, *result) + ": " +
-                        (said.empty() ? test + " " + std::string(to_string(result->outcome)) : said.front());
-  if (result->outcome != Outcome::Pass) subject += " (Linux " + run.context_of(schema::kKernelRelease) + ")";
+  // A subject a maintainer's list expects, in 75 characters: subsystem,
+  // what the check said, the kernel (its X.Y).
+  const std::vector<int> release = version_of(run.context_of(schema::kKernelRelease));
+  const std::string where = result->outcome == Outcome::Pass || release.size() < 2
+                                ? std::string()
+                                : " (Linux " + std::to_string(release[0]) + "." + std::to_string(release[1]) + ")";
+  const std::string prefix = subsystem_of(test, *chosen, *result) + ": ";
+  const std::string what = said.empty() ? test + " " + std::string(to_string(result->outcome)) : said.front();
+  const std::size_t room = prefix.size() + where.size() < 60 ? 75 - prefix.size() - where.size() : 15;
+  const std::string subject = prefix + subject_words(what, room) + where;
   out << subject << "\n\n";
   out << "### fencecheck: " << test << " — " << to_string(result->outcome) << "\n\n";
   // What the test is for, in its own words (FC_DESCRIBE, recorded with its

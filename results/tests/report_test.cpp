@@ -323,12 +323,29 @@ TEST(BugReport, OpensWithASubjectAndNamesTheKernelsItFailsAndPassesOn) {
   auto report = bug_report(files, "Gpu/GpuWrite.ExportRightAfterSubmitIsPending/gl");
   ASSERT_TRUE(report);
   EXPECT_EQ(report->substr(0, report->find('\n')),
-            "drm/vgem: UDMABUF_CREATE over the limit: the kernel answered ENOMEM, not EINVAL (Linux 7.3-amd64)");
+            "drm/vgem: UDMABUF_CREATE over the limit: the kernel answered... (Linux 7.3)");
   EXPECT_EQ(report->find("Which is"), std::string::npos) << *report;
   EXPECT_NE(report->find("    fails on: 7.3-amd64\n    passes on: 6.12.9-amd64, 7.2.13+deb14-amd64 (newest: "
                          "7.2.13+deb14-amd64)"),
             std::string::npos)
       << *report;
+}
+
+// The subject keeps to 75 characters: FC_EXPECT_ERRNO's long message becomes
+// the call and its errno, without the arguments or descriptor numbers.
+TEST(BugReport, TheSubjectIsTheCallAndItsErrnoInSeventyFiveCharacters) {
+  auto files = three_lanes();
+  files[1].run.results[0].message =
+      "suites/exporter_test.cpp:208: Failure\nFailed\nUDMABUF_CREATE(memfd=5 (memfd), flags=1, offset=0, "
+      "size=1099511627776) on fd 4 (/dev/udmabuf) failed with ENOMEM (Cannot allocate memory); expected EINVAL "
+      "(Invalid argument): a 1 TiB size, far over udmabuf's size_limit_mb, must be refused";
+  files[1].run.context["kernel.release"] = "7.3-amd64";
+  auto report = bug_report(files, "Gpu/GpuWrite.ExportRightAfterSubmitIsPending/gl");
+  ASSERT_TRUE(report);
+  const std::string subject = report->substr(0, report->find('\n'));
+  EXPECT_EQ(subject, "drm/vgem: UDMABUF_CREATE failed with ENOMEM; expected EINVAL (Linux 7.3)");
+  EXPECT_LE(subject.size(), 75u);
+  EXPECT_EQ(report->find("    Failed\n"), std::string::npos) << "gtest's own 'Failed' line is not the check's";
 }
 
 // Its validity against kernelci's own KCIDB schema: tools/tests/outputs_test.sh.
