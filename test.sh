@@ -199,8 +199,13 @@ background_builds_started
 step "vm: linux 6.12: ${cells_612[*]}" boot --kernel=backports "${cells_612[@]}"
 launcher_tests_started
 step "vm: linux 5.10: ${cells_510[*]}" boot --kernel=5.10 "${cells_510[@]}"
-step "vm: linux 7.2: ${cells_72[*]}" boot --kernel=7.2 "${cells_72[@]}"
-step "vm: linux -rc: ${cells_rc[*]}" boot --kernel=rc "${cells_rc[@]}"
+# The -rc boot writes the udmabuf regression's C reproducer from its
+# result and runs it; the 7.2 boot runs the same file (check_reproducers.sh).
+step "vm: linux -rc: ${cells_rc[*]}, the udmabuf reproducer" \
+  boot --kernel=rc --reproducer=UdmabufCreate.ASizeOverTheModulesLimitIsRefused "${cells_rc[@]}"
+rc_reproducer=$(compgen -G "build/results/vgem@linux-7.3@*.repro.c" | grep -v asan | head -n 1)
+step "vm: linux 7.2: ${cells_72[*]}, the -rc udmabuf reproducer" \
+  boot --kernel=7.2 --run-reproducer="${rc_reproducer:-build/results/no-rc-udmabuf-reproducer.c}" "${cells_72[@]}"
 step "sanitizers: ASan + UBSan build (in the background since the host tests)" sanitizer_build_finished
 step "sanitizers: host unit tests, host suite, selftests" ctest --test-dir build-asan --output-on-failure --no-tests=error
 # The tarball's programs (the build tree's, byte for byte: lab_test.sh
@@ -226,6 +231,8 @@ step "vm: venus: a bridge importing a signalled sync_file fails the bridge and c
   suites/selftest/check_venus.sh build/results/selftest-vulkan-signalled-bridge.json
 step "vm: KMS: a flip never given its fence fails the tests that judge the wait, and only those" \
   suites/selftest/check_kms.sh build/results/selftest-kms-unfenced-flip.json
+step "vm: C reproducers: a planted failure's and the -rc udmabuf one fail as the tests did; 7.2 passes it" \
+  suites/selftest/check_reproducers.sh build
 step "vm: the selftest boot's kernel log fails on the WARN planted before modprobe, and on nothing else" \
   selftest_kernel_log
 step "results: matrix, KCIDB, LAVA, JUnit and bug reports from the cells" tools/tests/outputs_test.sh
