@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: MIT
 #include "harness/trace.h"
 
-#include <sys/syscall.h>
 #include <unistd.h>
 
+#include <array>
 #include <cstdio>
-#include <map>
 #include <mutex>
 
 #include "harness/result.h"
@@ -17,18 +16,49 @@ std::atomic<bool> recording{false};
 
 namespace {
 
+constexpr std::size_t kMaxArgs = 6;
+constexpr int kCachedFds = 4096;  // descriptors whose kind is kept by number (higher ones are looked up each time)
+
+// One call as recorded: no allocation on the way (the names are the
+// callers' literals, kinds and texts indexes into the trace's own tables);
+// stop() turns it into an Entry.
+struct Raw {
+  const char* call = "";
+  int fd = -1;
+  int fd_kind = -1;
+  std::array<Arg, kMaxArgs> args{};
+  std::array<int, kMaxArgs> arg_kinds{};
+  std::uint8_t arg_count = 0;
+  int text = -1;
+  std::int64_t ret = 0;
+  int ret_kind = -1;
+  int error = 0;
+  int expected = -1;
+  std::uint32_t thread = 0;
+};
+
 struct State {
   std::mutex mutex;
-  Trace trace;
-  std::map<int, std::string> kinds;  // descriptor -> kind, while it is open
-  std::map<pid_t, std::uint32_t> threads;
-  pid_t first_thread = 0;
+  std::vector<Raw> raw;
+  std::size_t dropped = 0;
+  std::vector<std::string> kinds;  // what descriptors were ("dma-buf", "DRM node vgem", ...)
+  std::vector<std::string> texts;
+  std::array<int, kCachedFds> fd_kind{};  // descriptor -> index in kinds while it stays open, -1 unknown
+  std::uint64_t generation = 0;           // one per start(): numbers threads afresh
+  std::uint32_t threads = 0;
 };
 
 State& state() {
   static State instance;
   return instance;
 }
+
+// This thread's number in the current trace: 0 for the one that started it.
+struct ThreadSlot {
+  std::uint64_t generation = 0;
+  std::uint32_t index = 0;
+};
+thread_local ThreadSlot this_thread;
 
 // What /proc/self/fd says a descriptor is, in the words of the leak check.
 std::string kind_from_proc(int fd) {
@@ -44,21 +74,52 @@ std::string kind_from_proc(int fd) {
   if (path == "anon_inode:[eventpoll]") return "epoll";
   if (starts("anon_inode:")) return std::string(path.substr(11));
   if (starts("/memfd:")) return "memfd";
-  if (starts("/dev/")) return std::string(path);
   return std::string(path);
 }
 
+int intern(std::vector<std::string>& table, std::string text) {
+  table.push_back(std::move(text));
+  return static_cast<int>(table.size() - 1);
+}
+
 // The kind of fd, looked up once while it stays open (state's mutex held).
-const std::string& kind_of(State& s, int fd) {
-  auto found = s.kinds.find(fd);
-  if (found == s.kinds.end()) found = s.kinds.emplace(fd, kind_from_proc(fd)).first;
-  return found->second;
+int kind_of(State& s, int fd) {
+  if (fd < 0) return -1;
+  if (fd < kCachedFds && s.fd_kind[static_cast<std::size_t>(fd)] >= 0) return s.fd_kind[static_cast<std::size_t>(fd)];
+  const int kind = intern(s.kinds, kind_from_proc(fd));
+  if (fd < kCachedFds) s.fd_kind[static_cast<std::size_t>(fd)] = kind;
+  return kind;
+}
+
+void forget(State& s, int fd) {
+  if (fd >= 0 && fd < kCachedFds) s.fd_kind[static_cast<std::size_t>(fd)] = -1;
 }
 
 std::uint32_t thread_index(State& s) {
-  const auto tid = static_cast<pid_t>(::syscall(SYS_gettid));
-  if (tid == s.first_thread) return 0;
-  return s.threads.emplace(tid, static_cast<std::uint32_t>(s.threads.size() + 1)).first->second;
+  if (this_thread.generation != s.generation) this_thread = {s.generation, ++s.threads};
+  return this_thread.index;
+}
+
+const std::string& kind_text(const State& s, int index) {
+  static const std::string none;
+  return index >= 0 ? s.kinds[static_cast<std::size_t>(index)] : none;
+}
+
+Entry entry_of(const State& s, const Raw& raw) {
+  Entry entry;
+  entry.call = raw.call;
+  entry.fd = raw.fd;
+  entry.fd_kind = kind_text(s, raw.fd_kind);
+  entry.args.assign(raw.args.begin(), raw.args.begin() + raw.arg_count);
+  for (std::size_t i = 0; i < raw.arg_count; ++i)
+    if (raw.arg_kinds[i] >= 0) entry.arg_kinds[raw.args[i].name] = kind_text(s, raw.arg_kinds[i]);
+  if (raw.text >= 0) entry.text = s.texts[static_cast<std::size_t>(raw.text)];
+  entry.ret = raw.ret;
+  entry.ret_kind = kind_text(s, raw.ret_kind);
+  entry.error = raw.error;
+  entry.expected = raw.expected;
+  entry.thread = raw.thread;
+  return entry;
 }
 
 void escape_into(std::string& out, std::string_view text) {
@@ -83,42 +144,44 @@ void escape_into(std::string& out, std::string_view text) {
 
 }  // namespace
 
+bool is_fd_arg(std::string_view name) { return name.ends_with("fd") || name == "fd2"; }
+
 void record(const char* call, int fd, long ret, int error, std::initializer_list<Arg> args, int new_fd,
             std::string_view text) {
   if (!recording()) return;
   State& s = state();
   std::lock_guard lock(s.mutex);
-  if (s.trace.entries.size() >= kMaxEntries) {
-    ++s.trace.dropped;
+  if (s.raw.size() >= kMaxEntries) {
+    ++s.dropped;
     return;
   }
-  Entry entry;
-  entry.call = call;
-  entry.fd = fd;
-  if (fd >= 0) entry.fd_kind = kind_of(s, fd);
-  entry.args.assign(args.begin(), args.end());
-  entry.text = text;
-  entry.ret = ret;
-  entry.error = error;
+  Raw& raw = s.raw.emplace_back();
+  raw.call = call;
+  raw.fd = fd;
+  raw.fd_kind = kind_of(s, fd);
+  for (const Arg& arg : args) {
+    if (raw.arg_count == kMaxArgs) break;
+    raw.arg_kinds[raw.arg_count] =
+        is_fd_arg(arg.name) && arg.value < kCachedFds ? kind_of(s, static_cast<int>(arg.value)) : -1;
+    raw.args[raw.arg_count++] = arg;
+  }
+  if (!text.empty()) raw.text = intern(s.texts, std::string(text));
+  raw.ret = ret;
+  raw.error = error;
   if (new_fd >= 0) {
-    s.kinds.erase(new_fd);  // a new object behind a number that may have been another
-    entry.ret_kind = kind_of(s, new_fd);
+    forget(s, new_fd);  // a new object behind a number that may have been another
+    raw.ret_kind = kind_of(s, new_fd);
   }
-  // An argument that is a descriptor says what it is, as the call's own descriptor does.
-  for (const Arg& arg : entry.args) {
-    if (is_fd_arg(arg.name) && arg.value < 1u << 20)
-      entry.arg_kinds[arg.name] = kind_of(s, static_cast<int>(arg.value));
-  }
-  entry.thread = thread_index(s);
-  s.trace.entries.push_back(std::move(entry));
+  raw.thread = thread_index(s);
 }
 
 void name_fd(int fd, std::string kind) {
-  if (!recording()) return;
+  if (!recording() || fd < 0) return;
   State& s = state();
   std::lock_guard lock(s.mutex);
-  s.kinds[fd] = std::move(kind);
-  if (!s.trace.entries.empty() && s.trace.entries.back().ret == fd) s.trace.entries.back().ret_kind = s.kinds[fd];
+  const int index = intern(s.kinds, std::move(kind));
+  if (fd < kCachedFds) s.fd_kind[static_cast<std::size_t>(fd)] = index;
+  if (!s.raw.empty() && s.raw.back().ret == fd) s.raw.back().ret_kind = index;
 }
 
 void note_kind(int fd) {
@@ -132,20 +195,19 @@ void forget_fd(int fd) {
   if (!recording()) return;
   State& s = state();
   std::lock_guard lock(s.mutex);
-  s.kinds.erase(fd);
+  forget(s, fd);
 }
-
-bool is_fd_arg(std::string_view name) { return name.ends_with("fd") || name == "fd2"; }
 
 std::optional<Entry> expect_errno(int expected) {
   if (!recording()) return std::nullopt;
   State& s = state();
   std::lock_guard lock(s.mutex);
   const std::uint32_t thread = thread_index(s);
-  for (auto it = s.trace.entries.rbegin(); it != s.trace.entries.rend(); ++it) {
-    if (it->thread != thread || it->call == "close") continue;  // a scope's cleanup is not the call judged
+  for (auto it = s.raw.rbegin(); it != s.raw.rend(); ++it) {
+    // A scope's cleanup (a close after the call) is not the call judged.
+    if (it->thread != thread || std::string_view(it->call) == "close") continue;
     it->expected = expected;
-    return *it;
+    return entry_of(s, *it);
   }
   return std::nullopt;
 }
@@ -153,10 +215,15 @@ std::optional<Entry> expect_errno(int expected) {
 void start() {
   State& s = state();
   std::lock_guard lock(s.mutex);
-  s.trace = {};
+  s.raw.clear();
+  s.raw.reserve(256);
+  s.dropped = 0;
   s.kinds.clear();
-  s.threads.clear();
-  s.first_thread = static_cast<pid_t>(::syscall(SYS_gettid));
+  s.texts.clear();
+  s.fd_kind.fill(-1);
+  ++s.generation;
+  s.threads = 0;
+  this_thread = {s.generation, 0};
   detail::recording.store(true, std::memory_order_relaxed);
 }
 
@@ -164,7 +231,12 @@ Trace stop() {
   detail::recording.store(false, std::memory_order_relaxed);
   State& s = state();
   std::lock_guard lock(s.mutex);
-  return std::move(s.trace);
+  Trace trace;
+  trace.entries.reserve(s.raw.size());
+  for (const Raw& raw : s.raw) trace.entries.push_back(entry_of(s, raw));
+  trace.dropped = s.dropped;
+  s.raw.clear();
+  return trace;
 }
 
 std::string to_json(const Trace& trace) {
