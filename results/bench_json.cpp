@@ -105,6 +105,7 @@ std::vector<std::string> required_counters(const std::string& name) {
   };
   if (name == kBenchEventfdWake || name.starts_with(kBenchWake)) return names({kP50Us, kP99Us, kSamples, kEarlyWakes});
   if (name == kBenchHelperVsPoll) return names({kNsPerOp, kFloorNs, kXFloor, kPollNs, kXPoll});
+  if (name == kBenchTraced) return names({kNsPerOp, kFloorNs, kXFloor, kBareNs, kXBare, kTracedNs, kXTraced});
   if (name.starts_with(kBenchFloor) || name.starts_with(kBenchIdle)) return names({kNsPerOp, kFloorNs, kXFloor});
   if (name.starts_with(kBenchRace)) {
     std::vector<std::string> counters = names({kFrames, kStaleRatio, kTornRatio, kWaitP50Us, kWaitP99Us, kFps});

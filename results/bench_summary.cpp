@@ -78,6 +78,19 @@ std::string bench_table(const BenchRun& run) {
                                       : "NOT MET");
     }
   }
+  if (const BenchResult* traced = find_ran(run, schema::kBenchTraced);
+      idle && traced && traced->counters.count(std::string(schema::kXBare))) {
+    const double x = traced->counters.at(std::string(schema::kXBare));
+    appendf(out,
+            "  the ioctl trace's hook, off (outside a test): the helper %.3fx a bare poll() (target <= %.2fx: "
+            "%s); recording (in a test): %.2fx\n",
+            x, kTraceTarget,
+            x <= kTraceTarget ? "met"
+            : short_run(run)  ? "not met in this --short run (not judged: too few samples)"
+                              : "NOT MET",
+            traced->counters.count(std::string(schema::kXTraced)) ? traced->counters.at(std::string(schema::kXTraced))
+                                                                  : 0.0);
+  }
   if (wake) {
     appendf(out, "  %-36s %10s %9s\n", "wake-up after the signal", "p50 us", "p99 us");
     for (const auto& r : run.results) {

@@ -137,6 +137,7 @@ inline constexpr std::string_view kBenchEventfdWake = "Floor/eventfd_wake";     
 inline constexpr std::string_view kBenchRecipe = "Idle/export_poll_close";              // the capture recipe
 inline constexpr std::string_view kBenchRecipeBareC = "Idle/export_poll_close_bare_c";  // the same in plain C
 inline constexpr std::string_view kBenchHelperVsPoll = "Idle/consumer_wait_vs_poll";    // the helper against poll()
+inline constexpr std::string_view kBenchTraced = "Idle/trace_cost";                     // the ioctl trace's cost
 inline constexpr std::string_view kBenchReferenceRace = "Race/vgem_cpu/";  // the reference producer's races
 // A wait strategy's name, the last part of a Wake/ or Race/ benchmark's name.
 inline constexpr std::string_view kStrategyNoWait = "no_wait";
@@ -147,6 +148,12 @@ inline constexpr std::string_view kFloorNs = "floor_ns";
 inline constexpr std::string_view kXFloor = "x_floor";
 inline constexpr std::string_view kPollNs = "poll_ns";
 inline constexpr std::string_view kXPoll = "x_poll";
+// Idle/trace_cost: the uapi layer's poll() (trace off) against a bare poll()
+// and against itself while a trace records.
+inline constexpr std::string_view kBareNs = "bare_ns";
+inline constexpr std::string_view kXBare = "x_bare";
+inline constexpr std::string_view kTracedNs = "traced_ns";
+inline constexpr std::string_view kXTraced = "x_traced";
 // Wake: the latency's percentiles, how many samples, and wake-ups before the signal.
 inline constexpr std::string_view kSamples = "samples";
 inline constexpr std::string_view kP50Us = "p50_us";
