@@ -127,6 +127,26 @@ void consumer_wait(benchmark::State& state) {
   });
 }
 
+// Whether the recommended helper finds idle's buffer idle; else the benchmark
+// is skipped, saying why (no vgem, a broken export, a writer on the buffer).
+bool helper_sees_it_idle(benchmark::State& state, const IdleBuffer& idle) {
+  if (idle.probe.outcome() == Probe::Outcome::Unsupported) {
+    skip_unsupported(state, idle.probe.reason());
+    return false;
+  }
+  if (idle.probe.outcome() == Probe::Outcome::Broken) {
+    skip_broken(state, idle.probe.reason(), idle.probe.err());
+    return false;
+  }
+  auto waited = wait_for_writers(idle.buffer->dmabuf(), Deadline::now());
+  if (!waited || waited->had_writers) {
+    skip_broken(state, waited ? "the idle buffer had a writer" : "the first check",
+                waited ? Errno{EBUSY} : waited.err());
+    return false;
+  }
+  return true;
+}
+
 // The recommended helper against the one system call it makes, a bare
 // poll(POLLIN, 0) on the dma-buf, in interleaved batches (each batch's order
 // alternating) so that drift and noise reach both alike; the best batch of
@@ -135,12 +155,8 @@ void consumer_wait(benchmark::State& state) {
 // idle buffer (about 1.0).
 void consumer_wait_vs_poll(benchmark::State& state) {
   IdleBuffer idle = make_idle_buffer();
-  if (idle.probe.outcome() == Probe::Outcome::Unsupported) return skip_unsupported(state, idle.probe.reason());
-  if (idle.probe.outcome() == Probe::Outcome::Broken) return skip_broken(state, idle.probe.reason(), idle.probe.err());
+  if (!helper_sees_it_idle(state, idle)) return;
   BorrowedFd dmabuf = idle.buffer->dmabuf();
-  auto waited = wait_for_writers(dmabuf, Deadline::now());
-  if (!waited) return skip_broken(state, "the first check", waited.err());
-  if (waited->had_writers) return skip_broken(state, "the idle buffer had a writer", Errno{EBUSY});
 
   constexpr int kBatch = 100;
   auto bare_polls = [&] {
@@ -192,12 +208,8 @@ void consumer_wait_vs_poll(benchmark::State& state) {
 // reaches the cap.
 void trace_cost(benchmark::State& state) {
   IdleBuffer idle = make_idle_buffer();
-  if (idle.probe.outcome() == Probe::Outcome::Unsupported) return skip_unsupported(state, idle.probe.reason());
-  if (idle.probe.outcome() == Probe::Outcome::Broken) return skip_broken(state, idle.probe.reason(), idle.probe.err());
+  if (!helper_sees_it_idle(state, idle)) return;
   BorrowedFd dmabuf = idle.buffer->dmabuf();
-  auto waited = wait_for_writers(dmabuf, Deadline::now());
-  if (!waited) return skip_broken(state, "the first check", waited.err());
-  if (waited->had_writers) return skip_broken(state, "the idle buffer had a writer", Errno{EBUSY});
 
   constexpr int kBatch = 100;
   enum Way { kBare, kHookOff, kRecording, kWays };
