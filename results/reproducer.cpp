@@ -478,6 +478,11 @@ class Emitter {
     fds_[fd] = var;
     return var;
   }
+  // The DRM uAPI block a call needs (drm_definitions()), with DRM's base.
+  void uses_drm(const std::string& block) {
+    drm_.insert("base");
+    drm_.insert(block);
+  }
   std::string new_fd_var() {
     fd_vars_.push_back("fd" + std::to_string(fd_vars_.size()));
     return fd_vars_.back();
@@ -612,50 +617,42 @@ class Emitter {
                ", .pad = " + literal(call.arg("pad")) + "};\n    ret = ioctl(" + on + ", SYNC_IOC_SET_DEADLINE, &arg);";
       }
     } else if (n == "DRM_IOCTL_GET_CAP") {
-      drm_.insert("base");
-      drm_.insert(n);
+      uses_drm(n);
       code = "struct drm_get_cap arg = {.capability = " + literal(call.arg("capability")) + "};\n    ret = ioctl(" +
              on + ", DRM_IOCTL_GET_CAP, &arg);";
     } else if (n == "DRM_IOCTL_MODE_CREATE_DUMB") {
-      drm_.insert("base");
-      drm_.insert("DRM_IOCTL_MODE_DUMB");
+      uses_drm("DRM_IOCTL_MODE_DUMB");
       code = "struct drm_mode_create_dumb arg = {.height = " + literal(call.arg("height")) +
              ", .width = " + literal(call.arg("width")) + ", .bpp = " + literal(call.arg("bpp")) +
              ", .flags = " + flags_literal(n, "flags", call.arg("flags")) + "};\n    ret = ioctl(" + on +
              ", DRM_IOCTL_MODE_CREATE_DUMB, &arg);\n    if (ret == 0) ret = arg.handle;";
     } else if (n == "DRM_IOCTL_MODE_DESTROY_DUMB") {
-      drm_.insert("base");
-      drm_.insert("DRM_IOCTL_MODE_DUMB");
+      uses_drm("DRM_IOCTL_MODE_DUMB");
       code = "struct drm_mode_destroy_dumb arg = {.handle = " + handle(handles_, call.arg("handle")) +
              "};\n    ret = ioctl(" + on + ", DRM_IOCTL_MODE_DESTROY_DUMB, &arg);";
     } else if (n == "DRM_IOCTL_PRIME_HANDLE_TO_FD") {
-      drm_.insert("base");
-      drm_.insert("DRM_IOCTL_PRIME");
+      uses_drm("DRM_IOCTL_PRIME");
       code = "struct drm_prime_handle arg = {.handle = " + handle(handles_, call.arg("handle")) +
              ", .flags = " + flags_literal(n, "flags", call.arg("flags")) + ", .fd = -1};\n    ret = ioctl(" + on +
              ", DRM_IOCTL_PRIME_HANDLE_TO_FD, &arg);\n    if (ret == 0) ret = arg.fd;";
     } else if (n == "DRM_IOCTL_PRIME_FD_TO_HANDLE") {
-      drm_.insert("base");
-      drm_.insert("DRM_IOCTL_PRIME");
+      uses_drm("DRM_IOCTL_PRIME");
       auto fd = fd_arg("fd");
       if (!fd) return false;
       code = "struct drm_prime_handle arg = {.fd = " + *fd + "};\n    ret = ioctl(" + on +
              ", DRM_IOCTL_PRIME_FD_TO_HANDLE, &arg);\n    if (ret == 0) ret = arg.handle;";
     } else if (n == "DRM_IOCTL_GEM_CLOSE") {
-      drm_.insert("base");
-      drm_.insert(n);
+      uses_drm(n);
       code = "struct drm_gem_close arg = {.handle = " + handle(handles_, call.arg("handle")) + "};\n    ret = ioctl(" +
              on + ", DRM_IOCTL_GEM_CLOSE, &arg);";
     } else if (n == "DRM_IOCTL_VGEM_FENCE_ATTACH") {
-      drm_.insert("base");
-      drm_.insert("DRM_IOCTL_VGEM");
+      uses_drm("DRM_IOCTL_VGEM");
       code = "struct drm_vgem_fence_attach arg = {.handle = " + handle(handles_, call.arg("handle")) +
              ", .flags = " + flags_literal(n, "flags", call.arg("flags")) + ", .pad = " + literal(call.arg("pad")) +
              "};\n    ret = ioctl(" + on +
              ", DRM_IOCTL_VGEM_FENCE_ATTACH, &arg);\n    if (ret == 0) ret = arg.out_fence;";
     } else if (n == "DRM_IOCTL_VGEM_FENCE_SIGNAL") {
-      drm_.insert("base");
-      drm_.insert("DRM_IOCTL_VGEM");
+      uses_drm("DRM_IOCTL_VGEM");
       code = "struct drm_vgem_fence_signal arg = {.fence = " + handle(fences_, call.arg("fence")) +
              ", .flags = " + flags_literal(n, "flags", call.arg("flags")) + "};\n    ret = ioctl(" + on +
              ", DRM_IOCTL_VGEM_FENCE_SIGNAL, &arg);";
