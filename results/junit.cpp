@@ -48,6 +48,7 @@ std::string junit_xml(const ResultFile& file) {
     if (!properties.empty()) {
       out << "      <properties>\n";
       for (const auto& [key, value] : properties) {
+        if (key == schema::kTrace) continue;  // the ioctl trace stays in the result file (reproducer reads it there)
         out << "        <property name=\"" << html_escape(key) << "\" value=\"" << html_escape(value) << "\"/>\n";
       }
       out << "      </properties>\n";

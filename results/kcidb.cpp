@@ -15,7 +15,9 @@ constexpr const char* kOrigin = "fencecheck";
 
 nlohmann::json misc_of(const Properties& properties) {
   nlohmann::json misc = nlohmann::json::object();
-  for (const auto& [key, value] : properties) misc[key] = value;
+  for (const auto& [key, value] : properties) {
+    if (key != schema::kTrace) misc[key] = value;  // the ioctl trace stays in the result file
+  }
   return misc;
 }
 

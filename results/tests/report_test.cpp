@@ -489,3 +489,22 @@ TEST(Junit, CarriesFailuresSkipsPropertiesAndTheRunsContext) {
 
 }  // namespace
 }  // namespace fc
+
+namespace fc {
+namespace {
+
+// A failed test's ioctl trace (its calls, for the reproducer) stays in the
+// result file: JUnit and KCIDB carry every other property, not that one.
+TEST(SharedOutputs, LeaveTheIoctlTraceInTheResultFile) {
+  auto files = three_lanes();
+  files[1].run.results[0].properties.emplace_back("trace", R"({"dropped":0,"calls":[{"call":"poll"}]})");
+  const std::string xml = junit_xml(files[1]);
+  EXPECT_EQ(xml.find("\"trace\""), std::string::npos) << xml;
+  EXPECT_NE(xml.find("device.driver"), std::string::npos) << "the other properties stay";
+  const std::string kcidb = kcidb_report(files, {}).dump();
+  EXPECT_EQ(kcidb.find("\"trace\""), std::string::npos);
+  EXPECT_NE(kcidb.find("device.driver"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace fc
