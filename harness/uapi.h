@@ -2,7 +2,8 @@
 // The uapi layer: the only fencecheck code that makes the dma-buf, sync_file,
 // DRM and vgem system calls itself (ioctl(), poll(), mmap()), but for
 // bench/bare_recipe.c (the consumer recipe in plain C, the idle benchmark's
-// baseline) and libdrm's device and KMS object queries (harness/device.cpp,
+// baseline), the recommended helper's one poll() on an idle buffer
+// (harness/consumer.cpp, traced too) and libdrm's device and KMS object queries (harness/device.cpp,
 // harness/kms.cpp: versions, resources, properties); GBM, EGL and Vulkan make
 // their own inside Mesa. Every call here is traced while a test runs
 // (harness/trace.h): what `fencecheck-results reproducer` replays.
