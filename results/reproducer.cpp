@@ -593,12 +593,15 @@ class Emitter {
              ", 0);\n    ret = map == MAP_FAILED ? -1 : 0;\n    if (map != MAP_FAILED) munmap(map, " +
              literal(call.arg("length")) + ");";
     } else if (n == "SYNC_IOC_FILE_INFO") {
+      // The fence array the call fills, unless the test passed a raw address (a bad-input row).
       const std::uint64_t count = call.arg("num_fences");
-      code = "struct sync_fence_info fences[" + std::to_string(count > 0 && count < 4096 ? count : 1) +
-             "];\n    struct sync_file_info arg = {.num_fences = " + literal(count) +
+      const bool raw = call.has("sync_fence_info");
+      code = (raw ? std::string()
+                  : "struct sync_fence_info fences[" + std::to_string(count > 0 && count < 4096 ? count : 1) +
+                        "];\n    ") +
+             "struct sync_file_info arg = {.num_fences = " + literal(count) +
              ", .flags = " + flags_literal(n, "flags", call.arg("flags")) + ", .pad = " + literal(call.arg("pad")) +
-             ", .sync_fence_info = " +
-             (call.has("sync_fence_info") ? literal(call.arg("sync_fence_info")) : std::string("(uintptr_t)fences")) +
+             ", .sync_fence_info = " + (raw ? literal(call.arg("sync_fence_info")) : std::string("(uintptr_t)fences")) +
              "};\n    ret = ioctl(" + on + ", SYNC_IOC_FILE_INFO, &arg);";
     } else if (n == "SYNC_IOC_MERGE") {
       auto fd2 = fd_arg("fd2");
