@@ -10,6 +10,7 @@
 #include <cstring>
 #include <string>
 
+#include "harness/trace.h"
 #include "harness/uapi.h"
 
 namespace fc {
@@ -36,7 +37,12 @@ std::string ExitStatus::describe() const {
 Result<ChildProcess> ChildProcess::fork(const std::function<int()>& body) {
   pid_t pid = ::fork();
   if (pid < 0) return last_errno();
-  if (pid == 0) ::_exit(body());
+  if (pid == 0) {
+    // The child's calls are not the test's trace (its copy would be thrown
+    // away) and must not take a lock another thread held at the fork.
+    trace::forget_in_child();
+    ::_exit(body());
+  }
   int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
   if (pidfd < 0) {
     Errno err = last_errno();

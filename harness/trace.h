@@ -82,6 +82,9 @@ void forget_fd(int fd);
 // failed with `expected` (0: that it succeeded). Returns that call (none: nothing recorded).
 std::optional<Entry> expect_errno(int expected);
 
+// In a forked child: stop recording without touching the trace (no lock).
+inline void forget_in_child() noexcept { detail::recording.store(false, std::memory_order_relaxed); }
+
 // Starts recording a fresh trace; stop() ends it and returns what was kept.
 void start();
 Trace stop();
