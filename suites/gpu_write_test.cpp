@@ -212,9 +212,9 @@ FC_DESCRIBE(GpuWrite, AnotherProcessWaitsForTheWriteThroughTheReceivedBuffer,
 TEST_P(GpuWrite, AnotherProcessWaitsForTheWriteThroughTheReceivedBuffer) {
   struct Report {
     std::int32_t error = 0;
-    std::uint8_t pending = 0;         // its export was pending when it looked
-    std::uint8_t ready = 0;           // its wait ended with the fence signalled
-    std::int64_t exported_at_ns = 0;  // CLOCK_MONOTONIC of its export
+    std::uint8_t pending = 0;          // its export was pending when it looked
+    std::uint8_t ready = 0;            // its wait ended with the fence signalled
+    std::int64_t looked_until_ns = 0;  // CLOCK_MONOTONIC once its export and its check were done
   };
   FC_ASSERT_OK_AND_ASSIGN(SocketPair sockets, make_socket_pair());
   BorrowedFd child_end = sockets.second.borrow();
@@ -223,11 +223,14 @@ TEST_P(GpuWrite, AnotherProcessWaitsForTheWriteThroughTheReceivedBuffer) {
         Report report;
         std::byte tag{};
         auto message = receive_message(child_end, {&tag, 1}, Deadline::after(timeouts::kChildProcess));
-        report.exported_at_ns = monotonic_ns(Clock::now());
         auto file = !message               ? Result<UniqueFd>(message.err())
                     : !message->fd.valid() ? Result<UniqueFd>(Errno{EPROTO})
                                            : uapi::export_sync_file(message->fd.borrow(), Access::Read);
         auto busy = file ? uapi::is_busy(file->borrow(), POLLIN) : Result<bool>(file.err());
+        // Taken after the look: a fence that signals while the export and
+        // the check run may rightly read as signalled (taken before them, a
+        // signal in that window read as "signalled while in flight").
+        report.looked_until_ns = monotonic_ns(Clock::now());
         auto waited = busy ? uapi::poll_fd(file->borrow(), POLLIN, Deadline::after(timeouts::kGpuFrame))
                            : Result<WaitResult>(busy.err());
         report.error = waited.error();
@@ -269,9 +272,10 @@ TEST_P(GpuWrite, AnotherProcessWaitsForTheWriteThroughTheReceivedBuffer) {
   for (const FenceInfo& fence : signalled.fences) {
     landed_at_ns = std::max(landed_at_ns, static_cast<std::int64_t>(fence.timestamp_ns));
   }
-  // Landed before the child looked: the fence signalled before the child's export (the
-  // parent's export was pending: only a frame seen in flight is handed over).
-  const bool had_landed = report.exported_at_ns > landed_at_ns;
+  // Landed before the child had looked: the fence signalled before the child's
+  // export and check ended (the parent's export was pending: only a frame seen
+  // in flight is handed over).
+  const bool had_landed = report.looked_until_ns > landed_at_ns;
   RecordProperty(std::string(schema::kChild), std::string(report.pending ? "pending" : "already signalled") +
                                                   " at receipt" + (had_landed ? " (the write had landed)" : "") +
                                                   "; read after its wait: " + seen.describe());
