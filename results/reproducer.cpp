@@ -158,6 +158,11 @@ std::string made_by(const std::string& call) {
       {"DMA_BUF_IOCTL_EXPORT_SYNC_FILE", "fd"},
       {"SYNC_IOC_MERGE", "fd"},
       {"DRM_IOCTL_PRIME_HANDLE_TO_FD", "fd"},
+      // Descriptors made by calls with no C form yet: known as made, so that
+      // a trace using one is refused for that call, not for a stranger's descriptor.
+      {"epoll_create1", "fd"},
+      {"DRM_IOCTL_SYNCOBJ_HANDLE_TO_FD", "fd"},
+      {"SW_SYNC_IOC_CREATE_FENCE", "fd"},
       {"DRM_IOCTL_MODE_CREATE_DUMB", "handle"},
       {"DRM_IOCTL_PRIME_FD_TO_HANDLE", "handle"},
       {"DRM_IOCTL_VGEM_FENCE_ATTACH", "fence"},
@@ -500,33 +505,6 @@ class Emitter {
 
   // The call, then its check or its setup test, then what it made.
   bool emit_one(std::size_t index, const Call& call) {
-    static const std::set<std::string> replayable = {"open",
-                                                     "close",
-                                                     "memfd_create",
-                                                     "ftruncate",
-                                                     "F_ADD_SEALS",
-                                                     "UDMABUF_CREATE",
-                                                     "DMA_HEAP_IOCTL_ALLOC",
-                                                     "DMA_BUF_IOCTL_EXPORT_SYNC_FILE",
-                                                     "DMA_BUF_IOCTL_IMPORT_SYNC_FILE",
-                                                     "DMA_BUF_IOCTL_SYNC",
-                                                     "poll",
-                                                     "mmap",
-                                                     "SYNC_IOC_FILE_INFO",
-                                                     "SYNC_IOC_MERGE",
-                                                     "SYNC_IOC_SET_DEADLINE",
-                                                     "DRM_IOCTL_GET_CAP",
-                                                     "DRM_IOCTL_MODE_CREATE_DUMB",
-                                                     "DRM_IOCTL_MODE_DESTROY_DUMB",
-                                                     "DRM_IOCTL_PRIME_HANDLE_TO_FD",
-                                                     "DRM_IOCTL_PRIME_FD_TO_HANDLE",
-                                                     "DRM_IOCTL_GEM_CLOSE",
-                                                     "DRM_IOCTL_VGEM_FENCE_ATTACH",
-                                                     "DRM_IOCTL_VGEM_FENCE_SIGNAL"};
-    if (!replayable.count(call.name)) {
-      why_ = call.name + " has no C form in the reproducer yet";
-      return false;
-    }
     std::string on;  // the descriptor the call is made on
     if (call.name == "close") {
       auto found = fds_.find(call.fd);
