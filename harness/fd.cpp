@@ -14,10 +14,7 @@ void UniqueFd::reset(int fd) noexcept {
     // Linux releases the descriptor even when close() reports EINTR: never retry.
     if (trace::recording()) trace::note_kind(fd_);  // while it is still what it was
     const int ret = ::close(fd_);
-    if (trace::recording()) {
-      trace::record("close", fd_, ret, ret != 0 ? errno : 0, {});
-      trace::forget_fd(fd_);
-    }
+    if (trace::recording()) trace::record_close(fd_, ret, ret != 0 ? errno : 0);
   }
   fd_ = fd;
 }

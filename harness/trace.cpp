@@ -60,6 +60,9 @@ struct ThreadSlot {
 };
 thread_local ThreadSlot this_thread;
 
+// A descriptor argument's name ends in "fd" ("fd", "memfd", "fd2").
+bool is_fd_arg(std::string_view name) { return name.ends_with("fd") || name == "fd2"; }
+
 // What /proc/self/fd says a descriptor is, in the words of the leak check.
 std::string kind_from_proc(int fd) {
   char target[256] = {};
@@ -144,8 +147,6 @@ void escape_into(std::string& out, std::string_view text) {
 
 }  // namespace
 
-bool is_fd_arg(std::string_view name) { return name.ends_with("fd") || name == "fd2"; }
-
 void record(const char* call, int fd, long ret, int error, std::initializer_list<Arg> args, int new_fd,
             std::string_view text) {
   if (!recording()) return;
@@ -191,7 +192,8 @@ void note_kind(int fd) {
   kind_of(s, fd);
 }
 
-void forget_fd(int fd) {
+void record_close(int fd, int ret, int error) {
+  record("close", fd, ret, error, {});
   if (!recording()) return;
   State& s = state();
   std::lock_guard lock(s.mutex);

@@ -61,21 +61,18 @@ extern std::atomic<bool> recording;
 }
 [[nodiscard]] inline bool recording() noexcept { return detail::recording.load(std::memory_order_relaxed); }
 
-// A descriptor argument's name ends in "fd" ("fd", "memfd", "fd2").
-[[nodiscard]] bool is_fd_arg(std::string_view name);
-
 // Records one finished call (only while recording; call right after it, errno intact).
 // new_fd: the descriptor the call made, if any.
 void record(const char* call, int fd, long ret, int error, std::initializer_list<Arg> args, int new_fd = -1,
             std::string_view text = {});
 
 // What a descriptor is, for the calls that make one the kernel cannot name
-// (a DRM node: "DRM node vgem"). Kept until the descriptor is closed (forget).
+// (a DRM node: "DRM node vgem"). Kept until the descriptor is closed.
 void name_fd(int fd, std::string kind);
 // Looks up what fd is now (before a close() makes it unknowable).
 void note_kind(int fd);
-// The descriptor was closed: its number may come back as something else.
-void forget_fd(int fd);
+// Records close(fd) and forgets what fd was: its number may come back as something else.
+void record_close(int fd, int ret, int error);
 
 // The check a test makes on the last call it recorded on this thread (a
 // close() after it is the cleanup, not the call): that it
