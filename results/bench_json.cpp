@@ -2,6 +2,7 @@
 #include "results/bench_json.h"
 
 #include "harness/timeouts.h"
+#include "results/bench_curves.h"
 #include "results/schema.h"
 
 #include <nlohmann/json.hpp>
@@ -103,7 +104,11 @@ std::vector<std::string> required_counters(const std::string& name) {
     for (std::string_view counter : counters) out.emplace_back(counter);
     return out;
   };
+  if (name == kBenchWakeVsPoll) {
+    return names({kP50Us, kP99Us, kSamples, kEarlyWakes, kPollP50Us, kXPoll, kXPollLo, kXPollHi});
+  }
   if (name == kBenchEventfdWake || name.starts_with(kBenchWake)) return names({kP50Us, kP99Us, kSamples, kEarlyWakes});
+  if (name.starts_with(kBenchCurve)) return curve_counters(name);
   if (name == kBenchHelperVsPoll) return names({kNsPerOp, kFloorNs, kXFloor, kPollNs, kXPoll});
   if (name == kBenchTraced) return names({kNsPerOp, kFloorNs, kXFloor, kBareNs, kXBare, kTracedNs, kXTraced});
   if (name.starts_with(kBenchFloor) || name.starts_with(kBenchIdle)) return names({kNsPerOp, kFloorNs, kXFloor});
@@ -118,7 +123,7 @@ std::vector<std::string> required_counters(const std::string& name) {
 std::string counter_unit(const std::string& counter) {
   if (counter.ends_with("_us")) return "us";
   if (counter == schema::kEarlyWakes) return "count";
-  if (counter.ends_with("_ns")) return "ns";
+  if (counter.ends_with("_ns") || counter.starts_with("ns_per_")) return "ns";
   if (counter == schema::kFps) return "fps";
   if (counter == schema::kFrames || counter == schema::kSamples || counter.ends_with("_frames")) return "count";
   return "ratio";
@@ -147,10 +152,13 @@ std::vector<std::string> check_bench_values(const BenchResult& result) {
     problems.push_back(std::string(schema::kUnfencedRatio) + " " + std::to_string(unfenced->second) +
                        ": the reference producer fences every frame, so none may be seen in flight without a fence");
   }
-  // A wake-up later than the suite's own wake bound is a wake that did not come (harness/deadline.h kWakeBound).
-  if (result.name.starts_with(schema::kBenchWake)) {
+  // A wake-up later than the suite's own wake bound is a wake that did not
+  // come (harness/deadline.h kWakeBound): a Wake/ benchmark's, and a cost
+  // curve's whose points are wake-ups.
+  if (result.name.starts_with(schema::kBenchWake) ||
+      (result.name.starts_with(schema::kBenchCurve) && find(schema::kP50Us) != result.counters.end())) {
     constexpr double kWakeBoundUs = std::chrono::microseconds(timeouts::kWakeBound).count();
-    for (std::string_view counter : {schema::kP50Us, schema::kP99Us}) {
+    for (std::string_view counter : {schema::kP50Us, schema::kP99Us, schema::kFirstP50Us, schema::kPollP50Us}) {
       if (auto found = find(counter); found != result.counters.end() && found->second > kWakeBoundUs) {
         problems.push_back(std::string(counter) + " " + std::to_string(static_cast<long>(found->second)) +
                            " us: a wake-up later than the suite's wake bound (timeouts::kWakeBound, " +

@@ -36,16 +36,19 @@ struct BenchRun {
 
 [[nodiscard]] std::optional<BenchRun> parse_bench_json(std::string_view text, std::string& error);
 
-// The counters a benchmark must produce, by its family (Floor/, Idle/, Wake/, Race/).
+// The counters a benchmark must produce, by its family (Floor/, Idle/, Wake/,
+// Race/; a Curve/ point's from results/bench_curves.h's table).
 [[nodiscard]] std::vector<std::string> required_counters(const std::string& name);
 
-// The unit of a fencecheck-bench counter: "us", "ns", "fps", "count", or "ratio".
+// The unit of a fencecheck-bench counter: "us", "ns" (ns_per_op too), "fps", "count", or "ratio".
 [[nodiscard]] std::string counter_unit(const std::string& counter);
 
 // Problems with a run, one line each: broken benchmarks, skips the lane's
 // skip patterns do not allow, missing counters. Empty: the run is complete.
-// What is wrong with one result's values (negative times, early wake-ups, a
-// waiting consumer reading stale frames on the reference lane); empty if nothing.
+// What is wrong with one result's values (negative times, early wake-ups,
+// wake-ups past the suite's wake bound, a waiting consumer reading stale
+// frames on the reference lane);
+// empty if nothing.
 [[nodiscard]] std::vector<std::string> check_bench_values(const BenchResult& result);
 // must_race: the benchmarks (STEM-bench-races.txt) that must read a stale or
 // torn frame: a consumer that does not wait, on a lane whose producer's write

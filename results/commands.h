@@ -39,8 +39,9 @@ struct CompareInput {
 [[nodiscard]] Report kernel_log_report(const std::string& path, std::string_view log,
                                        const std::vector<Pattern>& known);
 
-// bench: a run's table (idle checks, wake-ups, races), and with check its
-// problems (check_bench_run, the helper's target in full runs).
+// bench: a run's table (idle checks, wake-ups, races, cost curves), and with
+// check its problems (check_bench_run, the helper's targets in full runs,
+// bench_curves.h curve_problems).
 // The recommended consumer helper's promise on an idle buffer: one system
 // call and no clock read, so at most this multiple of a bare poll().
 inline constexpr double kHelperTarget = 1.10;
@@ -50,7 +51,18 @@ inline constexpr double kHelperTarget = 1.10;
 // the summary; --check holds the helper to kHelperTarget, a bound that TCG's
 // noise cannot cross by chance.
 inline constexpr double kTraceTarget = 1.02;
+// The helper's wake-up (Wake/vgem/consumer_wait_vs_poll) against poll()'s,
+// interleaved: its p50 at most this multiple of poll()'s. Met where the p50s'
+// ratio is; NOT MET where the ratio's 95% confidence interval lies wholly
+// above it (a problem in full runs); else missed within the noise.
+inline constexpr double kHelperWakeTarget = 1.10;
+// The table also has the cost curves (results/bench_curves.h): each point,
+// the fitted slope, the expectation and whether it is met.
 [[nodiscard]] std::string bench_table(const BenchRun& run);
+// "recommended helper's wake-up: p50 ... (95% CI ...; target <= 1.10: met)",
+// or "" where the run has no such result: the table's and the plot's line.
+[[nodiscard]] std::string helper_wake_line(const BenchRun& run);
+// The helper's idle-check target and its wake-up target, in full runs only.
 [[nodiscard]] std::vector<std::string> helper_target_problems(const BenchRun& run);
 // A --short run (fencecheck-bench's smoke-test sizes): too few samples to judge a target.
 [[nodiscard]] bool short_run(const BenchRun& run);

@@ -13,9 +13,13 @@
 //       tolerates skips but must judge something.
 //   fencecheck-results bench [--check] [--expectations DIR] BENCH.json...
 //       prints the benchmark summary: each strategy against the syscall
-//       floor, wake-up latencies, the race's stale ratios. --check also fails
-//       (exit 1) on a broken benchmark, a missing counter, or a skip that
-//       the cell's STEM-bench-skips.txt files in DIR do not allow (the cell from the file's context).
+//       floor, wake-up latencies, the race's stale ratios, the cost curves
+//       and their fitted slopes. --check also fails (exit 1) on a broken
+//       benchmark, a missing counter, a skip that the cell's
+//       STEM-bench-skips.txt files in DIR do not allow (the cell from the
+//       file's context), a cost curve steeper than its shape allows
+//       (results/bench_curves.h), and the helper's targets missed in a full
+//       run.
 //   fencecheck-results matrix [-o MATRIX.md] [--html MATRIX.html] [--text MATRIX.txt] RESULTS.json...
 //       merges result files from any machines and cells into one table.
 //   fencecheck-results bugreport TEST [RESULTS.json...]
@@ -50,6 +54,7 @@
 #include <filesystem>
 
 #include "results/atomic_file.h"
+#include "results/bench_curves.h"
 #include "results/commands.h"
 #include "results/discover.h"
 #include "results/files.h"
@@ -138,9 +143,11 @@ int bench(const std::vector<std::string>& paths, bool check, const std::string& 
     const fc::BenchExpectations expected = fc::load_bench_expectations(dir, cell);
     auto problems = fc::check_bench_run(run, expected.skips, expected.races);
     for (std::string& problem : fc::helper_target_problems(run)) problems.push_back(std::move(problem));
+    for (std::string& problem : fc::curve_problems(run)) problems.push_back(std::move(problem));
     for (const std::string& problem : problems) std::printf("  PROBLEM %s\n", problem.c_str());
-    std::printf("cell %s: %zu benchmarks, %s\n", cell.c_str(), run.results.size(),
-                problems.empty() ? "every one ran and reported every counter (or skipped as allowed)" : "INCOMPLETE");
+    std::printf(
+        "cell %s: %zu benchmarks, %s\n", cell.c_str(), run.results.size(),
+        problems.empty() ? "every one ran and reported every counter (or skipped as allowed)" : "NOT AS EXPECTED");
     if (!problems.empty()) status = kMismatch;
   }
   return status;
@@ -203,7 +210,9 @@ int main(int argc, char** argv) {
   std::vector<std::string> bench_paths;
   bool check = false;
   CLI::App* bench_cmd = app.add_subcommand("bench", "summarise fencecheck-bench JSON results");
-  bench_cmd->add_flag("--check", check, "fail on broken benchmarks, missing counters, unallowed skips");
+  bench_cmd->add_flag("--check", check,
+                      "fail on broken benchmarks, missing counters, unallowed skips, cost curves steeper than their "
+                      "shape allows, the helper's targets missed in a full run");
   bench_cmd->add_option("--expectations", dir, "directory of LANE-bench-skips.txt files")->capture_default_str();
   bench_cmd->add_option("results", bench_paths, "benchmark JSON files")->required();
 

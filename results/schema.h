@@ -131,6 +131,11 @@ inline constexpr std::string_view kBenchFloor = "Floor/";
 inline constexpr std::string_view kBenchIdle = "Idle/";
 inline constexpr std::string_view kBenchWake = "Wake/";
 inline constexpr std::string_view kBenchRace = "Race/";
+// Cost curves: Curve/<what>/<N>, one benchmark per point, N the last part of
+// the name (fences on the buffer, buffers in the epoll set, waiters); the
+// curve is the name without it (results/bench_curves.h says what each one's
+// y counter is and the shape it must keep).
+inline constexpr std::string_view kBenchCurve = "Curve/";
 // The benchmarks the checks and the summary single out.
 inline constexpr std::string_view kBenchGetppid = "Floor/getppid";                      // the idle checks' floor
 inline constexpr std::string_view kBenchEventfdWake = "Floor/eventfd_wake";             // the wake-ups' floor
@@ -139,6 +144,7 @@ inline constexpr std::string_view kBenchRecipeBareC = "Idle/export_poll_close_ba
 inline constexpr std::string_view kBenchHelperVsPoll = "Idle/consumer_wait_vs_poll";    // the helper against poll()
 inline constexpr std::string_view kBenchTraced = "Idle/trace_cost";                     // the ioctl trace's cost
 inline constexpr std::string_view kBenchReferenceRace = "Race/vgem_cpu/";  // the reference producer's races
+inline constexpr std::string_view kBenchWakeVsPoll = "Wake/vgem/consumer_wait_vs_poll";  // interleaved wake-ups
 // A wait strategy's name, the last part of a Wake/ or Race/ benchmark's name.
 inline constexpr std::string_view kStrategyNoWait = "no_wait";
 // Counters. Idle: the cost per check, the floor, and their ratio (the helper's
@@ -160,6 +166,16 @@ inline constexpr std::string_view kP50Us = "p50_us";
 inline constexpr std::string_view kP99Us = "p99_us";
 inline constexpr std::string_view kEarlyWakes = "early_wakes";
 inline constexpr std::string_view kUnfencedFrames = "unfenced_frames";  // GPU wake-ups with nothing to wait for
+// Wake/vgem/consumer_wait_vs_poll: the helper's and poll()'s wake-ups in
+// interleaved pairs; x_poll is the ratio of their p50s, x_poll_lo and
+// x_poll_hi its 95% confidence interval (bootstrap, bench/bench.h).
+inline constexpr std::string_view kPollP50Us = "poll_p50_us";
+inline constexpr std::string_view kXPollLo = "x_poll_lo";
+inline constexpr std::string_view kXPollHi = "x_poll_hi";
+// Curves: the cost per ready buffer (epoll), and the first and the last of N
+// waiters to wake (p50 over the samples; the last's is the curve's p50_us).
+inline constexpr std::string_view kNsPerBuffer = "ns_per_buffer";
+inline constexpr std::string_view kFirstP50Us = "first_p50_us";
 // Race: what the consumer read, how long it waited, and the frame rate.
 inline constexpr std::string_view kFrames = "frames";
 inline constexpr std::string_view kStaleRatio = "stale_ratio";
