@@ -11,7 +11,7 @@
 //       unexpected pass or skip, or stale expectation, and on a cell that
 //       judged nothing (NOT JUDGED); a cell no expectation file names
 //       tolerates skips but must judge something.
-//   fencecheck-results bench [--check] [--expectations DIR] BENCH.json...
+//   fencecheck-results bench [--check] [--plot FILE.svg] [--expectations DIR] BENCH.json...
 //       prints the benchmark summary: each strategy against the syscall
 //       floor, wake-up latencies, the race's stale ratios, the cost curves
 //       and their fitted slopes. --check also fails (exit 1) on a broken
@@ -19,7 +19,7 @@
 //       STEM-bench-skips.txt files in DIR do not allow (the cell from the
 //       file's context), a cost curve steeper than its shape allows
 //       (results/bench_curves.h), and the helper's targets missed in a full
-//       run.
+//       run. --plot also writes every file's bars and curves as one SVG.
 //   fencecheck-results matrix [-o MATRIX.md] [--html MATRIX.html] [--text MATRIX.txt] RESULTS.json...
 //       merges result files from any machines and cells into one table.
 //   fencecheck-results bugreport TEST [RESULTS.json...]
@@ -129,9 +129,11 @@ int compare(const std::string& cell_option, const std::string& dir, const std::s
   return print(fc::compare_report(input));
 }
 
-int bench(const std::vector<std::string>& paths, bool check, const std::string& dir) {
+int bench(const std::vector<std::string>& paths, bool check, const std::string& dir, const std::string& plot) {
   int status = 0;
-  for (const fc::BenchFile& file : fc::load_bench_files(paths)) {
+  const std::vector<fc::BenchFile> files = fc::load_bench_files(paths);
+  if (!plot.empty()) write_output(plot, fc::bench_svg(files));
+  for (const fc::BenchFile& file : files) {
     const fc::BenchRun& run = file.run;
     std::fputs(fc::bench_table(run).c_str(), stdout);
     if (!check) continue;
@@ -213,6 +215,8 @@ int main(int argc, char** argv) {
   bench_cmd->add_flag("--check", check,
                       "fail on broken benchmarks, missing counters, unallowed skips, cost curves steeper than their "
                       "shape allows, the helper's targets missed in a full run");
+  std::string plot;
+  bench_cmd->add_option("--plot", plot, "also write the files' bars and cost curves as one self-contained SVG");
   bench_cmd->add_option("--expectations", dir, "directory of LANE-bench-skips.txt files")->capture_default_str();
   bench_cmd->add_option("results", bench_paths, "benchmark JSON files")->required();
 
@@ -299,7 +303,7 @@ int main(int argc, char** argv) {
   }
   try {
     if (*compare_cmd) return compare(cell, dir, path, tests, exit_statuses, kernel_log);
-    if (*bench_cmd) return bench(bench_paths, check, dir);
+    if (*bench_cmd) return bench(bench_paths, check, dir, plot);
     if (*matrix_cmd) {
       auto files = fc::load_result_files(results, dir);
       if (!html.empty()) write_output(html, fc::matrix_html(files));

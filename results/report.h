@@ -58,6 +58,12 @@ struct BenchFile {
   BenchRun run;
 };
 
+// fencecheck-bench's results as one self-contained SVG (no script, no
+// external reference; its words are <text>, so a printed page keeps them): per
+// file, the idle checks against the syscall floor, the wake-ups against the
+// eventfd floor, one log-log chart per cost curve (results/bench_curves.h).
+[[nodiscard]] std::string bench_svg(const std::vector<BenchFile>& benches);
+
 // Rows are behaviours (test IDs), columns are result files (machine, cell,
 // driver, the producers that ran); each cell carries its provenance.
 [[nodiscard]] std::string matrix_markdown(const std::vector<ResultFile>& files);
