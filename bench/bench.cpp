@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <random>
 #include <set>
 
 #include "harness/consumer.h"
@@ -75,6 +76,34 @@ double percentile(std::vector<double>& samples, double p) {
   double rank = p / 100.0 * static_cast<double>(samples.size() - 1);
   auto index = static_cast<std::size_t>(std::llround(rank));
   return samples[std::min(index, samples.size() - 1)];
+}
+
+void report_wakes(benchmark::State& state, Wakes& wakes) {
+  set_counter(state, schema::kSamples, static_cast<double>(wakes.samples_us.size()));
+  set_counter(state, schema::kP50Us, percentile(wakes.samples_us, 50));
+  set_counter(state, schema::kP99Us, percentile(wakes.samples_us, 99));
+  set_counter(state, schema::kEarlyWakes, wakes.early);
+}
+
+Interval median_ratio_interval(const std::vector<double>& a, const std::vector<double>& b) {
+  if (a.size() < 6 || b.size() < 6) return {};
+  constexpr int kResamples = 2000;
+  std::mt19937 random(20261206);
+  auto resampled_median = [&](const std::vector<double>& samples, std::vector<double>& scratch) {
+    std::uniform_int_distribution<std::size_t> pick(0, samples.size() - 1);
+    for (double& value : scratch) value = samples[pick(random)];
+    auto middle = scratch.begin() + static_cast<std::ptrdiff_t>(scratch.size() / 2);
+    std::nth_element(scratch.begin(), middle, scratch.end());
+    return *middle;
+  };
+  std::vector<double> scratch_a(a.size()), scratch_b(b.size()), ratios;
+  ratios.reserve(kResamples);
+  for (int i = 0; i < kResamples; ++i) {
+    const double below = resampled_median(b, scratch_b);
+    if (below > 0) ratios.push_back(resampled_median(a, scratch_a) / below);
+  }
+  if (ratios.empty()) return {};
+  return {percentile(ratios, 2.5), percentile(ratios, 97.5)};
 }
 
 void add_environment_context(const std::string& producer, const std::vector<std::pair<std::string, std::string>>& env) {

@@ -48,9 +48,47 @@ inline constexpr Strategy kWaitingStrategies[] = {Strategy::ExportPoll, Strategy
 // The p-th percentile (0..100) of samples (sorted in place).
 [[nodiscard]] double percentile(std::vector<double>& samples, double p);
 
+// The waking side sleeps this long before it signals, so the waiter is blocked.
+inline constexpr std::chrono::milliseconds kSignalDelay{2};
+
+// Wake-ups, in µs after the signal; one that returned before the fence's own
+// signal timestamp (negative) is counted apart, never averaged in.
+struct Wakes {
+  std::vector<double> samples_us;
+  std::uint32_t early = 0;
+  void add(double seconds) {
+    if (seconds < 0) {
+      ++early;
+    } else {
+      samples_us.push_back(seconds * 1e6);
+    }
+  }
+};
+// Reports wakes' samples, p50_us, p99_us and early_wakes.
+void report_wakes(benchmark::State& state, Wakes& wakes);
+
+// The 95% confidence interval of median(a) / median(b), by the bootstrap
+// (2000 resamples of each, percentile interval; a fixed seed, so a run's
+// numbers give the same interval): {0, 0} where either has under 6 samples.
+struct Interval {
+  double low = 0;
+  double high = 0;
+};
+[[nodiscard]] Interval median_ratio_interval(const std::vector<double>& a, const std::vector<double>& b);
+
 // Adds a GPU target's environment (driver, renderer, buffer, ...) to the run's
 // context once per producer: the context is the run's, shared by every benchmark.
 void add_environment_context(const std::string& producer, const std::vector<std::pair<std::string, std::string>>& env);
+
+// Runs op once per iteration of state's loop: ns per op, by the wall clock
+// around the whole loop (nothing is timed inside it).
+template <class Op>
+[[nodiscard]] double timed_ns_per_op(benchmark::State& state, Op&& op) {
+  auto start = Clock::now();
+  for (auto _ : state) op();
+  return std::chrono::duration<double, std::nano>(Clock::now() - start).count() /
+         static_cast<double>(state.iterations());
+}
 
 // Reports a counter under its name in results/schema.h (schema::kNsPerOp, ...).
 inline void set_counter(benchmark::State& state, std::string_view name, double value) {

@@ -43,33 +43,31 @@ IdleBuffer make_idle_buffer() {
   return idle;
 }
 
-// Runs one idle check per iteration; check() returns the errno-carrying status.
+// Runs one idle check of dmabuf per iteration; check() returns the errno-carrying status.
+template <class Check>
+void measure_idle(benchmark::State& state, BorrowedFd dmabuf, Check&& check) {
+  if (Status first = check(dmabuf); !first) return skip_broken(state, "the first check", first.err());
+  const double floor = syscall_floor_ns();
+  const double ns = timed_ns_per_op(state, [&] { benchmark::DoNotOptimize(check(dmabuf)); });
+  set_counter(state, schema::kNsPerOp, ns);
+  set_counter(state, schema::kFloorNs, floor);
+  set_counter(state, schema::kXFloor, ns / floor);
+}
+
+// The same on vgem's idle reference buffer.
 template <class Check>
 void run_idle(benchmark::State& state, Check&& check) {
   IdleBuffer idle = make_idle_buffer();
   if (idle.probe.outcome() == Probe::Outcome::Unsupported) return skip_unsupported(state, idle.probe.reason());
   if (idle.probe.outcome() == Probe::Outcome::Broken) return skip_broken(state, idle.probe.reason(), idle.probe.err());
-  BorrowedFd dmabuf = idle.buffer->dmabuf();
-  if (Status first = check(dmabuf); !first) return skip_broken(state, "the first check", first.err());
-
-  const double floor = syscall_floor_ns();
-  auto start = Clock::now();
-  for (auto _ : state) benchmark::DoNotOptimize(check(dmabuf));
-  double ns =
-      std::chrono::duration<double, std::nano>(Clock::now() - start).count() / static_cast<double>(state.iterations());
-  set_counter(state, schema::kNsPerOp, ns);
-  set_counter(state, schema::kFloorNs, floor);
-  set_counter(state, schema::kXFloor, ns / floor);
+  measure_idle(state, idle.buffer->dmabuf(), std::forward<Check>(check));
 }
 
 Status ok_if(bool ok, int err = EIO) { return ok ? Status{} : Status{Errno{err}}; }
 
 void floor_getppid(benchmark::State& state) {
   const double floor = syscall_floor_ns();
-  auto start = Clock::now();
-  for (auto _ : state) benchmark::DoNotOptimize(::getppid());
-  double ns =
-      std::chrono::duration<double, std::nano>(Clock::now() - start).count() / static_cast<double>(state.iterations());
+  const double ns = timed_ns_per_op(state, [] { benchmark::DoNotOptimize(::getppid()); });
   set_counter(state, schema::kNsPerOp, ns);
   set_counter(state, schema::kFloorNs, floor);
   set_counter(state, schema::kXFloor, ns / floor);
@@ -120,12 +118,11 @@ void export_file_info(benchmark::State& state) {
 }
 
 // The recommended helper, harness/consumer.h.
-void consumer_wait(benchmark::State& state) {
-  run_idle(state, [](BorrowedFd dmabuf) -> Status {
-    auto waited = wait_for_writers(dmabuf, Deadline::now());
-    return waited ? ok_if(!waited->had_writers) : Status{waited.err()};
-  });
+Status helper_finds_idle(BorrowedFd dmabuf) {
+  auto waited = wait_for_writers(dmabuf, Deadline::now());
+  return waited ? ok_if(!waited->had_writers) : Status{waited.err()};
 }
+void consumer_wait(benchmark::State& state) { run_idle(state, helper_finds_idle); }
 
 // Whether the recommended helper finds idle's buffer idle; else the benchmark
 // is skipped, saying why (no vgem, a broken export, a writer on the buffer).

@@ -27,30 +27,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-// The signalling thread sleeps this long first, so the consumer is blocked.
-constexpr auto kSignalDelay = 2ms;
-
-// A wake-up in µs after the signal; a negative one (the waiter returned
-// before the fence's own signal timestamp) is counted apart, never averaged in.
-struct Wakes {
-  std::vector<double> samples_us;
-  std::uint32_t early = 0;
-  void add(double seconds) {
-    if (seconds < 0) {
-      ++early;
-    } else {
-      samples_us.push_back(seconds * 1e6);
-    }
-  }
-};
-
-void report_percentiles(benchmark::State& state, Wakes& wakes) {
-  set_counter(state, schema::kSamples, static_cast<double>(wakes.samples_us.size()));
-  set_counter(state, schema::kP50Us, percentile(wakes.samples_us, 50));
-  set_counter(state, schema::kP99Us, percentile(wakes.samples_us, 99));
-  set_counter(state, schema::kEarlyWakes, wakes.early);
-}
-
 Clock::time_point from_kernel_ns(std::uint64_t ns) { return Clock::time_point(std::chrono::nanoseconds(ns)); }
 
 void eventfd_wake(benchmark::State& state) {
@@ -76,42 +52,105 @@ void eventfd_wake(benchmark::State& state) {
     state.SetIterationTime(std::max(seconds, 0.0));
     samples.add(seconds);
   }
-  report_percentiles(state, samples);
+  report_wakes(state, samples);
+}
+
+// One wake-up on buffer: a write fence attached, another thread signals it
+// after kSignalDelay while the consumer waits with strategy. seconds: from the
+// fence's own signal timestamp to the consumer's return; or what failed.
+struct WakeSample {
+  double seconds = 0;
+  std::string failed;  // empty: a sample
+  Errno err{0};
+};
+
+WakeSample vgem_wake_once(const VgemBuffer& buffer, Strategy strategy) {
+  auto fence = buffer.attach_fence(FenceUsage::Write);
+  if (!fence) return {0, "VGEM_FENCE_ATTACH", fence.err()};
+  auto witness = uapi::export_sync_file(buffer.dmabuf(), Access::Read);  // for the signal timestamp
+  if (!witness) return {0, "EXPORT_SYNC_FILE", witness.err()};
+  Status signalled;
+  std::thread signaller([&] {
+    std::this_thread::sleep_for(kSignalDelay);
+    signalled = fence->signal();
+  });
+  auto woke = wait_with(strategy, buffer.dmabuf(), Deadline::after(timeouts::kFenceSignal));
+  auto woke_at = Clock::now();
+  signaller.join();
+  if (!signalled) return {0, "VGEM_FENCE_SIGNAL", signalled.err()};
+  if (!woke || *woke != WaitResult::Ready) return {0, "the wait", woke ? Errno{ETIMEDOUT} : woke.err()};
+  auto info = uapi::sync_file_info(witness->borrow());
+  if (!info || info->fences.empty()) return {0, "SYNC_IOC_FILE_INFO", info ? Errno{EPROTO} : info.err()};
+  return {std::chrono::duration<double>(woke_at - from_kernel_ns(info->fences[0].timestamp_ns)).count(), "", Errno{0}};
+}
+
+// A vgem buffer to wake on, or the skip that says why there is none.
+std::optional<VgemBuffer> wake_buffer(benchmark::State& state, std::optional<VgemDevice>& device) {
+  OpenedVgem vgem = VgemDevice::open_first(discover_drm_devices());
+  if (vgem.probe.outcome() == Probe::Outcome::Unsupported) {
+    skip_unsupported(state, vgem.probe.reason());
+    return std::nullopt;
+  }
+  if (!vgem.device) {
+    skip_broken(state, vgem.probe.reason(), vgem.probe.err());
+    return std::nullopt;
+  }
+  device = std::move(vgem.device);
+  auto buffer = VgemBuffer::create(*device);
+  if (!buffer) {
+    skip_broken(state, "creating a vgem buffer", buffer.err());
+    return std::nullopt;
+  }
+  if (Probe p = probe_export_sync_file(buffer->dmabuf()); !p.is_supported()) {
+    skip_unsupported(state, p.reason());
+    return std::nullopt;
+  }
+  return std::move(*buffer);
 }
 
 void vgem_wake(benchmark::State& state, Strategy strategy) {
-  OpenedVgem vgem = VgemDevice::open_first(discover_drm_devices());
-  if (vgem.probe.outcome() == Probe::Outcome::Unsupported) return skip_unsupported(state, vgem.probe.reason());
-  if (!vgem.device) return skip_broken(state, vgem.probe.reason(), vgem.probe.err());
-  auto buffer = VgemBuffer::create(*vgem.device);
-  if (!buffer) return skip_broken(state, "creating a vgem buffer", buffer.err());
-  if (Probe p = probe_export_sync_file(buffer->dmabuf()); !p.is_supported()) return skip_unsupported(state, p.reason());
-
+  std::optional<VgemDevice> device;
+  std::optional<VgemBuffer> buffer = wake_buffer(state, device);
+  if (!buffer) return;
   Wakes samples;
   for (auto _ : state) {
-    auto fence = buffer->attach_fence(FenceUsage::Write);
-    if (!fence) return skip_broken(state, "VGEM_FENCE_ATTACH", fence.err());
-    auto witness = uapi::export_sync_file(buffer->dmabuf(), Access::Read);  // for the signal timestamp
-    if (!witness) return skip_broken(state, "EXPORT_SYNC_FILE", witness.err());
-    Status signalled;
-    std::thread signaller([&] {
-      std::this_thread::sleep_for(kSignalDelay);
-      signalled = fence->signal();
-    });
-    auto woke = wait_with(strategy, buffer->dmabuf(), Deadline::after(timeouts::kFenceSignal));
-    auto woke_at = Clock::now();
-    signaller.join();
-    if (!signalled) return skip_broken(state, "VGEM_FENCE_SIGNAL", signalled.err());
-    if (!woke || *woke != WaitResult::Ready)
-      return skip_broken(state, "the wait", woke ? Errno{ETIMEDOUT} : woke.err());
-    auto info = uapi::sync_file_info(witness->borrow());
-    if (!info || info->fences.empty())
-      return skip_broken(state, "SYNC_IOC_FILE_INFO", info ? Errno{EPROTO} : info.err());
-    double seconds = std::chrono::duration<double>(woke_at - from_kernel_ns(info->fences[0].timestamp_ns)).count();
-    state.SetIterationTime(std::max(seconds, 0.0));
-    samples.add(seconds);
+    WakeSample sample = vgem_wake_once(*buffer, strategy);
+    if (!sample.failed.empty()) return skip_broken(state, sample.failed, sample.err);
+    state.SetIterationTime(std::max(sample.seconds, 0.0));
+    samples.add(sample.seconds);
   }
-  report_percentiles(state, samples);
+  report_wakes(state, samples);
+}
+
+// The recommended helper's wake-up against poll(dma-buf)'s, in interleaved
+// pairs (each pair's order alternating) so that drift and noise reach both
+// alike. x_poll: the ratio of their p50s; x_poll_lo..x_poll_hi: its 95%
+// confidence interval (bootstrap). The helper's promise: x_poll <= 1.1.
+void vgem_wake_vs_poll(benchmark::State& state) {
+  std::optional<VgemDevice> device;
+  std::optional<VgemBuffer> buffer = wake_buffer(state, device);
+  if (!buffer) return;
+  Wakes helper, poll;
+  bool poll_first = true;
+  for (auto _ : state) {
+    for (bool is_poll : {poll_first, !poll_first}) {
+      WakeSample sample = vgem_wake_once(*buffer, is_poll ? Strategy::PollDmaBuf : Strategy::ConsumerWait);
+      if (!sample.failed.empty()) return skip_broken(state, sample.failed, sample.err);
+      (is_poll ? poll : helper).add(sample.seconds);
+      if (!is_poll) state.SetIterationTime(std::max(sample.seconds, 0.0));
+    }
+    poll_first = !poll_first;
+  }
+  report_wakes(state, helper);
+  set_counter(state, schema::kEarlyWakes, helper.early + poll.early);
+  const double poll_median = percentile(poll.samples_us, 50);
+  set_counter(state, schema::kPollP50Us, poll_median);
+  if (poll_median > 0) {
+    const Interval ratio = median_ratio_interval(helper.samples_us, poll.samples_us);
+    set_counter(state, schema::kXPoll, percentile(helper.samples_us, 50) / poll_median);
+    set_counter(state, schema::kXPollLo, ratio.low);
+    set_counter(state, schema::kXPollHi, ratio.high);
+  }
 }
 
 void gpu_wake(benchmark::State& state, std::string producer, Strategy strategy) {
@@ -149,7 +188,7 @@ void gpu_wake(benchmark::State& state, std::string producer, Strategy strategy) 
     return skip_unsupported(state, "no frame had a pending fence after submit (" + producer + " producer on " +
                                        target.device().driver + "): no implicit fence, so no wake-up to time");
   }
-  report_percentiles(state, samples);
+  report_wakes(state, samples);
 }
 
 }  // namespace
@@ -166,6 +205,9 @@ void register_wake_benchmarks() {
         ->UseManualTime()
         ->Iterations(vgem_samples);
   }
+  benchmark::RegisterBenchmark(std::string(schema::kBenchWakeVsPoll).c_str(), vgem_wake_vs_poll)
+      ->UseManualTime()
+      ->Iterations(vgem_samples);
   for (const ProducerKind& kind : kProducers) {
     for (Strategy strategy : kWaitingStrategies) {
       std::string name =
