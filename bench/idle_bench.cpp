@@ -17,6 +17,7 @@
 #include "bench/bench.h"
 #include "harness/consumer.h"
 #include "harness/device.h"
+#include "harness/exporter.h"
 #include "harness/probe.h"
 #include "harness/trace.h"
 #include "harness/vgem.h"
@@ -123,6 +124,19 @@ Status helper_finds_idle(BorrowedFd dmabuf) {
   return waited ? ok_if(!waited->had_writers) : Status{waited.err()};
 }
 void consumer_wait(benchmark::State& state) { run_idle(state, helper_finds_idle); }
+
+// The same on a dma-buf no DRM driver exported (udmabuf, the system
+// dma-heap), where the kernel has no fence to look at: what the check costs
+// with the driver out of the way.
+void exporter_consumer_wait(benchmark::State& state, ExporterKind kind) {
+  if (Probe present = probe_exporter(kind); !present.is_supported()) {
+    if (present.outcome() == Probe::Outcome::Unsupported) return skip_unsupported(state, present.reason());
+    return skip_broken(state, present.reason(), present.err());
+  }
+  auto buffer = make_exporter_buffer(kind, 64 * 1024);
+  if (!buffer) return skip_broken(state, "a " + std::string(to_string(kind)) + " buffer", buffer.err());
+  measure_idle(state, buffer->borrow(), helper_finds_idle);
+}
 
 // Whether the recommended helper finds idle's buffer idle; else the benchmark
 // is skipped, saying why (no vgem, a broken export, a writer on the buffer).
@@ -258,6 +272,8 @@ void register_idle_benchmarks() {
   benchmark::RegisterBenchmark("Idle/sync_start_end", sync_start_end);
   benchmark::RegisterBenchmark("Idle/export_file_info", export_file_info);
   benchmark::RegisterBenchmark("Idle/consumer_wait", consumer_wait);
+  benchmark::RegisterBenchmark("Idle/udmabuf/consumer_wait", exporter_consumer_wait, ExporterKind::Udmabuf);
+  benchmark::RegisterBenchmark("Idle/system_heap/consumer_wait", exporter_consumer_wait, ExporterKind::SystemHeap);
   benchmark::RegisterBenchmark(std::string(schema::kBenchHelperVsPoll).c_str(), consumer_wait_vs_poll);
   benchmark::RegisterBenchmark(std::string(schema::kBenchTraced).c_str(), trace_cost);
 }
