@@ -22,6 +22,7 @@ struct Options {
   std::string device;                // --device: as select_device()
   std::uint32_t race_frames = 24;    // frames per race benchmark
   std::uint32_t wake_samples = 200;  // wake-ups per vgem wake benchmark (GPU: a tenth)
+  bool short_run = false;            // --short: smoke-test sizes (fewer points on each curve)
 };
 [[nodiscard]] const Options& options();
 void set_options(Options options);

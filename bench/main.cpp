@@ -21,6 +21,7 @@ namespace fc::bench {
 void register_idle_benchmarks();
 void register_wake_benchmarks();
 void register_race_benchmarks();
+void register_curve_benchmarks();
 }  // namespace fc::bench
 
 int main(int argc, char** argv) {
@@ -40,7 +41,7 @@ int main(int argc, char** argv) {
   app.add_option("--wake-samples", options.wake_samples, "wake-ups per vgem Wake benchmark (GPU: a tenth)")
       ->check(CLI::Range(1, 100000))
       ->capture_default_str();
-  app.add_flag("--short", smoke, "smoke-test sizes: 4 race frames, 20 wake-ups");
+  app.add_flag("--short", smoke, "smoke-test sizes: 4 race frames, 20 wake-ups, three points a curve");
   bool help = false;
   for (int i = 1; i < argc; ++i) help = help || std::string_view(argv[i]) == "--help";
   if (help) std::fputs(app.help().c_str(), stdout);
@@ -55,6 +56,7 @@ int main(int argc, char** argv) {
   if (smoke) {
     options.race_frames = 4;
     options.wake_samples = 20;
+    options.short_run = true;
   }
   fc::bench::set_options(options);
 
@@ -78,6 +80,7 @@ int main(int argc, char** argv) {
   fc::bench::register_idle_benchmarks();
   fc::bench::register_wake_benchmarks();
   fc::bench::register_race_benchmarks();
+  fc::bench::register_curve_benchmarks();
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
   // 1: a benchmark stopped on a broken call (an unsupported one is a skip, not an error).

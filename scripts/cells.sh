@@ -153,7 +153,7 @@ lane_bench_filter() {
   local own
   own=$(lane_param "$1" "${2:-}") || return 1
   if lane_runs_kernel_suites "$1"; then
-    echo "^(Floor|Idle|Wake/vgem|Race/$own)/"
+    echo "^(Floor|Idle|Wake/vgem|Curve|Race/$own)/"
   else
     echo "^(Wake|Race)/$own/"
   fi
