@@ -6,19 +6,23 @@
 #   2. an ASan + UBSan build (in the background, on the CPU the guests leave
 #      idle, while the first kernels boot) and the same host tests with it;
 #   3. the kernel x Mesa matrix, one VM boot per kernel, each running its
-#      vm/lanes.sh test_cells: on backports' 6.12 the reference lane and
-#      virgl under Mesa 25; on bullseye's 5.10 and experimental's -rc the
-#      reference lane; on sid's 7.2 the reference lane and virgl; on Debian 12's 6.1
+#      vm/lanes.sh test_cells: on backports' 6.12 the reference lane (and
+#      its benchmarks in short mode) and virgl under Mesa 25; on bullseye's
+#      5.10 and experimental's -rc the reference lane; on sid's 7.2 the
+#      reference lane and virgl; on Debian 12's 6.1
 #      every lane but lavapipe (./run.sh only: it judges nothing) under its
 #      first Mesa, the sanitizer build's vgem lane, each
-#      lane's benchmarks in short mode (a smoke test: no timing is asserted)
+#      lane's benchmarks in short mode (a smoke test: no time is asserted;
+#      only the cost curves' shapes, with generous bounds)
 #      and the VM selftests; and on 6.1, in a boot of its own in vm/root's
 #      trixie root, venus under Mesa 26.1 with the Vulkan signalled-bridge
 #      mutant (./run.sh runs every cell on every kernel);
 #   4. every cell's results against its expectations (expectations/), every
-#      benchmark ran and reported every counter, the selftests' outcomes;
-#   5. the lab and people outputs of those results: matrix (rendered in
-#      headless Chromium), KCIDB, LAVA, JUnit, bug reports, bad input;
+#      benchmark ran and reported every counter and each cost curve kept its
+#      shape (bench --check), the selftests' outcomes;
+#   5. the lab and people outputs of those results: matrix and the reference
+#      lane's benchmark plot (each rendered in headless Chromium), KCIDB,
+#      LAVA, JUnit, bug reports, bad input;
 #   6. the test IDs in every cell equal those on the host;
 #   7. vm/run's own contract: exit status passthrough, panic, hang, never
 #      booting, no working directory, missing kernel or QEMU, bad arguments
@@ -196,7 +200,10 @@ step "host: unit tests, host suite, selftests" ctest --test-dir build --output-o
 step "style: every C and C++ file as .clang-format says" format_check
 step "lab: the tarball, extracted as tar -x -C / would, checked on this host" tools/tests/lab_test.sh tarball
 background_builds_started
-step "vm: linux 6.12: ${cells_612[*]}" boot --kernel=backports "${cells_612[@]}"
+# 6.12 runs the reference lane's benchmarks too: a second kernel's curves,
+# and udmabuf and the system dma-heap, which Debian's 6.1 does not build.
+step "vm: linux 6.12: ${cells_612[*]}, the reference lane's benchmarks" \
+  boot --kernel=backports --bench=short "${cells_612[@]}"
 launcher_tests_started
 step "vm: linux 5.10: ${cells_510[*]}" boot --kernel=5.10 "${cells_510[@]}"
 # The -rc boot writes the udmabuf regression's C reproducer from its
@@ -223,7 +230,11 @@ step "vm: linux 6.1: the lab artifacts (LAVA on the tarball from a read-only roo
   boot --kernel=stable --lab=build/lab
 step "lab: the tarball, the package and gtest-runner give the build tree's verdicts" tools/tests/lab_test.sh verdicts
 step "vm: every cell matches its expectations" every_cell_as_expected
-step "vm: benchmarks ran on every lane and reported every counter" bench_verdicts
+step "vm: benchmarks ran on every lane and reported every counter; cost curves kept their shape" bench_verdicts
+# The reference lane's benchmarks as a plot (fencecheck-results bench --plot),
+# drawn and printed by headless Chromium.
+step "results: the reference lane's benchmark plot renders in headless Chromium" \
+  tools/tests/bench_plot_test.sh "build/results/vgem@linux-6.1@mesa-22.3-bench.json"
 step "vm: a wait on a never-signalled fence fails at its deadline; the mutants fail the tests that catch them" \
   suites/selftest/check_vm.sh build/results/selftest-vgem.json build/results/selftest-unfenced-*.json \
   build/results/selftest-mutant-*.json

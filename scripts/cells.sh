@@ -299,15 +299,20 @@ finish_run() {
 }
 
 # finish_bench_run [RUN_STATUS]: the end of a benchmark run (./run.sh --bench,
-# fencecheck-run --bench): every benchmark file's table, then bench_verdicts.
-# Returns 0 only if those pass and RUN_STATUS (the runs' own exit) is 0.
+# fencecheck-run --bench): every benchmark file's table and their plot
+# (bench.svg in the results folder: each cell's idle and wake-up bars against
+# the floors, and its cost curves), then bench_verdicts. Returns 0 only if
+# those pass and RUN_STATUS (the runs' own exit) is 0.
 finish_bench_run() {
   local runs=${1:-0} benches=()
   echo
   echo "=== benchmarks (ratios to the syscall floor read the same on any machine; absolute times only"
   echo "    mean something on real hardware: a 'QEMU ... CPU' is emulated)"
   mapfile -t benches < <(result_files --bench)
-  ((${#benches[@]} == 0)) || results_tool bench "${benches[@]}" || return 1
+  if ((${#benches[@]})); then
+    results_tool bench --plot "$FENCECHECK_RESULTS/bench.svg" "${benches[@]}" || return 1
+    echo "the plot: $FENCECHECK_RESULTS/bench.svg"
+  fi
   # Every planned benchmark ran and reported every counter with sane values, or skipped as its cell allows.
   bench_verdicts && ((runs == 0))
 }
