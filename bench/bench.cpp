@@ -10,6 +10,8 @@
 #include <set>
 
 #include "harness/consumer.h"
+#include "harness/device.h"
+#include "harness/probe.h"
 
 namespace fc::bench {
 namespace {
@@ -76,6 +78,42 @@ double percentile(std::vector<double>& samples, double p) {
   double rank = p / 100.0 * static_cast<double>(samples.size() - 1);
   auto index = static_cast<std::size_t>(std::llround(rank));
   return samples[std::min(index, samples.size() - 1)];
+}
+
+std::optional<VgemDevice> open_vgem(benchmark::State& state) {
+  OpenedVgem opened = VgemDevice::open_first(discover_drm_devices());
+  if (opened.probe.outcome() == Probe::Outcome::Unsupported) {
+    skip_unsupported(state, opened.probe.reason());
+  } else if (!opened.device) {
+    skip_broken(state, opened.probe.reason(), opened.probe.err());
+  }
+  return std::move(opened.device);
+}
+
+std::optional<VgemBuffer> open_vgem_buffer(benchmark::State& state, std::optional<VgemDevice>& device) {
+  device = open_vgem(state);
+  if (!device) return std::nullopt;
+  auto buffer = VgemBuffer::create(*device);
+  if (!buffer) {
+    skip_broken(state, "creating a vgem buffer", buffer.err());
+    return std::nullopt;
+  }
+  if (Probe p = probe_export_sync_file(buffer->dmabuf()); !p.is_supported()) {
+    skip_unsupported(state, p.reason());
+    return std::nullopt;
+  }
+  return std::move(*buffer);
+}
+
+Result<std::uint64_t> signal_timestamp(BorrowedFd sync_file) {
+  auto info = uapi::sync_file_info(sync_file);
+  if (!info) return info.err();
+  if (info->fences.empty() || info->fences[0].timestamp_ns == 0) return Errno{EPROTO};
+  return info->fences[0].timestamp_ns;
+}
+
+double seconds_since(std::uint64_t kernel_ns, Clock::time_point woke_at) {
+  return std::chrono::duration<double>(woke_at - Clock::time_point(std::chrono::nanoseconds(kernel_ns))).count();
 }
 
 void report_wakes(benchmark::State& state, Wakes& wakes) {

@@ -6,6 +6,7 @@
 #include <benchmark/benchmark.h>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,6 +15,7 @@
 #include "harness/fd.h"
 #include "harness/result.h"
 #include "harness/uapi.h"
+#include "harness/vgem.h"
 #include "results/schema.h"
 
 namespace fc::bench {
@@ -48,6 +50,19 @@ inline constexpr Strategy kWaitingStrategies[] = {Strategy::ExportPoll, Strategy
 
 // The p-th percentile (0..100) of samples (sorted in place).
 [[nodiscard]] double percentile(std::vector<double>& samples, double p);
+
+// vgem, or nullopt once state was skipped saying why there is none
+// (unsupported: no vgem; broken: the open failed, with its errno).
+[[nodiscard]] std::optional<VgemDevice> open_vgem(benchmark::State& state);
+// A vgem buffer on device (opened here) whose fences the kernel exports, or
+// nullopt once state was skipped saying why.
+[[nodiscard]] std::optional<VgemBuffer> open_vgem_buffer(benchmark::State& state, std::optional<VgemDevice>& device);
+
+// The kernel's signal timestamp (CLOCK_MONOTONIC ns) of sync_file's first
+// fence, from SYNC_IOC_FILE_INFO; EPROTO where it has none.
+[[nodiscard]] Result<std::uint64_t> signal_timestamp(BorrowedFd sync_file);
+// Seconds from a kernel timestamp to woke_at (steady_clock is CLOCK_MONOTONIC).
+[[nodiscard]] double seconds_since(std::uint64_t kernel_ns, Clock::time_point woke_at);
 
 // The waking side sleeps this long before it signals, so the waiter is blocked.
 inline constexpr std::chrono::milliseconds kSignalDelay{2};

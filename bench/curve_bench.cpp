@@ -48,33 +48,6 @@ std::vector<std::int64_t> points(std::initializer_list<std::int64_t> full,
   return options().short_run ? std::vector<std::int64_t>(short_run) : std::vector<std::int64_t>(full);
 }
 
-// A vgem device, or the skip that says why there is none.
-std::optional<VgemDevice> open_vgem(benchmark::State& state) {
-  OpenedVgem opened = VgemDevice::open_first(discover_drm_devices());
-  if (opened.probe.outcome() == Probe::Outcome::Unsupported) {
-    skip_unsupported(state, opened.probe.reason());
-  } else if (!opened.device) {
-    skip_broken(state, opened.probe.reason(), opened.probe.err());
-  }
-  return std::move(opened.device);
-}
-
-// Seconds from a kernel timestamp (CLOCK_MONOTONIC ns) to a time taken here (steady_clock: the same clock).
-double since_signal(std::int64_t woke_ns, std::uint64_t signalled_ns) {
-  return static_cast<double>(woke_ns - static_cast<std::int64_t>(signalled_ns)) / 1e9;
-}
-std::int64_t now_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now().time_since_epoch()).count();
-}
-
-// The kernel's signal timestamp of witness's (one) fence, CLOCK_MONOTONIC ns.
-Result<std::uint64_t> signal_timestamp(BorrowedFd witness) {
-  auto info = uapi::sync_file_info(witness);
-  if (!info) return info.err();
-  if (info->fences.empty() || info->fences[0].timestamp_ns == 0) return Errno{EPROTO};
-  return info->fences[0].timestamp_ns;
-}
-
 // ---- fences on one buffer ----
 
 // A vgem buffer holding N read fences (reader) and one holding the same N as
@@ -281,13 +254,13 @@ void epoll_wake_last(benchmark::State& state) {
       else
         seen += static_cast<std::int64_t>(ready->size());
     }
-    const std::int64_t woke_ns = now_ns();
+    const auto woke_at = Clock::now();
     signaller.join();
     if (!signalled) return skip_broken(state, "VGEM_FENCE_SIGNAL", signalled.err());
     if (failed.value != 0) return skip_broken(state, "epoll_wait for all " + std::to_string(n) + " buffers", failed);
     auto signalled_ns = signal_timestamp(witness->borrow());
     if (!signalled_ns) return skip_broken(state, "SYNC_IOC_FILE_INFO", signalled_ns.err());
-    const double seconds = since_signal(woke_ns, *signalled_ns);
+    const double seconds = seconds_since(*signalled_ns, woke_at);
     state.SetIterationTime(std::max(seconds, 0.0));
     last.add(seconds);
   }
@@ -304,7 +277,7 @@ struct WaitBoard {
   std::atomic<std::uint32_t> entered{0};
   std::atomic<std::uint32_t> done{0};
   std::atomic<std::uint32_t> quit{0};
-  std::int64_t woke_ns[kMaxWaiters];
+  Clock::time_point woke_at[kMaxWaiters];
   std::int32_t err[kMaxWaiters];
 };
 static_assert(std::atomic<std::uint32_t>::is_always_lock_free);
@@ -332,7 +305,7 @@ int waiter(WaitBoard& board, int index, BorrowedFd dmabuf) {
     seen = round;
     board.entered.fetch_add(1);
     auto woke = uapi::poll_fd(dmabuf, POLLIN, Deadline::after(timeouts::kFenceSignal));
-    board.woke_ns[index] = now_ns();
+    board.woke_at[index] = Clock::now();
     board.err[index] = !woke ? woke.err().value : *woke == WaitResult::Ready ? 0 : ETIMEDOUT;
     board.done.fetch_add(1);
     idle = Deadline::after(timeouts::kChildProcess);
@@ -354,11 +327,9 @@ enum class Waiters { Threads, Processes };
 void waiters_wake(benchmark::State& state, Waiters kind) {
   const auto n = static_cast<int>(state.range(0));
   if (n > kMaxWaiters) return skip_broken(state, "more waiters than the board has room for", Errno{EINVAL});
-  auto vgem = open_vgem(state);
-  if (!vgem) return;
-  auto buffer = VgemBuffer::create(*vgem);
-  if (!buffer) return skip_broken(state, "creating a vgem buffer", buffer.err());
-  if (Probe p = probe_export_sync_file(buffer->dmabuf()); !p.is_supported()) return skip_unsupported(state, p.reason());
+  std::optional<VgemDevice> vgem;
+  std::optional<VgemBuffer> buffer = open_vgem_buffer(state, vgem);
+  if (!buffer) return;
 
   void* memory = ::mmap(nullptr, sizeof(WaitBoard), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
   if (memory == MAP_FAILED) return skip_broken(state, "mmap(MAP_SHARED) for the waiters' board", last_errno());
@@ -430,10 +401,10 @@ void waiters_wake(benchmark::State& state, Waiters kind) {
       failed = "SYNC_IOC_FILE_INFO", failed_err = signalled_ns.err();
       break;
     }
-    auto [earliest, latest] = std::minmax_element(board->woke_ns, board->woke_ns + n);
-    state.SetIterationTime(std::max(since_signal(*latest, *signalled_ns), 0.0));
-    first.add(since_signal(*earliest, *signalled_ns));
-    last.add(since_signal(*latest, *signalled_ns));
+    auto [earliest, latest] = std::minmax_element(board->woke_at, board->woke_at + n);
+    state.SetIterationTime(std::max(seconds_since(*signalled_ns, *latest), 0.0));
+    first.add(seconds_since(*signalled_ns, *earliest));
+    last.add(seconds_since(*signalled_ns, *latest));
   }
   stop();
   if (!failed.empty()) return skip_broken(state, failed, failed_err);

@@ -27,8 +27,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-Clock::time_point from_kernel_ns(std::uint64_t ns) { return Clock::time_point(std::chrono::nanoseconds(ns)); }
-
 void eventfd_wake(benchmark::State& state) {
   UniqueFd event(::eventfd(0, EFD_CLOEXEC));
   if (!event) return skip_broken(state, "eventfd", last_errno());
@@ -79,38 +77,14 @@ WakeSample vgem_wake_once(const VgemBuffer& buffer, Strategy strategy) {
   signaller.join();
   if (!signalled) return {0, "VGEM_FENCE_SIGNAL", signalled.err()};
   if (!woke || *woke != WaitResult::Ready) return {0, "the wait", woke ? Errno{ETIMEDOUT} : woke.err()};
-  auto info = uapi::sync_file_info(witness->borrow());
-  if (!info || info->fences.empty()) return {0, "SYNC_IOC_FILE_INFO", info ? Errno{EPROTO} : info.err()};
-  return {std::chrono::duration<double>(woke_at - from_kernel_ns(info->fences[0].timestamp_ns)).count(), "", Errno{0}};
-}
-
-// A vgem buffer to wake on, or the skip that says why there is none.
-std::optional<VgemBuffer> wake_buffer(benchmark::State& state, std::optional<VgemDevice>& device) {
-  OpenedVgem vgem = VgemDevice::open_first(discover_drm_devices());
-  if (vgem.probe.outcome() == Probe::Outcome::Unsupported) {
-    skip_unsupported(state, vgem.probe.reason());
-    return std::nullopt;
-  }
-  if (!vgem.device) {
-    skip_broken(state, vgem.probe.reason(), vgem.probe.err());
-    return std::nullopt;
-  }
-  device = std::move(vgem.device);
-  auto buffer = VgemBuffer::create(*device);
-  if (!buffer) {
-    skip_broken(state, "creating a vgem buffer", buffer.err());
-    return std::nullopt;
-  }
-  if (Probe p = probe_export_sync_file(buffer->dmabuf()); !p.is_supported()) {
-    skip_unsupported(state, p.reason());
-    return std::nullopt;
-  }
-  return std::move(*buffer);
+  auto signalled_ns = signal_timestamp(witness->borrow());
+  if (!signalled_ns) return {0, "SYNC_IOC_FILE_INFO", signalled_ns.err()};
+  return {seconds_since(*signalled_ns, woke_at), "", Errno{0}};
 }
 
 void vgem_wake(benchmark::State& state, Strategy strategy) {
   std::optional<VgemDevice> device;
-  std::optional<VgemBuffer> buffer = wake_buffer(state, device);
+  std::optional<VgemBuffer> buffer = open_vgem_buffer(state, device);
   if (!buffer) return;
   Wakes samples;
   for (auto _ : state) {
@@ -128,7 +102,7 @@ void vgem_wake(benchmark::State& state, Strategy strategy) {
 // confidence interval (bootstrap). The helper's promise: x_poll <= 1.1.
 void vgem_wake_vs_poll(benchmark::State& state) {
   std::optional<VgemDevice> device;
-  std::optional<VgemBuffer> buffer = wake_buffer(state, device);
+  std::optional<VgemBuffer> buffer = open_vgem_buffer(state, device);
   if (!buffer) return;
   Wakes helper, poll;
   bool poll_first = true;
@@ -179,7 +153,7 @@ void gpu_wake(benchmark::State& state, std::string producer, Strategy strategy) 
       state.SetIterationTime(0);
       continue;
     }
-    double seconds = std::chrono::duration<double>(woke_at - from_kernel_ns(info->fences[0].timestamp_ns)).count();
+    double seconds = seconds_since(info->fences[0].timestamp_ns, woke_at);
     state.SetIterationTime(std::max(seconds, 0.0));
     samples.add(seconds);
   }
