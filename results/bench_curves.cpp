@@ -78,16 +78,19 @@ const std::vector<CurveSpec> kCurves = {
 
 bool measured_point(const BenchResult& result) { return !result.unsupported && !result.broken; }
 
-// Enough digits to read, none of them noise: 2100, 64.3, 0.42.
-std::string curve_value(double value) {
-  std::string out;
-  appendf(out, "%.*f", std::fabs(value) >= 100 ? 0 : std::fabs(value) >= 10 ? 1 : 2, value);
-  return out;
-}
-
 }  // namespace
 
 const std::vector<CurveSpec>& curve_specs() { return kCurves; }
+
+std::string measured_value(double value) {
+  std::string out;
+  if (std::fabs(value) >= 1e6) {
+    appendf(out, "%.3g", value);
+  } else {
+    appendf(out, "%.*f", std::fabs(value) >= 100 ? 0 : std::fabs(value) >= 10 ? 1 : 2, value);
+  }
+  return out;
+}
 
 double slope_bound(CurveShape shape) { return shape == CurveShape::Flat ? kFlatSlopeBound : kAtMostLinearSlopeBound; }
 
@@ -173,7 +176,7 @@ std::vector<Curve> gather_curves(const BenchRun& run) {
     if (distinct.size() < kCurveMinPoints) {
       appendf(curve.not_judged, "%zu measured point(s) of N, fewer than %zu", distinct.size(), kCurveMinPoints);
     } else if (not_positive != curve.points.end()) {
-      curve.not_judged = std::string(spec.y) + " is " + curve_value(not_positive->y) +
+      curve.not_judged = std::string(spec.y) + " is " + measured_value(not_positive->y) +
                          " at N=" + std::to_string(not_positive->n) + " (a log scale has no place for it)";
     } else {
       curve.slope = loglog_slope(curve.points);
@@ -205,9 +208,9 @@ std::vector<std::string> curve_problems(const BenchRun& run) {
     const CurvePoint &first = curve.points.front(), &last = curve.points.back();
     std::string problem;
     appendf(problem, "%s: %s grows as N^%.2f (%s -> %s %s from %ld to %ld %s); expected %s (slope <= %.1f)",
-            std::string(spec.prefix).c_str(), std::string(spec.y).c_str(), *curve.slope, curve_value(first.y).c_str(),
-            curve_value(last.y).c_str(), unit.c_str(), first.n, last.n, std::string(spec.x_unit).c_str(),
-            std::string(shape_words(spec.shape)).c_str(), slope_bound(spec.shape));
+            std::string(spec.prefix).c_str(), std::string(spec.y).c_str(), *curve.slope,
+            measured_value(first.y).c_str(), measured_value(last.y).c_str(), unit.c_str(), first.n, last.n,
+            std::string(spec.x_unit).c_str(), std::string(shape_words(spec.shape)).c_str(), slope_bound(spec.shape));
     problems.push_back(problem);
   }
   for (const std::string& name : unknown_curve_benchmarks(run)) {

@@ -50,6 +50,9 @@ struct CurveSpec {
 [[nodiscard]] const std::vector<CurveSpec>& curve_specs();
 [[nodiscard]] double slope_bound(CurveShape shape);
 [[nodiscard]] std::string_view shape_words(CurveShape shape);  // "flat", "at most linear"
+// A measured value with enough digits to read and none of noise: 2100, 64.3,
+// 0.42, 2.5e+06 (the curves' problems, the plot).
+[[nodiscard]] std::string measured_value(double value);
 // "Curve/waiters/threads: first_p50_us": how reports name a curve.
 [[nodiscard]] std::string curve_label(const CurveSpec& spec);
 

@@ -72,17 +72,6 @@ std::vector<std::string> plot_lines(const std::string& text, std::size_t columns
   return lines;
 }
 
-// A measured value: 2100, 64.3, 0.42 (its digits, none of them noise).
-std::string plot_number(double value) {
-  std::string out;
-  if (std::fabs(value) >= 1e6) {
-    appendf(out, "%.3g", value);
-  } else {
-    appendf(out, "%.*f", std::fabs(value) >= 100 ? 0 : std::fabs(value) >= 10 ? 1 : 2, value);
-  }
-  return out;
-}
-
 // An axis tick's label: 0, 5, 10, 0.5, 2000.
 std::string tick_label(double value) {
   std::string out;
@@ -142,7 +131,7 @@ void bar_chart(Svg& svg, const std::string& title, const std::vector<Bar>& bars,
     if (bar.skipped.empty()) {
       const double width = std::max(1.0, std::max(0.0, bar.value) / max * kBarWidth);
       svg.rect(kBarX, svg.y + 3, width, kBarRow - 6, kBarColour);
-      svg.text(kBarX + width + 4, svg.y + 13, plot_number(bar.value) + unit, "font-size=\"11\"");
+      svg.text(kBarX + width + 4, svg.y + 13, measured_value(bar.value) + unit, "font-size=\"11\"");
     } else {
       svg.text(kBarX, svg.y + 13, "skipped: " + shortened(bar.skipped, 90),
                std::string("font-size=\"11\" fill=\"") + kQuietColour + "\"");
@@ -329,8 +318,8 @@ void bench_section(Svg& svg, const BenchFile& file) {
       }
     }
     bar_chart(svg, "Wake-ups: from the fence's signal to the waiter running (p50)", bars, floor_us,
-              "eventfd floor (" + plot_number(floor_us) + " us)", "microseconds from the signal to the wake-up (p50)",
-              " us");
+              "eventfd floor (" + measured_value(floor_us) + " us)",
+              "microseconds from the signal to the wake-up (p50)", " us");
     if (std::string line = helper_wake_line(run); !line.empty()) {
       svg.text(kPlotMargin, svg.y + 2, line, "font-size=\"11\"");
       svg.y += 20;
